@@ -1,0 +1,126 @@
+"""Prometheus metrics, built on an injected registry.
+
+Every metric is named ``newsmon_*`` and created by :class:`Metrics` on the
+registry it is given; tests pass a fresh ``CollectorRegistry``. Label values
+are small fixed sets (stage, outcome, reason, kind, storyline id, feed URL).
+"""
+
+from __future__ import annotations
+
+from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
+
+_LATENCY_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300)
+_E2E_BUCKETS = (0.5, 1, 2.5, 5, 10, 30, 60, 120, 300, 900, 3600, 21600, 86400, 604800)
+
+
+class Metrics:
+    """All of Newsmon's metrics on one registry."""
+
+    def __init__(self, registry: CollectorRegistry) -> None:
+        self.registry = registry
+        # ingestion
+        self.feed_fetches = Counter(
+            "newsmon_feed_fetches_total",
+            "Feed fetches by outcome (ok, not_modified, error) and error reason.",
+            ["feed_url", "outcome", "reason"],
+            registry=registry,
+        )
+        self.feed_items = Counter(
+            "newsmon_feed_items_total",
+            "Feed items seen, by result (new, duplicate, updated, rejected).",
+            ["feed_url", "result"],
+            registry=registry,
+        )
+        self.feed_fetch_seconds = Histogram(
+            "newsmon_feed_fetch_duration_seconds",
+            "Time to fetch and parse one feed.",
+            ["feed_url"],
+            buckets=_LATENCY_BUCKETS,
+            registry=registry,
+        )
+        self.feed_last_new_item = Gauge(
+            "newsmon_feed_last_new_item_timestamp_seconds",
+            "Unix time of the last new item seen on a feed.",
+            ["feed_url"],
+            registry=registry,
+        )
+        self.feed_up = Gauge(
+            "newsmon_feed_up",
+            "1 when the last fetch of the feed succeeded, else 0.",
+            ["feed_url"],
+            registry=registry,
+        )
+        # processing
+        self.articles = Counter(
+            "newsmon_articles_total",
+            "Articles by pipeline stage and outcome.",
+            ["stage", "outcome"],
+            registry=registry,
+        )
+        self.stage_seconds = Histogram(
+            "newsmon_stage_duration_seconds",
+            "Processing time per article and stage.",
+            ["stage"],
+            buckets=_LATENCY_BUCKETS,
+            registry=registry,
+        )
+        self.storyline_matches = Counter(
+            "newsmon_storyline_matches_total",
+            "Articles matched to a storyline.",
+            ["storyline"],
+            registry=registry,
+        )
+        self.events = Gauge(
+            "newsmon_events",
+            "Events currently held per storyline.",
+            ["storyline"],
+            registry=registry,
+        )
+        # alerts
+        self.developments = Counter(
+            "newsmon_developments_total",
+            "Developments detected, by storyline and kind.",
+            ["storyline", "kind"],
+            registry=registry,
+        )
+        self.alerts = Counter(
+            "newsmon_alerts_total",
+            "Alert deliveries by channel, storyline, kind and outcome "
+            "(delivered, retried, failed, dead_lettered, filtered).",
+            ["channel", "storyline", "kind", "outcome", "reason"],
+            registry=registry,
+        )
+        self.delivery_seconds = Histogram(
+            "newsmon_alert_delivery_duration_seconds",
+            "Time of one delivery attempt.",
+            ["channel"],
+            buckets=_LATENCY_BUCKETS,
+            registry=registry,
+        )
+        self.ingest_to_alert_seconds = Histogram(
+            "newsmon_ingest_to_alert_seconds",
+            "From an article's ingestion to its alert being delivered.",
+            ["kind"],
+            buckets=_E2E_BUCKETS,
+            registry=registry,
+        )
+        self.publish_to_alert_seconds = Histogram(
+            "newsmon_publish_to_alert_seconds",
+            "From an article's publication time to its alert being delivered.",
+            ["kind"],
+            buckets=_E2E_BUCKETS,
+            registry=registry,
+        )
+        # model / process
+        self.model_info = Gauge(
+            "newsmon_nlp_model_info",
+            "The spaCy pipeline in use (value 1).",
+            ["name", "version"],
+            registry=registry,
+        )
+        self.up = Gauge(
+            "newsmon_component_up",
+            "1 when a service component is running.",
+            ["component"],
+            registry=registry,
+        )

@@ -1,0 +1,160 @@
+"""One frozen, typed settings object, built once by the CLI and passed down.
+
+Validation errors name the offending key (``feeds.0.interval``) and are raised
+as :class:`~monitor.errors.ConfigError`; secrets are ``SecretStr`` and never
+appear in ``repr`` or logs.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator
+
+from monitor.errors import ConfigError
+
+AlertKind = Literal["new_event", "new_development", "conflict"]
+
+DEFAULT_STATE_DIR = Path(".state")
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class KafkaSettings(_Frozen):
+    """Where Kafka is. No ``bootstrap_servers`` means: start the embedded broker."""
+
+    bootstrap_servers: str | None = None
+    topic_prefix: str = "newsmon"
+    partitions: int = Field(default=4, ge=1, le=1024)
+
+
+class EmbeddedBrokerSettings(_Frozen):
+    """The single-node Apache Kafka that ``newsmon`` runs itself."""
+
+    port: int = Field(default=9092, ge=0, le=65535)
+    controller_port: int = Field(default=0, ge=0, le=65535)
+    heap: str = "512m"
+
+
+class FeedSettings(_Frozen):
+    """A feed to poll: an http(s) URL, or a local feed file or article directory."""
+
+    url: str = Field(min_length=1)
+    interval: float = Field(default=300.0, gt=0)
+
+    @field_validator("url")
+    @classmethod
+    def _url_kind(cls, value: str) -> str:
+        if "://" in value and not value.startswith(("http://", "https://", "file://")):
+            raise ValueError("must be an http(s) URL or a local path")
+        return value
+
+
+class WebhookSettings(_Frozen):
+    """A webhook destination for alerts."""
+
+    url: str
+    secret: SecretStr | None = None
+    kinds: tuple[AlertKind, ...] = ()
+    timeout: float = Field(default=10.0, gt=0)
+    max_attempts: int = Field(default=5, ge=1, le=50)
+
+    @field_validator("url")
+    @classmethod
+    def _http_url(cls, value: str) -> str:
+        if not value.startswith(("http://", "https://")):
+            raise ValueError("must be an http(s) URL")
+        return value
+
+
+class HttpSettings(_Frozen):
+    """The monitor's own HTTP server (health, metrics, API)."""
+
+    host: str = "127.0.0.1"
+    port: int = Field(default=8080, ge=0, le=65535)
+
+
+class NlpSettings(_Frozen):
+    """Enrichment: how many processes run spaCy and how articles are batched."""
+
+    processes: int = Field(default=1, ge=1, le=64)
+    batch_size: int = Field(default=16, ge=1, le=1024)
+    batch_wait: float = Field(default=0.5, gt=0)
+
+
+class DetectSettings(_Frozen):
+    """Storyline matching and development detection."""
+
+    min_match_score: float = Field(default=0.5, ge=0)
+    event_horizon_days: int = Field(default=120, ge=1)
+
+
+class Settings(_Frozen):
+    """Everything a Newsmon process needs, validated once at start-up."""
+
+    kafka: KafkaSettings = KafkaSettings()
+    broker: EmbeddedBrokerSettings = EmbeddedBrokerSettings()
+    feeds: tuple[FeedSettings, ...] = ()
+    storylines: Path = Path("seeds/storylines.yaml")
+    webhooks: tuple[WebhookSettings, ...] = ()
+    http: HttpSettings = HttpSettings()
+    nlp: NlpSettings = NlpSettings()
+    detect: DetectSettings = DetectSettings()
+    state_dir: Path = DEFAULT_STATE_DIR
+    console_alerts: bool = True
+    app_id: str = "newsmon"
+
+
+def _key(loc: tuple[int | str, ...]) -> str:
+    return ".".join(str(part) for part in loc) or "(top level)"
+
+
+def build_settings(data: dict[str, Any], *, base_dir: Path | None = None) -> Settings:
+    """Validate a configuration mapping; relative paths resolve against ``base_dir``."""
+    try:
+        settings = Settings.model_validate(data)
+    except ValidationError as exc:
+        problems = "; ".join(f"{_key(err['loc'])}: {err['msg']}" for err in exc.errors())
+        raise ConfigError(f"invalid configuration: {problems}") from None
+    if base_dir is None:
+        return settings
+    return _resolve_paths(settings, base_dir)
+
+
+def _resolve(path: Path, base_dir: Path) -> Path:
+    return path if path.is_absolute() else (base_dir / path)
+
+
+def _resolve_paths(settings: Settings, base_dir: Path) -> Settings:
+    feeds = tuple(
+        feed
+        if feed.url.startswith(("http://", "https://", "file://")) or Path(feed.url).is_absolute()
+        else feed.model_copy(update={"url": str(base_dir / feed.url)})
+        for feed in settings.feeds
+    )
+    return settings.model_copy(
+        update={
+            "feeds": feeds,
+            "storylines": _resolve(settings.storylines, base_dir),
+            "state_dir": _resolve(settings.state_dir, base_dir),
+        }
+    )
+
+
+def load_settings(path: Path) -> Settings:
+    """Read and validate a YAML configuration file."""
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise ConfigError(f"cannot read configuration {path}: {exc.strerror}") from None
+    except yaml.YAMLError as exc:
+        raise ConfigError(f"configuration {path} is not valid YAML: {exc}") from None
+    if raw is None:
+        raw = {}
+    if not isinstance(raw, dict):
+        raise ConfigError(f"configuration {path}: the top level must be a mapping")
+    return build_settings(raw, base_dir=path.parent.resolve())

@@ -1,0 +1,1 @@
+"""Storylines: what analysts track, and which articles belong to them."""
