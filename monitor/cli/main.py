@@ -1,0 +1,162 @@
+"""``newsmon``: the command line. Thin: it builds the settings and calls in.
+
+Exit codes: 0 ok, 1 a runtime failure (``NewsmonError``), 2 bad configuration
+or usage.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import signal
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from monitor.errors import ConfigError, NewsmonError
+from monitor.logs import configure_logging
+from monitor.settings import FeedSettings, Settings, build_settings, load_settings
+
+if TYPE_CHECKING:
+    from monitor.broker.embedded import EmbeddedBroker
+
+app = typer.Typer(no_args_is_help=True, add_completion=False, help="Newsmon: an event-streaming news monitor.")
+broker_app = typer.Typer(no_args_is_help=True, help="The embedded single-node Apache Kafka broker.")
+app.add_typer(broker_app, name="broker")
+
+ConfigOption = Annotated[
+    Path | None, typer.Option("--config", "-c", help="YAML configuration file (default: the bundled seeds demo).")
+]
+LogLevel = Annotated[str, typer.Option("--log-level", help="debug, info, warning or error.")]
+
+
+def demo_settings(root: Path) -> Settings:
+    """The settings of ``newsmon run`` without ``--config``: the bundled seeds."""
+    seeds = root / "seeds"
+    if not (seeds / "storylines.yaml").exists():
+        raise ConfigError(f"no --config given and no bundled demo at {seeds}: run from the project's root")
+    return build_settings(
+        {"feeds": [FeedSettings(url=str(seeds), interval=300).model_dump()], "storylines": str(seeds / "storylines.yaml")}
+    )
+
+
+def get_settings(config: Path | None) -> Settings:
+    """Settings from ``--config``, else the seeds demo from the current directory."""
+    return load_settings(config) if config is not None else demo_settings(Path.cwd())
+
+
+def _fail(exc: NewsmonError) -> typer.Exit:
+    typer.echo(f"newsmon: error: {exc}", err=True)
+    return typer.Exit(code=2 if isinstance(exc, ConfigError) else 1)
+
+
+@app.command()
+def run(config: ConfigOption = None, log_level: LogLevel = "info") -> None:
+    """Run the monitor: embedded broker (unless kafka.bootstrap_servers is set), ingester, worker, HTTP."""
+    configure_logging(log_level)
+    try:
+        settings = get_settings(config)
+        asyncio.run(_serve(settings))
+    except NewsmonError as exc:
+        raise _fail(exc) from None
+
+
+@app.command()
+def worker(config: ConfigOption = None, log_level: LogLevel = "info") -> None:
+    """Run a Faust worker alone (no ingester); needs kafka.bootstrap_servers to share a cluster."""
+    configure_logging(log_level)
+    try:
+        settings = get_settings(config)
+        asyncio.run(_serve(settings, ingest=False))
+    except NewsmonError as exc:
+        raise _fail(exc) from None
+
+
+async def _serve(settings: Settings, *, ingest: bool = True, worker: bool = True) -> None:
+    from streams.service import NewsmonService  # the stream layer, loaded only when serving
+
+    service = NewsmonService(settings, ingest=ingest, worker=worker)
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
+    try:
+        await service.start()
+        typer.echo(
+            f"newsmon: running (Kafka {service.bootstrap}, http://{settings.http.host}:{service.http.port if service.http else '?'}); "
+            "Ctrl-C stops",
+            err=True,
+        )
+        await stop.wait()
+    finally:
+        await service.stop()
+
+
+@broker_app.command("start")
+def broker_start(config: ConfigOption = None, port: Annotated[int | None, typer.Option(help="Port.")] = None) -> None:
+    """Start the embedded broker in the background and wait until it answers."""
+    configure_logging("warning")
+    try:
+        broker = _broker(config, port)
+        typer.echo(f"Kafka running on {broker.start()} (state in {broker.home})")
+    except NewsmonError as exc:
+        raise _fail(exc) from None
+
+
+@broker_app.command("stop")
+def broker_stop(config: ConfigOption = None) -> None:
+    """Stop the embedded broker."""
+    configure_logging("warning")
+    try:
+        stopped = _broker(config, None).stop()
+    except NewsmonError as exc:
+        raise _fail(exc) from None
+    typer.echo("Kafka stopped" if stopped else "Kafka was not running")
+
+
+@broker_app.command("status")
+def broker_status(config: ConfigOption = None) -> None:
+    """Say whether the embedded broker runs and answers (exit 1 when it does not)."""
+    try:
+        status = _broker(config, None).status()
+    except NewsmonError as exc:
+        raise _fail(exc) from None
+    if not status.running:
+        typer.echo("Kafka is not running")
+        raise typer.Exit(code=1)
+    typer.echo(f"Kafka pid {status.pid} on {status.bootstrap}: {'answers' if status.answers else 'does NOT answer'}")
+    if not status.answers:
+        raise typer.Exit(code=1)
+
+
+@broker_app.command("install")
+def broker_install() -> None:
+    """Resolve the Apache Kafka jars with Maven into the cache (done by start if needed)."""
+    from monitor.broker import distribution
+
+    try:
+        path = distribution.install(distribution.default_cache_dir(), quiet=False)
+    except NewsmonError as exc:
+        raise _fail(exc) from None
+    typer.echo(f"Apache Kafka {distribution.KAFKA_VERSION} jars in {path}")
+
+
+def _broker(config: Path | None, port: int | None) -> EmbeddedBroker:
+    from monitor.broker.embedded import EmbeddedBroker
+
+    settings = load_settings(config) if config else Settings()
+    return EmbeddedBroker(
+        settings.state_dir,
+        port=port if port is not None else settings.broker.port,
+        controller_port=settings.broker.controller_port,
+        heap=settings.broker.heap,
+    )
+
+
+def main() -> None:
+    """Console-script entry point."""
+    try:
+        app()
+    except KeyboardInterrupt:
+        sys.exit(130)

@@ -1,0 +1,134 @@
+"""The Faust app: topics, tables and four short agents.
+
+Each agent is a loop that decodes a record, calls a plain function from
+``monitor/`` (handed in as :class:`Stages`) and sends the result on. All
+knowledge of what enrichment, matching, detection and delivery *do* lives
+there; this module only knows the topology::
+
+    articles --enrich--> enriched --match--> matches --detect--> developments --deliver--> webhooks
+                                              (state table)        (delivered table)     \\-> dead letters
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any, TypeVar
+
+import faust
+import structlog
+from pydantic import BaseModel, ValidationError
+
+from monitor.metrics import Metrics
+from monitor.models import Article, Development, EnrichedArticle, StorylineMatch
+from monitor.settings import Settings
+from streams.topics import TopicNames
+
+log = structlog.get_logger("newsmon.streams")
+
+M = TypeVar("M", bound=BaseModel)
+
+StateDict = dict[str, Any]
+
+
+@dataclass(frozen=True)
+class Stages:
+    """The pipeline's plain functions, as the agents call them."""
+
+    enrich: Callable[[Sequence[Article]], Awaitable[list[EnrichedArticle]]]
+    match: Callable[[EnrichedArticle], list[StorylineMatch]]
+    detect: Callable[[StateDict | None, StorylineMatch], tuple[StateDict, list[Development]]]
+    deliver: Callable[[Development], Awaitable[Sequence[BaseModel]]]
+    observe: Callable[[str, BaseModel], None]
+
+
+def _decode(model: type[M], value: Any, stage: str, metrics: Metrics) -> M | None:
+    """Validate one record; a bad one is logged and counted, never raised."""
+    try:
+        return model.model_validate(value)
+    except ValidationError as exc:
+        metrics.articles.labels(stage=stage, outcome="invalid_record").inc()
+        log.warning("record_rejected", stage=stage, error=str(exc).splitlines()[0])
+        return None
+
+
+def build_app(settings: Settings, bootstrap: str, stages: Stages, metrics: Metrics) -> faust.App:
+    """Create the Faust app with its topics, tables and agents."""
+    names = TopicNames(settings.kafka.topic_prefix)
+    partitions = settings.kafka.partitions
+    app = faust.App(
+        settings.app_id,
+        broker=f"kafka://{bootstrap}",
+        store="memory://",  # table store: in memory, rebuilt from the changelog topics on start
+        web_enabled=False,
+        topic_partitions=partitions,
+        topic_replication_factor=1,
+        producer_acks=-1,
+        value_serializer="json",
+        key_serializer="raw",
+        consumer_auto_offset_reset="earliest",
+        table_standby_replicas=0,
+        stream_wait_empty=False,
+    )
+
+    def topic(name: str) -> faust.TopicT:
+        return app.topic(name, partitions=partitions, key_type=bytes, value_serializer="json")
+
+    articles, enriched, matches, developments, deadletter = (topic(n) for n in names.all())
+    states = app.Table("storyline-state", default=None, partitions=partitions, key_type=str)
+    delivered = app.Table("delivered", default=None, partitions=partitions, key_type=str)
+    app.newsmon_topics = (articles, enriched, matches, developments, deadletter)  # type: ignore[attr-defined]
+
+    @app.agent(articles)
+    async def enrich_agent(stream: faust.StreamT[Any]) -> None:
+        async for batch in stream.take(settings.nlp.batch_size, within=settings.nlp.batch_wait):
+            items = [a for a in (_decode(Article, v, "enrich", metrics) for v in batch) if a is not None]
+            if not items:
+                continue
+            for item in await stages.enrich(items):
+                stages.observe("enriched", item)
+                await enriched.send(key=item.article.id.encode(), value=item.model_dump(mode="json"))
+
+    @app.agent(enriched)
+    async def match_agent(stream: faust.StreamT[Any]) -> None:
+        async for value in stream:
+            item = _decode(EnrichedArticle, value, "match", metrics)
+            if item is None:
+                continue
+            for found in stages.match(item):
+                stages.observe("match", found)
+                await matches.send(key=found.storyline_id.encode(), value=found.model_dump(mode="json"))
+
+    @app.agent(matches)
+    async def detect_agent(stream: faust.StreamT[Any]) -> None:
+        async for value in stream:
+            found = _decode(StorylineMatch, value, "detect", metrics)
+            if found is None:
+                continue
+            state, found_developments = stages.detect(states[found.storyline_id], found)
+            states[found.storyline_id] = state
+            for dev in found_developments:
+                await developments.send(key=dev.id.encode(), value=dev.model_dump(mode="json"))
+
+    @app.agent(developments)
+    async def deliver_agent(stream: faust.StreamT[Any]) -> None:
+        async for value in stream:
+            dev = _decode(Development, value, "deliver", metrics)
+            if dev is None:
+                continue
+            if delivered[dev.id] is not None:
+                metrics.articles.labels(stage="deliver", outcome="already_delivered").inc()
+                continue
+            stages.observe("development", dev)
+            for letter in await stages.deliver(dev):
+                await deadletter.send(key=dev.id.encode(), value=letter.model_dump(mode="json"))
+            delivered[dev.id] = datetime.now(UTC).isoformat()
+
+    return app
+
+
+async def declare_topics(app: faust.App) -> None:
+    """Create Newsmon's topics (the broker does not auto-create them)."""
+    for topic in app.newsmon_topics:  # type: ignore[attr-defined]
+        await topic.maybe_declare()

@@ -1,0 +1,216 @@
+"""The embeddable Newsmon service: broker, ingester, Faust worker, HTTP server.
+
+``NewsmonService(settings).start()`` brings up everything the settings ask
+for and ``stop()`` takes it down in reverse order, so the CLI stays thin and
+tests run the whole service in-process.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import sys
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from typing import Any
+
+import faust
+import httpx
+import structlog
+from prometheus_client import CollectorRegistry
+from pydantic import BaseModel
+
+from monitor.alerts.console import ConsoleChannel
+from monitor.alerts.delivery import Deliverer
+from monitor.alerts.webhook import WebhookChannel
+from monitor.api.server import HttpServer
+from monitor.api.store import RecentStore
+from monitor.broker.embedded import EmbeddedBroker
+from monitor.detect.developments import detect
+from monitor.detect.state import StorylineState
+from monitor.ingest.poller import FeedPoller
+from monitor.ingest.state import FeedStateStore
+from monitor.metrics import Metrics
+from monitor.models import Article, Development, EnrichedArticle, StorylineMatch
+from monitor.nlp.pool import Enricher
+from monitor.settings import Settings
+from monitor.storylines.config import Storyline, load_storylines
+from monitor.storylines.match import match_storylines
+from streams.app import Stages, StateDict, build_app, declare_topics
+from streams.producer import ArticleProducer
+from streams.topics import TopicNames
+
+log = structlog.get_logger("newsmon.service")
+
+
+class NewsmonService:
+    """Everything ``newsmon run`` runs, as one object with start()/stop()."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        *,
+        registry: CollectorRegistry | None = None,
+        ingest: bool = True,
+        worker: bool = True,
+    ) -> None:
+        self.settings = settings
+        self.registry = registry or CollectorRegistry()
+        self.metrics = Metrics(self.registry)
+        self.store = RecentStore()
+        self.storylines: tuple[Storyline, ...] = load_storylines(settings.storylines)
+        self.run_ingest = ingest
+        self.run_worker = worker
+        self.broker: EmbeddedBroker | None = None
+        self.bootstrap: str | None = settings.kafka.bootstrap_servers
+        self.enricher: Enricher | None = None
+        self.app: faust.App | None = None
+        self.producer: ArticleProducer | None = None
+        self.poller: FeedPoller | None = None
+        self.http: HttpServer | None = None
+        self._client: httpx.AsyncClient | None = None
+        self._poll_task: asyncio.Task[None] | None = None
+        self._deliverer: Deliverer | None = None
+
+    # -- lifecycle ---------------------------------------------------------
+    async def start(self) -> None:
+        """Start every component, in dependency order."""
+        self.settings.state_dir.mkdir(parents=True, exist_ok=True)
+        if self.bootstrap is None:
+            self.broker = EmbeddedBroker(
+                self.settings.state_dir,
+                port=self.settings.broker.port,
+                controller_port=self.settings.broker.controller_port,
+                heap=self.settings.broker.heap,
+            )
+            self.bootstrap = await asyncio.to_thread(self.broker.start)
+        self.metrics.up.labels(component="broker").set(1)
+        self._client = httpx.AsyncClient(follow_redirects=False)
+        self.http = HttpServer(self.settings.http, self.registry, self.health, self.store)
+        await self.http.start()
+        if self.run_worker:
+            await self._start_worker()
+        if self.run_ingest:
+            await self._start_ingest()
+        log.info("service_started", bootstrap=self.bootstrap, http_port=self.http.port)
+
+    async def stop(self) -> None:
+        """Stop every component started, in reverse order; safe to call twice."""
+        if self._poll_task is not None:
+            if self.poller is not None:
+                await self.poller.stop()
+            self._poll_task.cancel()
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await self._poll_task
+            self._poll_task = None
+        if self.producer is not None:
+            await self.producer.stop()
+            self.producer = None
+        if self.app is not None:
+            await self.app.stop()
+            self.app = None
+        if self.enricher is not None:
+            await asyncio.to_thread(self.enricher.stop)
+            self.enricher = None
+        if self.http is not None:
+            await self.http.stop()
+            self.http = None
+        if self._client is not None:
+            await self._client.aclose()
+            self._client = None
+        if self.broker is not None:
+            await asyncio.to_thread(self.broker.stop)
+            self.broker = None
+        for component in ("broker", "worker", "ingester"):
+            self.metrics.up.labels(component=component).set(0)
+        log.info("service_stopped")
+
+    def health(self) -> dict[str, bool]:
+        """Which components run; ``/healthz`` answers 503 when one is down."""
+        components: dict[str, bool] = {"http": self.http is not None}
+        if self.broker is not None:
+            components["broker"] = self.broker.status().answers
+        if self.run_worker:
+            components["worker"] = self.app is not None and not self.app.should_stop
+        if self.run_ingest:
+            components["ingester"] = self._poll_task is not None and not self._poll_task.done()
+        return components
+
+    # -- components --------------------------------------------------------
+    async def _start_worker(self) -> None:
+        assert self.bootstrap is not None and self._client is not None
+        self.enricher = Enricher(self.storylines, processes=self.settings.nlp.processes)
+        await asyncio.to_thread(self.enricher.start)
+        self.metrics.model_info.labels(name=self.enricher.model_name, version=self.enricher.model_version).set(1)
+        self._deliverer = self._build_deliverer(self._client)
+        self.app = build_app(self.settings, self.bootstrap, self._stages(), self.metrics)
+        self.app.finalize()
+        await declare_topics(self.app)
+        await self.app.start()
+        self.metrics.up.labels(component="worker").set(1)
+
+    async def _start_ingest(self) -> None:
+        assert self.bootstrap is not None and self._client is not None
+        names = TopicNames(self.settings.kafka.topic_prefix)
+        if self.app is None:  # ingester alone: still make sure its topic exists
+            await _declare_articles_topic(self.settings, self.bootstrap)
+        self.producer = ArticleProducer(self.bootstrap, names.articles)
+        await self.producer.start()
+        state = FeedStateStore(self.settings.state_dir / "ingest")
+        self.poller = FeedPoller(
+            self.settings.feeds, state=state, sink=self._produce, metrics=self.metrics, client=self._client
+        )
+        self._poll_task = asyncio.create_task(self.poller.run(), name="newsmon-poller")
+        self.metrics.up.labels(component="ingester").set(1)
+
+    async def _produce(self, article: Article) -> None:
+        assert self.producer is not None
+        await self.producer.send(article)
+        self.metrics.articles.labels(stage="ingest", outcome="produced").inc()
+
+    def _build_deliverer(self, client: httpx.AsyncClient) -> Deliverer:
+        channels: list[Any] = [WebhookChannel(hook, client) for hook in self.settings.webhooks]
+        if self.settings.console_alerts:
+            channels.insert(0, ConsoleChannel(sys.stdout))
+        return Deliverer(channels, metrics=self.metrics)
+
+    def _stages(self) -> Stages:
+        enricher, deliverer, settings = self.enricher, self._deliverer, self.settings
+        assert enricher is not None and deliverer is not None
+        storylines, metrics = self.storylines, self.metrics
+
+        async def enrich(articles: Sequence[Article]) -> list[EnrichedArticle]:
+            result = await enricher.enrich(articles)
+            metrics.articles.labels(stage="enrich", outcome="ok").inc(len(result))
+            return result
+
+        def match(item: EnrichedArticle) -> list[StorylineMatch]:
+            found = match_storylines(item, storylines, min_score=settings.detect.min_match_score)
+            metrics.articles.labels(stage="match", outcome="matched" if found else "unmatched").inc()
+            for one in found:
+                metrics.storyline_matches.labels(storyline=one.storyline_id).inc()
+            return found
+
+        def detect_stage(raw: StateDict | None, found: StorylineMatch) -> tuple[StateDict, list[Development]]:
+            state = StorylineState.model_validate(raw) if raw else None
+            new_state, developments = detect(
+                state, found, now=datetime.now(UTC), horizon_days=settings.detect.event_horizon_days
+            )
+            for dev in developments:
+                metrics.developments.labels(storyline=dev.storyline_id, kind=dev.kind).inc()
+            return new_state.model_dump(mode="json"), developments
+
+        async def deliver(dev: Development) -> Sequence[BaseModel]:
+            return await deliverer.deliver_dead_letters(dev)
+
+        return Stages(enrich=enrich, match=match, detect=detect_stage, deliver=deliver, observe=self.store.observe)
+
+
+async def _declare_articles_topic(settings: Settings, bootstrap: str) -> None:
+    """Create the articles topic for an ingester running without a worker."""
+    names = TopicNames(settings.kafka.topic_prefix)
+    app = faust.App(settings.app_id + "-ingest", broker=f"kafka://{bootstrap}", web_enabled=False)
+    topic = app.topic(names.articles, partitions=settings.kafka.partitions)
+    app.finalize()
+    await topic.maybe_declare()
+    await app.producer.stop()
