@@ -64,6 +64,12 @@ class Metrics:
             buckets=_LATENCY_BUCKETS,
             registry=registry,
         )
+        self.consumer_lag = Gauge(
+            "newsmon_consumer_lag",
+            "Records not yet consumed per topic partition (high-water mark minus position).",
+            ["topic", "partition"],
+            registry=registry,
+        )
         self.storyline_matches = Counter(
             "newsmon_storyline_matches_total",
             "Articles matched to a storyline.",

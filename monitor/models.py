@@ -155,3 +155,6 @@ class Development(Model):
     evidence: tuple[EvidenceRef, ...]
     confidence: float
     created_at: datetime
+    trigger_ingested_at: datetime | None = Field(
+        default=None, description="When the article that raised it was ingested (for latency metrics)."
+    )

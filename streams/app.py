@@ -125,6 +125,17 @@ def build_app(settings: Settings, bootstrap: str, stages: Stages, metrics: Metri
                 await deadletter.send(key=dev.id.encode(), value=letter.model_dump(mode="json"))
             delivered[dev.id] = datetime.now(UTC).isoformat()
 
+    @app.timer(interval=5.0)
+    async def report_lag() -> None:
+        consumer = app.consumer
+        for tp in consumer.assignment():
+            position = await consumer.position(tp)
+            highwater = consumer.highwater(tp)
+            if position is None or highwater is None:
+                continue
+            lag = max(0, highwater - position)
+            metrics.consumer_lag.labels(topic=tp.topic, partition=str(tp.partition)).set(lag)
+
     return app
 
 

@@ -12,7 +12,6 @@ import contextlib
 import sys
 from collections.abc import Sequence
 from datetime import UTC, datetime
-from typing import Any
 
 import faust
 import httpx
@@ -21,8 +20,8 @@ from prometheus_client import CollectorRegistry
 from pydantic import BaseModel
 
 from monitor.alerts.console import ConsoleChannel
-from monitor.alerts.delivery import Deliverer
-from monitor.alerts.webhook import WebhookChannel
+from monitor.alerts.deadletter import dead_letter
+from monitor.alerts.delivery import Deliverer, Destination, webhook_destination
 from monitor.api.server import HttpServer
 from monitor.api.store import RecentStore
 from monitor.broker.embedded import EmbeddedBroker
@@ -169,10 +168,13 @@ class NewsmonService:
         self.metrics.articles.labels(stage="ingest", outcome="produced").inc()
 
     def _build_deliverer(self, client: httpx.AsyncClient) -> Deliverer:
-        channels: list[Any] = [WebhookChannel(hook, client) for hook in self.settings.webhooks]
+        destinations = [
+            webhook_destination(hook, client, name=f"webhook-{index}")
+            for index, hook in enumerate(self.settings.webhooks)
+        ]
         if self.settings.console_alerts:
-            channels.insert(0, ConsoleChannel(sys.stdout))
-        return Deliverer(channels, metrics=self.metrics)
+            destinations.insert(0, Destination(ConsoleChannel(sys.stdout)))
+        return Deliverer(destinations, metrics=self.metrics)
 
     def _stages(self) -> Stages:
         enricher, deliverer, settings = self.enricher, self._deliverer, self.settings
@@ -196,12 +198,15 @@ class NewsmonService:
             new_state, developments = detect(
                 state, found, now=datetime.now(UTC), horizon_days=settings.detect.event_horizon_days
             )
+            ingested_at = found.enriched.article.ingested_at
+            developments = [d.model_copy(update={"trigger_ingested_at": ingested_at}) for d in developments]
             for dev in developments:
                 metrics.developments.labels(storyline=dev.storyline_id, kind=dev.kind).inc()
             return new_state.model_dump(mode="json"), developments
 
         async def deliver(dev: Development) -> Sequence[BaseModel]:
-            return await deliverer.deliver_dead_letters(dev)
+            outcomes = await deliverer.deliver(dev, ingested_at=dev.trigger_ingested_at)
+            return [dead_letter(dev, outcome) for outcome in outcomes if outcome.status == "dead_letter"]
 
         return Stages(enrich=enrich, match=match, detect=detect_stage, deliver=deliver, observe=self.store.observe)
 

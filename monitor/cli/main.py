@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from monitor.cli.feeds import feeds_app
 from monitor.errors import ConfigError, NewsmonError
 from monitor.logs import configure_logging
 from monitor.settings import FeedSettings, Settings, build_settings, load_settings
@@ -24,6 +25,7 @@ if TYPE_CHECKING:
 app = typer.Typer(no_args_is_help=True, add_completion=False, help="Newsmon: an event-streaming news monitor.")
 broker_app = typer.Typer(no_args_is_help=True, help="The embedded single-node Apache Kafka broker.")
 app.add_typer(broker_app, name="broker")
+app.add_typer(feeds_app, name="feeds")
 
 ConfigOption = Annotated[
     Path | None, typer.Option("--config", "-c", help="YAML configuration file (default: the bundled seeds demo).")

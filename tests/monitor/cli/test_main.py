@@ -1,0 +1,55 @@
+"""The command line: thin, with clear errors and the documented exit codes."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import yaml
+from typer.testing import CliRunner
+
+from monitor.cli.main import app
+
+DATA = Path(__file__).resolve().parents[2] / "data" / "cli"
+runner = CliRunner()
+
+
+def test_bad_config_exits_2_naming_the_key(tmp_path: Path) -> None:
+    """`newsmon run` with an invalid config exits 2 and names the bad key, before starting anything."""
+    config = tmp_path / "monitor.yaml"
+    config.write_text("feeds:\n  - url: seeds\n    interval: -5\n")
+    result = runner.invoke(app, ["run", "--config", str(config)])
+    assert result.exit_code == 2
+    assert "feeds.0.interval" in result.output
+
+
+def test_missing_config_file_exits_2(tmp_path: Path) -> None:
+    """A config path that does not exist is a configuration error (exit 2)."""
+    result = runner.invoke(app, ["run", "--config", str(tmp_path / "nope.yaml")])
+    assert result.exit_code == 2
+    assert "cannot read configuration" in result.output
+
+
+def test_broker_status_when_stopped(tmp_path: Path) -> None:
+    """`newsmon broker status` exits 1 and says so when no broker runs for the state directory."""
+    config = tmp_path / "monitor.yaml"
+    config.write_text(f"state_dir: {tmp_path / 'state'}\n")
+    result = runner.invoke(app, ["broker", "status", "--config", str(config)])
+    assert result.exit_code == 1
+    assert "not running" in result.output
+
+
+def test_feeds_import_adds_new_feeds_once(tmp_path: Path) -> None:
+    """Importing an OPML list adds its feeds to the config, and a second import adds nothing."""
+    config = tmp_path / "monitor.yaml"
+    config.write_text("feeds:\n  - url: https://news.example.org/world/rss.xml\n    interval: 60\n")
+    first = runner.invoke(app, ["feeds", "import", str(DATA / "subscriptions.opml"), "--config", str(config)])
+    assert first.exit_code == 0, first.output
+    assert "added 2 feed(s)" in first.output
+    urls = [f["url"] for f in yaml.safe_load(config.read_text())["feeds"]]
+    assert urls == [
+        "https://news.example.org/world/rss.xml",
+        "https://news.example.org/asia/atom.xml",
+        "https://korea.example.net/feed.json",
+    ]
+    second = runner.invoke(app, ["feeds", "import", str(DATA / "subscriptions.opml"), "--config", str(config)])
+    assert "added 0 feed(s)" in second.output
