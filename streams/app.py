@@ -106,7 +106,7 @@ def build_app(settings: Settings, bootstrap: str, stages: Stages, metrics: Metri
             found = _decode(StorylineMatch, value, "detect", metrics)
             if found is None:
                 continue
-            state, found_developments = stages.detect(states[found.storyline_id], found)
+            state, found_developments = stages.detect(states.get(found.storyline_id), found)
             states[found.storyline_id] = state
             for dev in found_developments:
                 await developments.send(key=dev.id.encode(), value=dev.model_dump(mode="json"))
@@ -117,7 +117,7 @@ def build_app(settings: Settings, bootstrap: str, stages: Stages, metrics: Metri
             dev = _decode(Development, value, "deliver", metrics)
             if dev is None:
                 continue
-            if delivered[dev.id] is not None:
+            if delivered.get(dev.id) is not None:
                 metrics.articles.labels(stage="deliver", outcome="already_delivered").inc()
                 continue
             stages.observe("development", dev)
