@@ -1,0 +1,201 @@
+"""Comparing an article's facts with what an event already holds.
+
+Each new fact is either already known (repeated coverage: silent), new (a
+development), or incompatible with a held fact in the same slot (a conflict).
+Look-alikes are handled with care: figures that measure different things
+(different measured words), an offer against an agreed figure, or approximate
+figures close to exact ones are not conflicts, or are reported at low
+confidence with the reason.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+
+from monitor.detect.dates import FUTURE
+from monitor.detect.facts import FIGURE_KINDS
+from monitor.detect.state import EventState, HeldFact
+from monitor.detect.text import COUNTRIES, fold
+
+LOW_CONFIDENCE = 0.3
+_UPDATE = re.compile(
+    r"\b(rose|risen|rises|increased|climbed|jumped|fell|dropped|revised|updated|now stands)\b", re.I
+)
+_SAME_OUTCOME = 0.5
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One thing the article adds: a new fact, or a conflict with a held one."""
+
+    kind: str  # "new" | "conflict"
+    fact: HeldFact
+    held: HeldFact | None = None
+    confidence: float = 0.8
+    reason: str = ""
+
+
+def _overlap(left: list[str], right: list[str]) -> float:
+    a, b = set(left), set(right)
+    return len(a & b) / min(len(a), len(b)) if a and b else 0.0
+
+
+def _jaccard(left: list[str], right: list[str]) -> float:
+    a, b = set(left), set(right)
+    return len(a & b) / len(a | b) if a | b else 1.0
+
+
+def _tolerance(fact: HeldFact, held: HeldFact) -> float:
+    if fact.kind in {"percent", "percent_change"}:
+        return 2.0 if fact.approximate or held.approximate else 0.5
+    return 0.1 if fact.approximate or held.approximate else 0.02
+
+
+def _differs(fact: HeldFact, held: HeldFact) -> bool:
+    assert fact.number is not None and held.number is not None
+    if fact.kind in {"percent", "percent_change"}:
+        return abs(fact.number - held.number) > _tolerance(fact, held)
+    scale = max(abs(fact.number), abs(held.number), 1e-9)
+    return abs(fact.number - held.number) / scale > _tolerance(fact, held)
+
+
+_CLAUSE = re.compile(r"[,;]|\b(?:while|whereas|but|and)\b")
+
+
+def _places(fact: HeldFact) -> set[str]:
+    """Countries named in the figure's own clause ('54,000 troops are stationed in Japan')."""
+    quote = fold(fact.quote)
+    position = quote.find(fold(fact.text))
+    if position < 0:
+        window = fold(fact.subject)
+    else:
+        before = _CLAUSE.split(quote[max(0, position - 60) : position])[-1]
+        after = _CLAUSE.split(quote[position + len(fact.text) : position + len(fact.text) + 60])[0]
+        window = f"{before} {fact.text} {after}"
+    return {
+        country
+        for country in COUNTRIES
+        if len(country) > 3 and re.search(rf"\b{re.escape(country)}\b", window)
+    }
+
+
+def _same_subject(fact: HeldFact, held: HeldFact) -> bool:
+    mine, theirs = _places(fact), _places(held)
+    return not (mine and theirs and not mine & theirs)
+
+
+def _compare_figure(fact: HeldFact, held_facts: list[HeldFact]) -> Finding | None:
+    same_slot = [
+        held
+        for held in held_facts
+        if held.slot == fact.slot and held.number is not None and _same_subject(fact, held)
+    ]
+    candidates = [held for held in same_slot if _jaccard(held.terms, fact.terms) >= 0.2 or not held.terms]
+    if not candidates:
+        return None
+    if any(not _differs(fact, held) for held in candidates):
+        return None  # the same figure again
+    if fact.background or _UPDATE.search(fact.quote):
+        return None
+    current = [held for held in candidates if not held.background and held.article_id != fact.article_id]
+    if not current:
+        return None
+    held = max(current, key=lambda item: _jaccard(item.terms, fact.terms))
+    similarity = _jaccard(held.terms, fact.terms)
+    if held.qualifier != fact.qualifier and "proposed" in {held.qualifier, fact.qualifier}:
+        reason = "one figure is a proposal or starting point, the other a settled value"
+        return Finding("conflict", fact, held, LOW_CONFIDENCE, reason)
+    if similarity < 0.5:
+        left, right = held.subject or held.text, fact.subject or fact.text
+        reason = f"they may measure different things ({left!r} vs {right!r})"
+        return Finding("conflict", fact, held, LOW_CONFIDENCE, reason)
+    assert held.number is not None and fact.number is not None
+    gap = abs(held.number - fact.number) / max(abs(held.number), abs(fact.number), 1e-9)
+    if (held.approximate or fact.approximate) and gap <= 0.25:
+        return Finding("conflict", fact, held, 0.4, "one figure is approximate and they are close")
+    return Finding("conflict", fact, held, 0.85)
+
+
+def _date_confidence(fact: HeldFact, held: HeldFact) -> tuple[float, str]:
+    explicit = int(fact.explicit) + int(held.explicit)
+    if explicit == 2:
+        return 0.85, ""
+    if explicit == 1:
+        return 0.6, ""
+    return LOW_CONFIDENCE, "both dates were inferred from weekday names"
+
+
+def _compare_event_fact(fact: HeldFact, held_facts: list[HeldFact], event: EventState) -> Finding | None:
+    same = [held for held in held_facts if held.slot == fact.slot]
+    if fact.slot == "status:event":
+        return _compare_status(fact, same)
+    if not same or any(fold(held.value) == fold(fact.value) for held in same):
+        return None
+    others = [held for held in same if held.article_id != fact.article_id]
+    if not others:
+        return None
+    if fact.slot == "date:event":
+        held = max(others, key=lambda item: (item.explicit, item.value))
+        days = abs((date.fromisoformat(fact.value) - date.fromisoformat(held.value)).days)
+        if days > 21:
+            return None
+        confidence, reason = _date_confidence(fact, held)
+        return Finding("conflict", fact, held, confidence, reason)
+    if fact.slot == "place:event":
+        if fold(fact.value) in COUNTRIES or any(fold(held.value) in COUNTRIES for held in others):
+            return None
+        reported = [held for held in others if not FUTURE.search(held.quote)]
+        if FUTURE.search(fact.quote) or not reported:
+            return None  # a preview's venue is a plan; only reports of where it happened can conflict
+        return Finding("conflict", fact, reported[0], 0.65)
+    del event
+    return None
+
+
+def _compare_status(fact: HeldFact, same: list[HeldFact]) -> Finding | None:
+    values = {held.value for held in same}
+    if fact.value in values:
+        return None
+    off = {"postponed", "cancelled"}
+    if (fact.value == "held" and values & off) or (fact.value in off and "held" in values):
+        held = next(held for held in same if held.value in off | {"held"} and held.value != fact.value)
+        return Finding("conflict", fact, held, 0.75)
+    if fact.value == "planned":
+        return None
+    if fact.value == "held" and "planned" not in values and same:
+        return None
+    return Finding("new", fact)
+
+
+def _compare_outcome(fact: HeldFact, held_facts: list[HeldFact], known: list[list[str]]) -> Finding | None:
+    for terms in known:
+        if _overlap(fact.terms, terms) >= _SAME_OUTCOME:
+            return None
+    union: set[str] = set()
+    for held in held_facts:
+        if held.slot == "outcome":
+            union.update(held.terms)
+    if fact.terms and len(set(fact.terms) & union) / len(set(fact.terms)) >= 0.6:
+        return None
+    return Finding("new", fact)
+
+
+def compare(event: EventState, facts: list[HeldFact]) -> list[Finding]:
+    """What the article's facts add to the event: new facts and conflicts."""
+    findings: list[Finding] = []
+    held_facts = list(event.facts)
+    known_outcomes = [held.terms for held in held_facts if held.slot == "outcome"]
+    for fact in facts:
+        finding: Finding | None
+        if fact.kind in FIGURE_KINDS:
+            finding = _compare_figure(fact, held_facts)
+        elif fact.slot == "outcome":
+            finding = _compare_outcome(fact, held_facts, known_outcomes)
+            known_outcomes.append(fact.terms)
+        else:
+            finding = _compare_event_fact(fact, held_facts, event)
+        if finding is not None:
+            findings.append(finding)
+    return findings

@@ -1,0 +1,187 @@
+"""Turning matched articles into developments: new events, new facts, conflicts.
+
+:func:`detect` is pure: it takes the storyline's state (or None), one matched
+article and the clock, and returns the new state and the developments to alert
+on. Development ids are hashes of storyline, event, kind and the facts, so a
+replay never raises a second alert: an article already seen returns nothing,
+and ids already emitted are remembered in the state.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from monitor.detect.compare import Finding, compare
+from monitor.detect.events import absorb, best_event, new_event
+from monitor.detect.extract import Signature, signature
+from monitor.detect.state import EventState, HeldFact, StorylineState, prune, remember
+from monitor.detect.text import fingerprint, stable_hash
+from monitor.models import ArticleRef, Development, DevelopmentKind, EvidenceRef, StorylineMatch
+
+_SLOT_LABELS = {"date:event": "date", "place:event": "place", "status:event": "status"}
+
+
+def _label(fact: HeldFact) -> str:
+    if fact.slot in _SLOT_LABELS:
+        return _SLOT_LABELS[fact.slot]
+    what = " ".join(fact.terms[:3]) or fact.kind
+    return f"{fact.kind.replace('_', ' ')} ({what})"
+
+
+def _shown(fact: HeldFact) -> str:
+    if fact.kind in {"date", "place", "status"}:
+        return fact.value
+    return fact.text or fact.value
+
+
+def _clip(text: str, limit: int = 110) -> str:
+    text = " ".join(text.split()).rstrip(".")
+    if len(text) <= limit:
+        return text
+    return text[:limit].rsplit(" ", 1)[0].rstrip(",;:–-") + "…"
+
+
+def _phrase(finding: Finding, noun: str) -> str:
+    fact = finding.fact
+    if fact.slot == "status:event":
+        verb = {"held": "took place", "postponed": "was postponed", "cancelled": "was cancelled"}
+        return f"the {noun} {verb.get(fact.value, 'is ' + fact.value)}"
+    return _clip(_shown(fact))
+
+
+def _claim(fact: HeldFact) -> str:
+    return f"{_label(fact)}: {_shown(fact)}"
+
+
+def _evidence(fact: HeldFact) -> EvidenceRef:
+    return EvidenceRef(article_id=fact.article_id, quote=fact.quote or fact.text, claim=_claim(fact))
+
+
+def _source(ref: ArticleRef | None) -> str:
+    if ref is None:
+        return "an earlier report"
+    return ref.source or ref.title or ref.id
+
+
+class _Builder:
+    """Builds developments for one article and one event."""
+
+    def __init__(self, match: StorylineMatch, event: EventState, sig: Signature, now: datetime) -> None:
+        self.match = match
+        self.event = event
+        self.sig = sig
+        self.now = now
+
+    def make(
+        self,
+        kind: DevelopmentKind,
+        identity: list[str],
+        summary: str,
+        articles: list[ArticleRef],
+        evidence: list[EvidenceRef],
+        confidence: float,
+    ) -> Development:
+        digest = stable_hash(self.match.storyline_id, self.event.id, kind, *identity, length=24)
+        return Development(
+            id=f"dev-{digest}",
+            kind=kind,
+            storyline_id=self.match.storyline_id,
+            storyline_title=self.match.storyline_title,
+            event_id=self.event.id,
+            event_title=self.event.title,
+            event_date=self.event.date,
+            summary=summary,
+            articles=tuple(articles),
+            evidence=tuple(evidence),
+            confidence=round(confidence, 3),
+            created_at=self.now,
+            trigger_ingested_at=self.match.enriched.article.ingested_at,
+        )
+
+    def new_event(self) -> Development:
+        lead = self.match.reason.sentences[:1] or (self.sig.ref.title,)
+        evidence = [
+            EvidenceRef(article_id=self.sig.ref.id, quote=lead[0], claim=f"event: {self.event.title}")
+        ]
+        stated = [fact for fact in self.sig.facts if fact.slot in _SLOT_LABELS and fact.quote]
+        evidence += [_evidence(fact) for fact in stated[:3]]
+        source = _source(self.sig.ref)
+        summary = f"New in {self.match.storyline_title}: {self.event.title}, first reported by {source}."
+        return self.make("new_event", [], summary, [self.sig.ref], evidence, min(1.0, self.match.score))
+
+    def development(self, findings: list[Finding]) -> Development:
+        facts = [finding.fact for finding in findings]
+        parts = [_phrase(finding, self.event.noun) for finding in findings[:3]]
+        more = f" (and {len(findings) - 3} more)" if len(findings) > 3 else ""
+        summary = f"New in {self.event.title}, per {_source(self.sig.ref)}: {'; '.join(parts)}{more}."
+        identity = sorted(f"{fact.slot}={' '.join(fact.terms) or fact.value}" for fact in facts)
+        evidence = [_evidence(fact) for fact in facts]
+        return self.make("new_development", identity, summary, [self.sig.ref], evidence, 0.7)
+
+    def conflict(self, finding: Finding, refs: dict[str, ArticleRef]) -> Development:
+        held, fact = finding.held, finding.fact
+        assert held is not None
+        old_ref, new_ref = refs.get(held.article_id), refs.get(fact.article_id, self.sig.ref)
+        summary = (
+            f"Conflicting reports on the {_label(fact)} of {self.event.title}: "
+            f"{_source(old_ref)} says {_shown(held)}, {_source(new_ref)} says {_shown(fact)}"
+        )
+        if finding.reason:
+            summary += f" (low confidence: {finding.reason})"
+        identity = [fact.slot, *sorted([held.value, fact.value])]
+        articles = [ref for ref in (old_ref, new_ref) if ref is not None]
+        return self.make(
+            "conflict",
+            identity,
+            summary + ".",
+            articles,
+            [_evidence(held), _evidence(fact)],
+            finding.confidence,
+        )
+
+
+def _new_state(storyline_id: str) -> StorylineState:
+    return StorylineState(storyline_id=storyline_id)
+
+
+def detect(
+    state: StorylineState | None, match: StorylineMatch, *, now: datetime, horizon_days: int = 120
+) -> tuple[StorylineState, list[Development]]:
+    """Fold one matched article into the storyline state; return the new state and its developments."""
+    base = state.model_copy(deep=True) if state is not None else _new_state(match.storyline_id)
+    current = prune(base, now, horizon_days)
+    article = match.enriched.article
+    print_ = fingerprint(article.text)
+    key = stable_hash(article.id)
+    already = key in current.seen_articles or (
+        article.duplicate_of is not None and stable_hash(article.duplicate_of) in current.seen_articles
+    )
+    remember(current.seen_articles, key)
+    if already or print_ in current.fingerprints:
+        return current, []
+    remember(current.fingerprints, print_)
+    current.updated_at = now
+
+    sig = signature(match, now=now)
+    event = best_event(current.events, sig)
+    developments: list[Development] = []
+    if event is None:
+        event = new_event(match.storyline_id, sig)
+        absorb(event, sig, sig.facts, now=now)
+        current.events.append(event)
+        developments.append(_Builder(match, event, sig, now).new_event())
+    else:
+        findings = compare(event, sig.facts)
+        absorb(event, sig, sig.facts, now=now)
+        builder = _Builder(match, event, sig, now)
+        refs = {ref.id: ref for ref in event.articles}
+        news = [finding for finding in findings if finding.kind == "new"]
+        if news:
+            developments.append(builder.development(news))
+        developments.extend(builder.conflict(f, refs) for f in findings if f.kind == "conflict")
+    fresh: list[Development] = []
+    for development in developments:
+        if development.id not in current.emitted:
+            remember(current.emitted, development.id)
+            fresh.append(development)
+    return current, fresh

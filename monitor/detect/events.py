@@ -1,0 +1,144 @@
+"""Grouping a storyline's articles into events, and naming the events.
+
+An article joins the most similar held event when their dates are close (the
+event date, or the publication dates of its articles, within two weeks of the
+article's own), and participants, place and wording agree well enough. A
+preview published days before a summit and the report after it meet all of
+these; the same leaders meeting again months later in another city do not.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from datetime import date, datetime
+
+from monitor.detect.extract import Signature
+from monitor.detect.state import MAX_TERMS, EventState, HeldFact
+from monitor.detect.text import fold, stable_hash
+
+MAX_GAP_DAYS = 14
+JOIN_THRESHOLD = 0.5
+
+
+def _cosine(left: dict[str, int], right: dict[str, int]) -> float:
+    common = set(left) & set(right)
+    dot = sum(left[key] * right[key] for key in common)
+    norm = math.sqrt(sum(v * v for v in left.values())) * math.sqrt(sum(v * v for v in right.values()))
+    return dot / norm if norm else 0.0
+
+
+def _gap_days(event: EventState, sig: Signature) -> int:
+    event_dates = {event.first_published.date(), event.last_published.date()}
+    if event.date is not None:
+        event_dates.add(event.date)
+    article_dates = {sig.published.date(), sig.date}
+    return min(abs((a - b).days) for a in article_dates for b in event_dates)
+
+
+def similarity(event: EventState, sig: Signature) -> float:
+    """How likely the article covers this event, in [0, 1]; 0 when too far apart in time."""
+    gap = _gap_days(event, sig)
+    if gap > MAX_GAP_DAYS:
+        return 0.0
+    time_score = 1.0 - gap / MAX_GAP_DAYS
+    if event.participants and sig.participants:
+        shared = set(event.participants) & set(sig.participants)
+        people = len(shared) / len(set(event.participants) | set(sig.participants))
+    else:
+        people = 0.4
+    place = (1.0 if fold(event.place) == fold(sig.place) else 0.1) if event.place and sig.place else 0.5
+    top = dict(Counter(sig.terms).most_common(MAX_TERMS))
+    words = _cosine(event.terms, top)
+    return 0.3 * time_score + 0.3 * people + 0.15 * place + 0.25 * min(1.0, words * 1.5)
+
+
+def best_event(events: list[EventState], sig: Signature) -> EventState | None:
+    """The held event the article belongs to, if any."""
+    scored = [(similarity(event, sig), event) for event in events]
+    scored = [(score, event) for score, event in scored if score >= JOIN_THRESHOLD]
+    if not scored:
+        return None
+    return max(scored, key=lambda item: (item[0], item[1].last_published))[1]
+
+
+def format_date(value: date) -> str:
+    """'7 May 2023'."""
+    return f"{value.day} {value.strftime('%B')} {value.year}"
+
+
+def event_title(event: EventState) -> str:
+    """Who, what, where, when: 'Kishida–Yoon summit in Seoul, 7 May 2023'."""
+    names = sorted({event.names.get(pid, pid) for pid in event.participants})
+    who = "–".join(names)
+    what = f"{who} {event.noun}" if who else event.noun.capitalize()
+    where = f" in {event.place}" if event.place else ""
+    when = f", {format_date(event.date)}" if event.date else ""
+    return f"{what}{where}{when}"
+
+
+def new_event(storyline_id: str, sig: Signature) -> EventState:
+    """A fresh event started by this article (the id depends only on storyline and article)."""
+    event = EventState(
+        id=f"ev-{stable_hash(storyline_id, sig.ref.id, length=12)}",
+        title="",
+        noun=sig.noun,
+        date=sig.date,
+        date_explicit=sig.date_explicit,
+        place=sig.place,
+        participants=list(sig.participants),
+        names=dict(sig.names),
+        votes=dict(sig.weights),
+        status=sig.status,
+        first_published=sig.published,
+        last_published=sig.published,
+        articles=[sig.ref],
+        terms=dict(Counter(sig.terms).most_common(MAX_TERMS)),
+    )
+    event.title = event_title(event)
+    return event
+
+
+def _majority(facts: list[HeldFact], slot: str) -> str | None:
+    values = Counter(fact.value for fact in facts if fact.slot == slot and fact.explicit)
+    if not values:
+        return None
+    first_seen = {fact.value: index for index, fact in reversed(list(enumerate(facts)))}
+    return max(values, key=lambda value: (values[value], -first_seen[value]))
+
+
+def absorb(event: EventState, sig: Signature, new_facts: list[HeldFact], *, now: datetime) -> None:
+    """Fold an article into an event: facts, participants, place, date, status, title."""
+    first_time = sig.ref.id not in {ref.id for ref in event.articles}
+    if first_time:
+        event.articles.append(sig.ref)
+    event.facts.extend(new_facts)
+    event.touched_at = now
+    event.first_published = min(event.first_published, sig.published)
+    event.last_published = max(event.last_published, sig.published)
+    if first_time:
+        for pid in sig.participants:
+            event.votes[pid] = event.votes.get(pid, 0.0) + sig.weights.get(pid, 1.0)
+            event.names.setdefault(pid, sig.names.get(pid, pid))
+    ranked = sorted(event.votes, key=lambda pid: (-event.votes[pid], pid))
+    top = event.votes[ranked[0]] if ranked else 0.0
+    chosen = [pid for pid in ranked[:2] if event.votes[pid] >= 0.3 * top]
+    event.participants = chosen + [pid for pid in ranked[2:3] if event.votes[pid] >= 0.75 * top]
+    explicit_date = _majority(event.facts, "date:event")
+    if explicit_date is not None:
+        event.date, event.date_explicit = date.fromisoformat(explicit_date), True
+    elif not event.date_explicit and sig.date_explicit:
+        event.date, event.date_explicit = sig.date, True
+    place = _majority(event.facts, "place:event")
+    if place is not None:
+        event.place = place
+    elif event.place is None:
+        event.place = sig.place
+    if sig.status in {"held", "postponed", "cancelled"} or event.status is None:
+        event.status = sig.status or event.status
+    if event.noun == "event" or sig.noun == "summit":
+        event.noun = sig.noun
+    terms = Counter(event.terms)
+    terms.update(dict(Counter(sig.terms).most_common(MAX_TERMS)))
+    event.terms = dict(terms.most_common(MAX_TERMS))
+    event.title = event_title(event)

@@ -1,0 +1,224 @@
+"""Facts an article states about its event, in comparable form.
+
+Every fact has a *slot* (what it measures) and a normalized value. Event facts
+(date, place, status) come from the event sentences; figures come from the NLP
+claims, their slot built from the measured noun ("28,500 troops" ->
+``quantity:troop``) and the claim's subject; outcomes are sentences that report
+an agreement or decision as done.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from datetime import date
+
+from monitor.detect.state import HeldFact
+from monitor.detect.text import Sentence, fold, tokens
+from monitor.models import CanonicalEntity, Claim
+
+FIGURE_KINDS = ("quantity", "percent", "percent_change", "money", "duration")
+_MODIFIERS = re.compile(
+    r"\b(proposed|proposal|propose|initial|initially|sought|seeks?|demand\w*|request\w*|target\w*|offer\w*|"
+    r"threaten\w*|up to|as many as|as much as|could|would|plans?|planned|expected|projected|estimated)\b",
+    re.IGNORECASE,
+)
+_FINAL = re.compile(r"\b(agreed|final|signed|actual|settled|deal)\b", re.IGNORECASE)
+_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}")
+_WORD = re.compile(r"[A-Za-z][A-Za-z'-]+")
+_OUTCOME = re.compile(
+    r"\b(agreed|pledged|signed|committed|decided|announced|reached|vowed|hailed|launched|approved|"
+    r"adopted|unveiled|endorsed|reaffirmed|confirmed)\b",
+    re.IGNORECASE,
+)
+_HYPOTHETICAL = re.compile(
+    r"\b(will|would|could|may|might|expected|plans?|planned|aims?|hopes?|likely|should|if|unless|whether)\b",
+    re.IGNORECASE,
+)
+
+
+def _number(value: object) -> float | None:
+    if isinstance(value, dict):
+        return _number(value.get("to"))
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int | float):
+        return float(value)
+    if isinstance(value, str):
+        try:
+            return float(value.replace(",", ""))
+        except ValueError:
+            return None
+    return None
+
+
+def measure_terms(claim: Claim) -> list[str]:
+    """Content words naming what a figure measures: subject, unit and the words after the figure."""
+    sentence = claim.evidence.sentence
+    after = ""
+    position = sentence.find(claim.text)
+    if position >= 0:
+        after = " ".join(_WORD.findall(sentence[position + len(claim.text) :])[:3])
+    words = tokens(" ".join((claim.subject, claim.unit, after)))
+    return sorted(set(words))
+
+
+def qualifier_of(claim: Claim) -> str:
+    """'proposed'/'agreed'/'' — whether the figure is an offer or a settled value."""
+    text = f"{claim.qualifier} {claim.evidence.sentence}"
+    position = claim.evidence.sentence.find(claim.text)
+    window = (
+        claim.evidence.sentence[max(0, position - 60) : position + len(claim.text) + 30]
+        if position >= 0
+        else text
+    )
+    if _MODIFIERS.search(claim.qualifier or "") or _MODIFIERS.search(window):
+        return "proposed"
+    if _FINAL.search(window):
+        return "agreed"
+    return ""
+
+
+def claim_fact(claim: Claim, article_id: str) -> HeldFact | None:
+    """A held fact from one NLP claim, or None when the claim carries no comparable value."""
+    if claim.kind in FIGURE_KINDS:
+        number = _number(claim.value)
+        if number is None:
+            return None
+        terms = measure_terms(claim)
+        unit_words = tokens(claim.unit)
+        head = unit_words[-1] if unit_words else (terms[0] if terms else "value")
+        unit = fold(claim.unit)
+        slot = (
+            f"{claim.kind}:{unit}"
+            if claim.kind in {"percent", "percent_change", "duration", "money"}
+            else (f"{claim.kind}:{head}")
+        )
+        return HeldFact(
+            slot=slot,
+            kind=claim.kind,
+            value=f"{number:g}",
+            number=number,
+            unit=claim.unit,
+            subject=claim.subject,
+            qualifier=qualifier_of(claim),
+            approximate=claim.approximate,
+            terms=terms,
+            text=claim.text,
+            quote=claim.evidence.sentence,
+            article_id=article_id,
+        )
+    return None
+
+
+def meeting_facts(
+    claim: Claim, article_id: str, participants: set[str], names: dict[str, str]
+) -> list[HeldFact]:
+    """Date and place facts from an NLP ``meeting`` claim about the event's own participants."""
+    if claim.kind != "meeting" or not isinstance(claim.value, dict):
+        return []
+    people = claim.value.get("participants")
+    people = [people] if isinstance(people, str) else list(people or [])
+    needed = min(2, len(participants))
+    if not participants or len(participants & set(people)) < needed:
+        return []
+    facts: list[HeldFact] = []
+    when = claim.value.get("date")
+    where = claim.value.get("place")
+    if isinstance(when, str) and _DAY.match(when):
+        facts.append(_event_fact("date", when[:10], claim.evidence.sentence, article_id, explicit=False))
+    if isinstance(where, str) and where:
+        place = names.get(where, where)
+        facts.append(_event_fact("place", place, claim.evidence.sentence, article_id, explicit=True))
+    return facts
+
+
+def _event_fact(name: str, value: str, quote: str, article_id: str, *, explicit: bool) -> HeldFact:
+    return HeldFact(
+        slot=f"{name}:event", kind=name, value=value, explicit=explicit, text=value, quote=quote,
+        article_id=article_id,
+    )  # fmt: skip
+
+
+def outcome_facts(sentences: Sequence[Sentence], article_id: str) -> list[HeldFact]:
+    """Agreements and decisions the article reports as done."""
+    facts: list[HeldFact] = []
+    for sentence in sentences:
+        match = _OUTCOME.search(sentence.text)
+        if match is None or _HYPOTHETICAL.search(sentence.text[: match.start()]):
+            continue
+        clause = sentence.text[match.start() :]
+        terms = sorted(set(tokens(clause)))
+        if len(terms) < 3:
+            continue
+        facts.append(
+            HeldFact(
+                slot="outcome",
+                kind="outcome",
+                value=clause[:200],
+                terms=terms,
+                text=clause[:200],
+                quote=sentence.text,
+                article_id=article_id,
+            )
+        )
+    return facts
+
+
+def _in_background(sentence: str, background: Sequence[Sentence]) -> bool:
+    text = fold(" ".join(sentence.split()))
+    for old in background:
+        other = fold(" ".join(old.text.split()))
+        if text and other and (text in other or other in text):
+            return True
+    return False
+
+
+def article_facts(
+    article_id: str,
+    *,
+    event_date: date,
+    date_explicit: bool,
+    date_quote: str,
+    place: str | None,
+    place_explicit: bool,
+    place_quote: str,
+    status: str | None,
+    status_quote: str,
+    claims: Sequence[Claim],
+    current: Sequence[Sentence],
+    background: Sequence[Sentence],
+    participants: Sequence[CanonicalEntity],
+    names: dict[str, str],
+) -> list[HeldFact]:
+    """Every comparable fact of one article."""
+    facts: list[HeldFact] = []
+    if date_quote:
+        facts.append(
+            _event_fact("date", event_date.isoformat(), date_quote, article_id, explicit=date_explicit)
+        )
+    if place and place_explicit:
+        facts.append(_event_fact("place", place, place_quote, article_id, explicit=True))
+    if status:
+        facts.append(_event_fact("status", status, status_quote, article_id, explicit=True))
+    people = {entity.id for entity in participants}
+    for claim in claims:
+        old = _in_background(claim.evidence.sentence, background)
+        if claim.kind == "meeting":
+            if not old:
+                facts.extend(
+                    fact
+                    for fact in meeting_facts(claim, article_id, people, names)
+                    if not (fact.slot == "date:event" and date_quote)
+                    and not (fact.slot == "place:event" and place)
+                )
+            continue
+        fact = claim_fact(claim, article_id)
+        if fact is not None:
+            fact.background = old
+            facts.append(fact)
+    facts.extend(outcome_facts(current, article_id))
+    unique: dict[tuple[str, str], HeldFact] = {}
+    for fact in facts:
+        unique.setdefault((fact.slot, fold(fact.value)), fact)
+    return list(unique.values())

