@@ -185,7 +185,6 @@ def _machine() -> dict[str, Any]:
     except OSError:
         pass
     return {
-        "load_average_1_5_15": [round(x, 2) for x in os.getloadavg()],
         "cpus": os.cpu_count(),
         "cpu_model": model,
         "platform": platform.platform(),
@@ -252,6 +251,7 @@ def main() -> None:
     )
     args = parser.parse_args()
     structlog.configure(wrapper_class=structlog.make_filtering_bound_logger(logging.WARNING))
+    load_before = [round(x, 2) for x in os.getloadavg()]
     queue: Any = multiprocessing.get_context("spawn").Queue()
     server = multiprocessing.get_context("spawn").Process(
         target=_serve, args=(queue, args.feeds, args.items, args.new), daemon=True
@@ -267,6 +267,7 @@ def main() -> None:
         "benchmark": "ingest",
         "when": datetime.now(UTC).isoformat(timespec="seconds"),
         "machine": _machine(),
+        "load_average_1_5_15": {"before": load_before, "after": [round(x, 2) for x in os.getloadavg()]},
         "config": {
             "feeds": args.feeds,
             "items_per_feed": args.items,
@@ -278,7 +279,6 @@ def main() -> None:
             "sink": "Article.model_dump_json() then dropped",
         },
         "rounds": results,
-        "machine_after": {"load_average_1_5_15": [round(x, 2) for x in os.getloadavg()]},
     }
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")

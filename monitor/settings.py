@@ -7,6 +7,7 @@ appear in ``repr`` or logs.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Any, Literal
 
@@ -30,6 +31,7 @@ class KafkaSettings(_Frozen):
     bootstrap_servers: str | None = None
     topic_prefix: str = "newsmon"
     partitions: int = Field(default=4, ge=1, le=1024)
+    replication_factor: int = Field(default=1, ge=1, le=16)
 
 
 class EmbeddedBrokerSettings(_Frozen):
@@ -55,11 +57,20 @@ class FeedSettings(_Frozen):
 
 
 class WebhookSettings(_Frozen):
-    """A webhook destination for alerts."""
+    """A webhook destination for alerts.
+
+    ``secret`` may also come from the environment: ``secret_env: NAME`` reads
+    ``$NAME`` at start-up (so configuration files can live in a ConfigMap).
+    """
 
     url: str
+    name: str | None = None
     secret: SecretStr | None = None
+    secret_env: str | None = None
     kinds: tuple[AlertKind, ...] = ()
+    storylines: tuple[str, ...] = ()
+    min_confidence: float = Field(default=0.0, ge=0, le=1)
+    format: Literal["newsmon", "slack"] = "newsmon"
     timeout: float = Field(default=10.0, gt=0)
     max_attempts: int = Field(default=5, ge=1, le=50)
 
@@ -69,6 +80,18 @@ class WebhookSettings(_Frozen):
         if not value.startswith(("http://", "https://")):
             raise ValueError("must be an http(s) URL")
         return value
+
+
+class AlertSettings(_Frozen):
+    """Delivery behaviour shared by all destinations."""
+
+    retry_base_delay: float = Field(default=1.0, ge=0)
+    retry_max_delay: float = Field(default=60.0, ge=0)
+    breaker_failures: int = Field(default=5, ge=1)
+    breaker_cooldown: float = Field(default=60.0, ge=0)
+    rate_per_second: float | None = Field(default=None, gt=0)
+    rate_burst: int = Field(default=5, ge=1)
+    apprise_urls: tuple[SecretStr, ...] = ()
 
 
 class HttpSettings(_Frozen):
@@ -101,6 +124,7 @@ class Settings(_Frozen):
     feeds: tuple[FeedSettings, ...] = ()
     storylines: Path = Path("seeds/storylines.yaml")
     webhooks: tuple[WebhookSettings, ...] = ()
+    alerts: AlertSettings = AlertSettings()
     http: HttpSettings = HttpSettings()
     nlp: NlpSettings = NlpSettings()
     detect: DetectSettings = DetectSettings()
@@ -120,9 +144,25 @@ def build_settings(data: dict[str, Any], *, base_dir: Path | None = None) -> Set
     except ValidationError as exc:
         problems = "; ".join(f"{_key(err['loc'])}: {err['msg']}" for err in exc.errors())
         raise ConfigError(f"invalid configuration: {problems}") from None
+    settings = _resolve_secrets(settings)
     if base_dir is None:
         return settings
     return _resolve_paths(settings, base_dir)
+
+
+def _resolve_secrets(settings: Settings) -> Settings:
+    hooks = []
+    for index, hook in enumerate(settings.webhooks):
+        if hook.secret_env and hook.secret is None:
+            value = os.environ.get(hook.secret_env)
+            if value is None:
+                raise ConfigError(
+                    f"invalid configuration: webhooks.{index}.secret_env: environment variable "
+                    f"{hook.secret_env} is not set"
+                )
+            hook = hook.model_copy(update={"secret": SecretStr(value)})
+        hooks.append(hook)
+    return settings.model_copy(update={"webhooks": tuple(hooks)})
 
 
 def _resolve(path: Path, base_dir: Path) -> Path:

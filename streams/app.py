@@ -20,6 +20,7 @@ import faust
 import structlog
 from pydantic import BaseModel, ValidationError
 
+from monitor.alerts.deadletter import DeadLetter
 from monitor.metrics import Metrics
 from monitor.models import Article, Development, EnrichedArticle, StorylineMatch
 from monitor.settings import Settings
@@ -39,7 +40,7 @@ class Stages:
     enrich: Callable[[Sequence[Article]], Awaitable[list[EnrichedArticle]]]
     match: Callable[[EnrichedArticle], list[StorylineMatch]]
     detect: Callable[[StateDict | None, StorylineMatch], tuple[StateDict, list[Development]]]
-    deliver: Callable[[Development], Awaitable[Sequence[BaseModel]]]
+    deliver: Callable[[Development], Awaitable[Sequence[DeadLetter]]]
     observe: Callable[[str, BaseModel], None]
 
 
@@ -63,7 +64,7 @@ def build_app(settings: Settings, bootstrap: str, stages: Stages, metrics: Metri
         store="memory://",  # table store: in memory, rebuilt from the changelog topics on start
         web_enabled=False,
         topic_partitions=partitions,
-        topic_replication_factor=1,
+        topic_replication_factor=settings.kafka.replication_factor,
         producer_acks=-1,
         value_serializer="json",
         key_serializer="raw",
@@ -75,7 +76,13 @@ def build_app(settings: Settings, bootstrap: str, stages: Stages, metrics: Metri
     def topic(name: str) -> faust.TopicT:
         return app.topic(name, partitions=partitions, key_type=bytes, value_serializer="json")
 
-    articles, enriched, matches, developments, deadletter = (topic(n) for n in names.all())
+    articles, enriched, matches, developments = (
+        topic(n) for n in (names.articles, names.enriched, names.matches, names.developments)
+    )
+    # compacted: the latest record per "<development id>|<destination>"; replay writes tombstones
+    deadletter = app.topic(
+        names.deadletter, partitions=partitions, key_type=bytes, value_serializer="json", compacting=True
+    )
     states = app.Table("storyline-state", default=None, partitions=partitions, key_type=str)
     delivered = app.Table("delivered", default=None, partitions=partitions, key_type=str)
     app.newsmon_topics = (articles, enriched, matches, developments, deadletter)  # type: ignore[attr-defined]
@@ -122,7 +129,7 @@ def build_app(settings: Settings, bootstrap: str, stages: Stages, metrics: Metri
                 continue
             stages.observe("development", dev)
             for letter in await stages.deliver(dev):
-                await deadletter.send(key=dev.id.encode(), value=letter.model_dump(mode="json"))
+                await deadletter.send(key=letter.key.encode(), value=letter.model_dump(mode="json"))
             delivered[dev.id] = datetime.now(UTC).isoformat()
 
     @app.timer(interval=5.0)

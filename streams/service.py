@@ -17,11 +17,9 @@ import faust
 import httpx
 import structlog
 from prometheus_client import CollectorRegistry
-from pydantic import BaseModel
 
-from monitor.alerts.console import ConsoleChannel
-from monitor.alerts.deadletter import dead_letter
-from monitor.alerts.delivery import Deliverer, Destination, webhook_destination
+from monitor.alerts.deadletter import DeadLetter, dead_letter
+from monitor.alerts.delivery import Deliverer, destinations_from_settings
 from monitor.api.server import HttpServer
 from monitor.api.store import RecentStore
 from monitor.broker.embedded import EmbeddedBroker
@@ -168,12 +166,12 @@ class NewsmonService:
         self.metrics.articles.labels(stage="ingest", outcome="produced").inc()
 
     def _build_deliverer(self, client: httpx.AsyncClient) -> Deliverer:
-        destinations = [
-            webhook_destination(hook, client, name=f"webhook-{index}")
-            for index, hook in enumerate(self.settings.webhooks)
-        ]
-        if self.settings.console_alerts:
-            destinations.insert(0, Destination(ConsoleChannel(sys.stdout)))
+        destinations = destinations_from_settings(
+            self.settings.webhooks,
+            client,
+            self.settings.alerts,
+            console=sys.stdout if self.settings.console_alerts else None,
+        )
         return Deliverer(destinations, metrics=self.metrics)
 
     def _stages(self) -> Stages:
@@ -204,7 +202,7 @@ class NewsmonService:
                 metrics.developments.labels(storyline=dev.storyline_id, kind=dev.kind).inc()
             return new_state.model_dump(mode="json"), developments
 
-        async def deliver(dev: Development) -> Sequence[BaseModel]:
+        async def deliver(dev: Development) -> Sequence[DeadLetter]:
             outcomes = await deliverer.deliver(dev, ingested_at=dev.trigger_ingested_at)
             return [dead_letter(dev, outcome) for outcome in outcomes if outcome.status == "dead_letter"]
 

@@ -4,7 +4,7 @@ Typical wiring (the stream layer owns the Kafka side)::
 
     client = default_client()
     console = sys.stdout if settings.console_alerts else None
-    destinations = destinations_from_settings(settings.webhooks, client, console=console)
+    destinations = destinations_from_settings(settings.webhooks, client, settings.alerts, console=console)
     deliverer = Deliverer(destinations, metrics, silences=silence_set)
     for outcome in await deliverer.deliver(dev):
         if outcome.status == "dead_letter":

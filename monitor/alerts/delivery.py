@@ -41,7 +41,7 @@ from monitor.alerts.slack import SlackChannel
 from monitor.alerts.webhook import WebhookChannel
 from monitor.metrics import Metrics
 from monitor.models import Development
-from monitor.settings import WebhookSettings
+from monitor.settings import AlertSettings, WebhookSettings
 
 log = structlog.get_logger(__name__)
 
@@ -174,21 +174,33 @@ def webhook_destination(
 def destinations_from_settings(
     webhooks: Sequence[WebhookSettings],
     client: httpx.AsyncClient,
+    alerts: AlertSettings,
     *,
     console: TextIO | None = None,
-    storylines: Collection[str] = (),
-    min_confidence: float = 0.0,
+    monotonic: Callable[[], float] = time.monotonic,
 ) -> list[Destination]:
-    """Destinations for ``Settings.webhooks`` (plus the console when a stream is given).
-
-    ``storylines``/``min_confidence`` apply to every webhook until the settings
-    carry them per webhook.
-    """
+    """Destinations for ``Settings.webhooks`` with their per-webhook routes (plus the console when given)."""
     destinations = [
-        webhook_destination(w, client, storylines=storylines, min_confidence=min_confidence) for w in webhooks
+        webhook_destination(
+            hook,
+            client,
+            storylines=hook.storylines,
+            min_confidence=hook.min_confidence,
+            base_delay=alerts.retry_base_delay,
+            max_delay=alerts.retry_max_delay,
+            breaker=CircuitBreaker(alerts.breaker_failures, alerts.breaker_cooldown, clock=monotonic),
+            limiter=(
+                TokenBucket(alerts.rate_per_second, alerts.rate_burst, now=monotonic())
+                if alerts.rate_per_second
+                else None
+            ),
+            name=hook.name,
+            fmt=hook.format,
+        )
+        for hook in webhooks
     ]
     if console is not None:
-        destinations.append(Destination(ConsoleChannel(console), retry=RetryPolicy(max_attempts=1)))
+        destinations.insert(0, Destination(ConsoleChannel(console), retry=RetryPolicy(max_attempts=1)))
     return destinations
 
 

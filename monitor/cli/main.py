@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from monitor.cli.alerts import alerts_app
 from monitor.cli.feeds import feeds_app
 from monitor.errors import ConfigError, NewsmonError
 from monitor.logs import configure_logging
@@ -26,6 +27,7 @@ app = typer.Typer(no_args_is_help=True, add_completion=False, help="Newsmon: an 
 broker_app = typer.Typer(no_args_is_help=True, help="The embedded single-node Apache Kafka broker.")
 app.add_typer(broker_app, name="broker")
 app.add_typer(feeds_app, name="feeds")
+app.add_typer(alerts_app, name="alerts")
 
 ConfigOption = Annotated[
     Path | None, typer.Option("--config", "-c", help="YAML configuration file (default: the bundled seeds demo).")
@@ -71,6 +73,17 @@ def worker(config: ConfigOption = None, log_level: LogLevel = "info") -> None:
     try:
         settings = get_settings(config)
         asyncio.run(_serve(settings, ingest=False))
+    except NewsmonError as exc:
+        raise _fail(exc) from None
+
+
+@app.command()
+def ingest(config: ConfigOption = None, log_level: LogLevel = "info") -> None:
+    """Run the feed ingester alone (no worker): it produces new articles to Kafka."""
+    configure_logging(log_level)
+    try:
+        settings = get_settings(config)
+        asyncio.run(_serve(settings, worker=False))
     except NewsmonError as exc:
         raise _fail(exc) from None
 

@@ -109,21 +109,24 @@ def test_dead_letter_replay_roundtrip_over_http(sample_dev: Development, receive
     from monitor.alerts.delivery import Deliverer, destinations_from_settings
     from monitor.alerts.webhook import default_client
     from monitor.metrics import Metrics
-    from monitor.settings import WebhookSettings
+    from monitor.settings import AlertSettings, WebhookSettings
 
     R = receiver.Reply
 
     async def main() -> None:
         async with receiver([R(503), R(503)], secret="k") as rx, default_client() as client:
             dests = destinations_from_settings(
-                [WebhookSettings(url=rx.url, secret="k", max_attempts=2)], client, console=io.StringIO()
+                [WebhookSettings(url=rx.url, secret="k", max_attempts=2)],
+                client,
+                AlertSettings(retry_base_delay=0.01),
+                console=io.StringIO(),
             )
             for dest in dests:
                 dest.retry = dataclasses.replace(dest.retry, base_delay=0.01)
             deliverer = Deliverer(dests, Metrics(CollectorRegistry()))
             outcomes = await deliverer.deliver(sample_dev)
-            assert [o.status for o in outcomes] == ["dead_letter", "delivered"]
-            letter = dead_letter(sample_dev, outcomes[0])
+            assert [o.status for o in outcomes] == ["delivered", "dead_letter"]
+            letter = dead_letter(sample_dev, outcomes[1])
             later = letter.last_error_at + timedelta(minutes=10)
             (chosen,) = replay([letter], now=later, destinations={d.name for d in dests})
             (again,) = await deliverer.deliver(chosen.development, only={chosen.destination})
