@@ -7,13 +7,25 @@ KAFKA_STAMP := $(VENV)/.kafka-installed
 ARGS   ?=
 PYTEST_ARGS ?=
 
-.PHONY: run test install lint typecheck clean broker-start broker-stop bench
+.PHONY: run test install system-deps lint typecheck clean broker-start broker-stop bench
 
 run: install
 	$(BIN)/newsmon run $(ARGS)
 
-test: install
+test: install system-deps
 	$(BIN)/pytest $(PYTEST_ARGS)
+
+# Debian packages the tests use for real: a Prometheus server and promtool, Chromium
+# for the web page, shellcheck for deploy scripts. Installed when missing (as root).
+system-deps:
+	@missing=""; for tool in promtool prometheus chromium shellcheck; do \
+	  command -v $$tool >/dev/null 2>&1 || missing="$$missing $$tool"; done; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    echo "installing Debian packages for:$$missing"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq prometheus chromium shellcheck >/dev/null; \
+	  else echo "missing:$$missing; install the Debian packages prometheus chromium shellcheck (tests needing them skip)"; fi; \
+	fi
 
 install: $(STAMP) $(KAFKA_STAMP)
 

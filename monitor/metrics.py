@@ -7,7 +7,15 @@ are small fixed sets (stage, outcome, reason, kind, storyline id, feed URL).
 
 from __future__ import annotations
 
-from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
+from prometheus_client import (
+    CollectorRegistry,
+    Counter,
+    Gauge,
+    GCCollector,
+    Histogram,
+    PlatformCollector,
+    ProcessCollector,
+)
 
 _LATENCY_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300)
 _E2E_BUCKETS = (0.5, 1, 2.5, 5, 10, 30, 60, 120, 300, 900, 3600, 21600, 86400, 604800)
@@ -117,7 +125,10 @@ class Metrics:
             buckets=_E2E_BUCKETS,
             registry=registry,
         )
-        # model / process
+        # model / process: process_* (CPU, memory, fds), python_info, python_gc_* on this registry
+        ProcessCollector(registry=registry)
+        PlatformCollector(registry=registry)
+        GCCollector(registry=registry)
         self.model_info = Gauge(
             "newsmon_nlp_model_info",
             "The spaCy pipeline in use (value 1).",

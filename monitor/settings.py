@@ -99,6 +99,9 @@ class HttpSettings(_Frozen):
 
     host: str = "127.0.0.1"
     port: int = Field(default=8080, ge=0, le=65535)
+    api_token: SecretStr | None = Field(
+        default=None, description="Bearer token for API writes (silences); none = writes refused."
+    )
 
 
 class NlpSettings(_Frozen):

@@ -20,6 +20,8 @@ from prometheus_client import CollectorRegistry
 
 from monitor.alerts.deadletter import DeadLetter, dead_letter
 from monitor.alerts.delivery import Deliverer, destinations_from_settings
+from monitor.alerts.silences import SilenceSet
+from monitor.api.faust_collector import FaustCollector
 from monitor.api.server import HttpServer
 from monitor.api.store import RecentStore
 from monitor.broker.embedded import EmbeddedBroker
@@ -55,6 +57,9 @@ class NewsmonService:
         self.registry = registry or CollectorRegistry()
         self.metrics = Metrics(self.registry)
         self.store = RecentStore()
+        # muted storylines/events: managed over the HTTP API, honoured by the deliverer
+        self.silences = SilenceSet()
+        self.registry.register(FaustCollector(lambda: self.app.monitor if self.app is not None else None))
         self.storylines: tuple[Storyline, ...] = load_storylines(settings.storylines)
         self.run_ingest = ingest
         self.run_worker = worker
@@ -83,7 +88,14 @@ class NewsmonService:
             self.bootstrap = await asyncio.to_thread(self.broker.start)
         self.metrics.up.labels(component="broker").set(1)
         self._client = httpx.AsyncClient(follow_redirects=False)
-        self.http = HttpServer(self.settings.http, self.registry, self.health, self.store)
+        self.http = HttpServer(
+            self.settings.http,
+            self.registry,
+            self.health,
+            self.store,
+            silences=self.silences,
+            storylines=self.storylines,
+        )
         await self.http.start()
         if self.run_worker:
             await self._start_worker()
@@ -172,12 +184,12 @@ class NewsmonService:
             self.settings.alerts,
             console=sys.stdout if self.settings.console_alerts else None,
         )
-        return Deliverer(destinations, metrics=self.metrics)
+        return Deliverer(destinations, metrics=self.metrics, silences=self.silences)
 
     def _stages(self) -> Stages:
         enricher, deliverer, settings = self.enricher, self._deliverer, self.settings
         assert enricher is not None and deliverer is not None
-        storylines, metrics = self.storylines, self.metrics
+        storylines, metrics, observe = self.storylines, self.metrics, self.store.observe
 
         async def enrich(articles: Sequence[Article]) -> list[EnrichedArticle]:
             result = await enricher.enrich(articles)
@@ -196,6 +208,7 @@ class NewsmonService:
             new_state, developments = detect(
                 state, found, now=datetime.now(UTC), horizon_days=settings.detect.event_horizon_days
             )
+            observe("state", new_state)
             ingested_at = found.enriched.article.ingested_at
             developments = [d.model_copy(update={"trigger_ingested_at": ingested_at}) for d in developments]
             for dev in developments:

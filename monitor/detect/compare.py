@@ -127,10 +127,15 @@ def _date_confidence(fact: HeldFact, held: HeldFact) -> tuple[float, str]:
     return LOW_CONFIDENCE, "both dates were inferred from weekday names"
 
 
-def _compare_event_fact(fact: HeldFact, held_facts: list[HeldFact], event: EventState) -> Finding | None:
+def _compare_event_fact(
+    fact: HeldFact, held_facts: list[HeldFact], event: EventState, article_date: date | None
+) -> Finding | None:
     same = [held for held in held_facts if held.slot == fact.slot]
     if fact.slot == "status:event":
         return _compare_status(fact, same)
+    if fact.slot == "participants:event":
+        stated = {day.isoformat() for day in (event.date, article_date) if day is not None}
+        return _compare_participants(fact, held_facts, event, stated)
     if not same or any(fold(held.value) == fold(fact.value) for held in same):
         return None
     others = [held for held in same if held.article_id != fact.article_id]
@@ -152,6 +157,32 @@ def _compare_event_fact(fact: HeldFact, held_facts: list[HeldFact], event: Event
         return Finding("conflict", fact, reported[0], 0.65)
     del event
     return None
+
+
+def _compare_participants(
+    fact: HeldFact, held_facts: list[HeldFact], event: EventState, days: set[str]
+) -> Finding | None:
+    """A rival account of the event's meeting (same place and day, other people): low-confidence conflict.
+
+    The article's own account is new when it names someone the event never had (a leader who joined).
+    """
+    if fact.explicit:
+        known = set(event.people) | set(event.votes) | set(event.participants)
+        had_people = any(h.slot == fact.slot and h.explicit for h in held_facts)
+        return Finding("new", fact) if had_people and set(fact.terms) - known else None
+    if not event.place:
+        return None  # only rival accounts are compared, against an event with a known place
+    place, _, day = fact.subject.partition("|")
+    if place != fold(event.place) or day not in days or set(fact.terms) & set(event.participants):
+        return None
+    held = next(
+        (h for h in held_facts if h.slot == fact.slot and h.explicit and h.article_id != fact.article_id),
+        None,
+    )
+    if held is None:
+        return None
+    reason = "this may be a different meeting in the same place on the same day"
+    return Finding("conflict", fact, held, 0.4, reason)
 
 
 def _compare_status(fact: HeldFact, same: list[HeldFact]) -> Finding | None:
@@ -182,7 +213,7 @@ def _compare_outcome(fact: HeldFact, held_facts: list[HeldFact], known: list[lis
     return Finding("new", fact)
 
 
-def compare(event: EventState, facts: list[HeldFact]) -> list[Finding]:
+def compare(event: EventState, facts: list[HeldFact], article_date: date | None = None) -> list[Finding]:
     """What the article's facts add to the event: new facts and conflicts."""
     findings: list[Finding] = []
     held_facts = list(event.facts)
@@ -195,7 +226,7 @@ def compare(event: EventState, facts: list[HeldFact]) -> list[Finding]:
             finding = _compare_outcome(fact, held_facts, known_outcomes)
             known_outcomes.append(fact.terms)
         else:
-            finding = _compare_event_fact(fact, held_facts, event)
+            finding = _compare_event_fact(fact, held_facts, event, article_date)
         if finding is not None:
             findings.append(finding)
     return findings

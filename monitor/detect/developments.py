@@ -18,7 +18,12 @@ from monitor.detect.state import EventState, HeldFact, StorylineState, prune, re
 from monitor.detect.text import fingerprint, stable_hash
 from monitor.models import ArticleRef, Development, DevelopmentKind, EvidenceRef, StorylineMatch
 
-_SLOT_LABELS = {"date:event": "date", "place:event": "place", "status:event": "status"}
+_SLOT_LABELS = {
+    "date:event": "date",
+    "place:event": "place",
+    "status:event": "status",
+    "participants:event": "participants",
+}
 
 
 def _label(fact: HeldFact) -> str:
@@ -29,7 +34,7 @@ def _label(fact: HeldFact) -> str:
 
 
 def _shown(fact: HeldFact) -> str:
-    if fact.kind in {"date", "place", "status"}:
+    if fact.kind in {"date", "place", "status", "participants"}:
         return fact.value
     return fact.text or fact.value
 
@@ -46,6 +51,8 @@ def _phrase(finding: Finding, noun: str) -> str:
     if fact.slot == "status:event":
         verb = {"held": "took place", "postponed": "was postponed", "cancelled": "was cancelled"}
         return f"the {noun} {verb.get(fact.value, 'is ' + fact.value)}"
+    if fact.slot == "participants:event":
+        return f"participants now reported as {fact.value}"
     return _clip(_shown(fact))
 
 
@@ -171,7 +178,7 @@ def detect(
         current.events.append(event)
         developments.append(_Builder(match, event, sig, now).new_event())
     else:
-        findings = compare(event, sig.facts)
+        findings = compare(event, sig.facts, sig.date if sig.date_quote else None)
         absorb(event, sig, sig.facts, now=now)
         builder = _Builder(match, event, sig, now)
         refs = {ref.id: ref for ref in event.articles}

@@ -15,9 +15,10 @@ from datetime import date, datetime
 
 from monitor.detect.extract import Signature
 from monitor.detect.state import MAX_TERMS, EventState, HeldFact
-from monitor.detect.text import fold, stable_hash
+from monitor.detect.text import COUNTRIES, fold, stable_hash
 
 MAX_GAP_DAYS = 14
+MAX_PEOPLE = 40
 JOIN_THRESHOLD = 0.5
 
 
@@ -36,10 +37,20 @@ def _gap_days(event: EventState, sig: Signature) -> int:
     return min(abs((a - b).days) for a in article_dates for b in event_dates)
 
 
+def _elsewhere_another_day(event: EventState, sig: Signature) -> bool:
+    """Both place and stated date differ: another meeting (Tokyo on Saturday, then Washington on Monday)."""
+    if not (event.place and sig.place and sig.date_quote and event.date):
+        return False
+    if fold(event.place) == fold(sig.place) or fold(event.place) in COUNTRIES or fold(sig.place) in COUNTRIES:
+        return False
+    stated = any(fact.slot == "date:event" for fact in event.facts)
+    return stated and sig.date != event.date
+
+
 def similarity(event: EventState, sig: Signature) -> float:
     """How likely the article covers this event, in [0, 1]; 0 when too far apart in time."""
     gap = _gap_days(event, sig)
-    if gap > MAX_GAP_DAYS:
+    if gap > MAX_GAP_DAYS or _elsewhere_another_day(event, sig):
         return 0.0
     time_score = 1.0 - gap / MAX_GAP_DAYS
     if event.participants and sig.participants:
@@ -71,10 +82,17 @@ def event_title(event: EventState) -> str:
     """Who, what, where, when: 'Kishida–Yoon summit in Seoul, 7 May 2023'."""
     names = sorted({event.names.get(pid, pid) for pid in event.participants})
     who = "–".join(names)
+    when = f", {format_date(event.date)}" if event.date else ""
+    if (event.noun == "event" or not who) and event.headline:
+        return f"{event.headline}{when}"  # no meeting to name: the first headline says what happened
     what = f"{who} {event.noun}" if who else event.noun.capitalize()
     where = f" in {event.place}" if event.place else ""
-    when = f", {format_date(event.date)}" if event.date else ""
     return f"{what}{where}{when}"
+
+
+def _headline(title: str) -> str:
+    title = " ".join(title.split()).rstrip(".")
+    return title if len(title) <= 90 else title[:89].rsplit(" ", 1)[0] + "…"
 
 
 def new_event(storyline_id: str, sig: Signature) -> EventState:
@@ -82,6 +100,7 @@ def new_event(storyline_id: str, sig: Signature) -> EventState:
     event = EventState(
         id=f"ev-{stable_hash(storyline_id, sig.ref.id, length=12)}",
         title="",
+        headline=_headline(sig.ref.title),
         noun=sig.noun,
         date=sig.date,
         date_explicit=sig.date_explicit,
@@ -116,6 +135,9 @@ def absorb(event: EventState, sig: Signature, new_facts: list[HeldFact], *, now:
     event.touched_at = now
     event.first_published = min(event.first_published, sig.published)
     event.last_published = max(event.last_published, sig.published)
+    for pid in sig.people:
+        if pid not in event.people and len(event.people) < MAX_PEOPLE:
+            event.people.append(pid)
     if first_time:
         for pid in sig.participants:
             event.votes[pid] = event.votes.get(pid, 0.0) + sig.weights.get(pid, 1.0)

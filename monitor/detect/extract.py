@@ -16,6 +16,7 @@ from datetime import date, datetime
 
 from monitor.detect.dates import FUTURE, MONTHS, FoundDate, dates_in
 from monitor.detect.facts import article_facts
+from monitor.detect.participants import own_participants, rival_participants
 from monitor.detect.state import HeldFact
 from monitor.detect.text import COUNTRIES, Sentence, fold, term_pattern, tokens
 from monitor.models import ArticleRef, CanonicalEntity, StorylineMatch
@@ -40,6 +41,7 @@ _OUTCOME_CONTEXT = re.compile(
     r"\b(summit|talks|meeting|met|meet|visit|visited|leaders|both sides|the two sides|the two)\b",
     re.IGNORECASE,
 )
+_LEADERS = re.compile(r"\b(the (?:two|three) leaders|leaders of|both leaders|the leaders)\b", re.IGNORECASE)
 _CONTINUES = re.compile(r"^(They|He|She|It|The two|Both)\s+(also|then)\b")
 _IN_MONTH = re.compile(
     r"\b(?:in|last|early|late|mid-?)\s+(January|February|March|April|May|June|July|August|September|October|"
@@ -70,6 +72,7 @@ class Signature:
     participants: list[str]
     names: dict[str, str]
     weights: dict[str, float]
+    people: list[str]
     place: str | None
     place_explicit: bool
     place_quote: str
@@ -136,7 +139,7 @@ def _participants(
             weight += (
                 1.0 + (2.0 if _NOUN_RE.search(sentence.text) else 0.0) + (2.0 if sentence.index < 3 else 0.0)
             )
-        boost = 1.5 if entity.id in preferred else 1.1 if entity.known else 1.0
+        boost = 1.3 if entity.id in preferred else 1.1 if entity.known else 1.0
         if weight:
             scored.append((weight * boost, entity))
     mine = sorted(
@@ -153,7 +156,9 @@ def _participants(
     chosen += [(weight, entity) for weight, entity in ranked[2:3] if weight >= 0.6 * top]
     if mine:  # people outside the storyline's list join when nearly as salient (a lone one: half as)
         bar = 0.8 if len(chosen) > 1 else 0.5
-        chosen += [(weight, entity) for weight, entity in others if weight >= bar * top][: max(0, 3 - len(chosen))]
+        floor = min(weight for weight, _ in chosen) * 0.99  # ...and rank after the storyline's own people
+        joining = [(min(weight, floor), entity) for weight, entity in others if weight >= bar * top]
+        chosen += joining[: max(0, 3 - len(chosen))]
     best = max(weight for weight, _ in chosen)
     chosen = [(weight / best, entity) for weight, entity in chosen]
     return chosen
@@ -272,7 +277,7 @@ def signature(match: StorylineMatch, *, now: datetime) -> Signature:
         for sentence, old in zip(sentences, background, strict=True)
         if not old
         and _NOUN_RE.search(sentence.text)
-        and (any(_mentions(p, sentence.text) for p in chosen) or not chosen)
+        and (any(_mentions(p, sentence.text) for p in chosen) or not chosen or _LEADERS.search(sentence.text))
     ]
     candidates = [(found, s.text) for s in event_sentences for found in dates_in(s.text, pub_date)]
     event_date, date_explicit, date_quote = _choose_date(candidates, pub_date)
@@ -295,6 +300,7 @@ def signature(match: StorylineMatch, *, now: datetime) -> Signature:
         participants=[entity.id for entity in chosen],
         names={entity.id: short_name(entity) for entity in chosen},
         weights={entity.id: round(weight, 3) for weight, entity in weighted},
+        people=[entity.id for entity in persons],
         place=place,
         place_explicit=place_explicit,
         place_quote=place_quote,
@@ -323,4 +329,6 @@ def signature(match: StorylineMatch, *, now: datetime) -> Signature:
         participants=chosen,
         names={entity.id: entity.name for entity in enriched.entities},
     )
+    sig.facts += own_participants(article.id, about_event, chosen)
+    sig.facts += rival_participants(article.id, sentences, persons, chosen, places, pub_date)
     return sig

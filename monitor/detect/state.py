@@ -13,15 +13,16 @@ from __future__ import annotations
 import datetime as dt
 from datetime import datetime, timedelta
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from monitor.models import ArticleRef
 
-MAX_EVENTS = 200
-MAX_ARTICLES_PER_EVENT = 60
-MAX_FACTS_PER_EVENT = 300
-MAX_TERMS = 80
-MAX_SEEN = 4_000
+MAX_EVENTS = 40
+MAX_ARTICLES_PER_EVENT = 30
+MAX_FACTS_PER_EVENT = 40
+MAX_TERMS = 60
+MAX_SEEN = 2_000
+MAX_QUOTE = 300
 
 
 class _State(BaseModel):
@@ -51,18 +52,27 @@ class HeldFact(_State):
     quote: str = ""
     article_id: str
 
+    @field_validator("quote", "text", "value")
+    @classmethod
+    def _clip(cls, value: str) -> str:
+        """Quotes stay short so the state fits a Kafka record."""
+        value = " ".join(value.split())
+        return value if len(value) <= MAX_QUOTE else value[: MAX_QUOTE - 1].rsplit(" ", 1)[0] + "…"
+
 
 class EventState(_State):
     """One specific meeting, agreement, decision or incident within a storyline."""
 
     id: str
     title: str
+    headline: str = Field(default="", description="first article's headline, for events without a meeting")
     noun: str = "event"
     date: dt.date | None = None
     date_explicit: bool = False
     place: str | None = None
     participants: list[str] = Field(default_factory=list)
     names: dict[str, str] = Field(default_factory=dict, description="participant id -> display name")
+    people: list[str] = Field(default_factory=list, description="every person id the event's articles named")
     votes: dict[str, float] = Field(default_factory=dict, description="participant id -> summed salience")
     status: str | None = None
     first_published: datetime
@@ -117,10 +127,11 @@ def prune(state: StorylineState, now: datetime, horizon_days: int) -> StorylineS
     for event in events:
         articles = event.articles
         if len(articles) > MAX_ARTICLES_PER_EVENT:
-            articles = articles[:10] + articles[-(MAX_ARTICLES_PER_EVENT - 10) :]
-        trimmed.append(
-            event.model_copy(update={"articles": articles, "facts": event.facts[-MAX_FACTS_PER_EVENT:]})
-        )
+            articles = articles[:5] + articles[-(MAX_ARTICLES_PER_EVENT - 5) :]
+        facts = event.facts
+        if len(facts) > MAX_FACTS_PER_EVENT:  # keep the first reports' facts and the latest ones
+            facts = facts[:10] + facts[-(MAX_FACTS_PER_EVENT - 10) :]
+        trimmed.append(event.model_copy(update={"articles": articles, "facts": facts}))
     return state.model_copy(
         update={
             "events": trimmed,

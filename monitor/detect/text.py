@@ -120,11 +120,38 @@ def term_pattern(term: str, *, plural: bool = False, case_sensitive: bool | None
     parts = [re.escape(part) for part in re.split(r"[\s\-‐–]+", term.strip()) if part]
     body = r"[\s\-‐–]+".join(parts)
     if plural:
-        body += r"(?:s|es|ed|ing)?"
+        body = _inflected(term.strip()) if len(parts) == 1 else body + r"(?:s|es|ed|ing)?"
     if case_sensitive is None:
         case_sensitive = term[:1].isupper() and (len(term) <= 4 or (" " not in term and "-" not in term))
     flags = 0 if case_sensitive else re.IGNORECASE
     return re.compile(rf"(?<![\w-]){body}(?![\w])", flags)
+
+
+_IRREGULAR = {
+    "meet": "met",
+    "hold": "held",
+    "lead": "led",
+    "seek": "sought",
+    "fight": "fought",
+    "fly": "flew",
+}
+
+
+def _inflected(word: str) -> str:
+    """Singular, plural and verb forms of one keyword: 'troops' also finds 'troop', 'meet' finds 'met'."""
+    lower = word.casefold()
+    if lower.endswith("ies") and len(lower) > 4:
+        stem, tail = lower[:-3], r"(?:y|ies)"
+    elif lower.endswith("y") and len(lower) > 3 and lower[-2] not in "aeiou":
+        stem, tail = lower[:-1], r"(?:y|ies|ied)"
+    elif lower.endswith("s") and not lower.endswith("ss") and len(lower) > 4:
+        stem, tail = lower[:-1], r"(?:s|es|ed|ing)?"
+    else:
+        stem, tail = lower, r"(?:s|es|ed|ing)?"
+    forms = [re.escape(stem) + tail]
+    if lower in _IRREGULAR:
+        forms.append(_IRREGULAR[lower])
+    return "(?:" + "|".join(forms) + ")"
 
 
 def contains(text: str, term: str, *, plural: bool = False) -> bool:

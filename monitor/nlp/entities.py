@@ -176,7 +176,13 @@ def _strip_right(tokens: list[Token], label: str) -> list[Token]:
     while len(rest) > 1:
         last = rest[-1]
         lower_word = names and last.text[:1].islower() and last.lower_ not in _PARTICLES
-        if last.lower_ in _POSSESSIVES or last.is_punct or (lower_word and rest[-2].text not in _HYPHENS):
+        title = label == "NORP" and last.lower_.rstrip(".") in TITLES  # "Japanese PM"
+        if (
+            last.lower_ in _POSSESSIVES
+            or last.is_punct
+            or title
+            or (lower_word and rest[-2].text not in _HYPHENS)
+        ):
             rest = rest[:-1]
         else:
             break

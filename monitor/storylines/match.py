@@ -22,6 +22,8 @@ from monitor.storylines.config import Storyline, entity_id
 _LEAD_SENTENCES = 3
 _MAX_REASON_SENTENCES = 3
 _NO_PERSON_FACTOR = 0.6
+_NO_PERSON_KNOWN_FACTOR = 0.8
+_NO_CONTEXT_FACTOR = 0.5
 
 
 @dataclass
@@ -173,6 +175,26 @@ def _count(sets: Iterable[set[str]]) -> dict[str, int]:
     return counts
 
 
+def _salience_factor(storyline: Storyline, hits: _Hits, enriched: EnrichedArticle) -> float:
+    """Discount articles whose actors are not the storyline's.
+
+    A storyline that lists people, when none of them appears but other people do (coaches, a treasury
+    secretary), is probably about someone else; when no person is known at all, less so. A storyline that
+    lists entities beyond its required groups (the allies of an alliance storyline) expects one of them.
+    """
+    found: set[str] = set().union(*hits.entities) if hits.entities else set()
+    factor = 1.0
+    people = {spec.id for spec in storyline.entities if spec.label == "PERSON"}
+    if people and not people & found:
+        others = any(entity.label == "PERSON" and entity.id not in people for entity in enriched.entities)
+        factor *= _NO_PERSON_FACTOR if others else _NO_PERSON_KNOWN_FACTOR
+    required = {entity_id(item) for group in storyline.require_any for item in group}
+    extra = {spec.id for spec in storyline.entities} - required
+    if required and extra and not extra & found:
+        factor *= _NO_CONTEXT_FACTOR
+    return factor
+
+
 def score_storyline(enriched: EnrichedArticle, storyline: Storyline) -> tuple[float, MatchReason] | None:
     """Score one article against one storyline; None when a hard rule rules it out."""
     sentences = article_sentences(enriched)
@@ -189,9 +211,7 @@ def score_storyline(enriched: EnrichedArticle, storyline: Storyline) -> tuple[fl
     if len(covered) < len(groups):
         return None
     score, best = _score(hits, len(groups), len(entities))
-    people = [spec.id for spec in storyline.entities if spec.label == "PERSON"]
-    if people and not set(people) & set().union(*hits.entities):
-        score = round(score * _NO_PERSON_FACTOR, 3)  # a leaders' storyline without any of its people
+    score = round(score * _salience_factor(storyline, hits, enriched), 3)
     reason = MatchReason(
         entities=_ordered(_count(hits.entities)),
         keywords=_ordered(_count(hits.keywords)),

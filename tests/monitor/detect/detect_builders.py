@@ -18,6 +18,7 @@ from monitor.storylines.match import match_storylines
 ROOT = Path(__file__).resolve().parents[3]
 SEEDS = ROOT / "seeds"
 DATASET = ROOT / "tests" / "data" / "detect" / "dataset.yaml"
+HELDOUT = ROOT / "tests" / "data" / "detect" / "heldout.yaml"
 
 
 def make_article(

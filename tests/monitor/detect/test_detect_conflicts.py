@@ -159,3 +159,26 @@ def test_repeated_coverage_never_alerts(timeline: Timeline, enrich: Enrich) -> N
     assert timeline.push(enrich(report, []))
     assert timeline.push(enrich(copy, [])) == []
     assert timeline.push(enrich(rewrite, [])) == []
+
+
+def test_a_newly_named_participant_is_a_development(timeline: Timeline, enrich: Enrich) -> None:
+    """A later report that a third leader joined the meeting adds a participants development."""
+    first = make_article(
+        "p1",
+        "South Korean President Yoon Suk Yeol and Japanese Prime Minister Fumio Kishida met in Seoul on Sunday "
+        "for their second summit in two months.\nThe two leaders discussed North Korea and supply chains.\n",
+        published="2023-05-07T08:00:00+00:00",
+        title="Yoon and Kishida meet in Seoul",
+    )
+    second = make_article(
+        "p2",
+        "US President Joe Biden joined Yoon Suk Yeol and Fumio Kishida by video link during their talks in Seoul "
+        "on Sunday, the presidential office said.\n"
+        "Biden, Yoon and Kishida discussed North Korea's missile launches and supply chains.\n",
+        published="2023-05-07T12:00:00+00:00",
+        title="Biden joins Yoon and Kishida by video link",
+    )
+    timeline.push(enrich(first, []))
+    raised = [alert for alert in timeline.push(enrich(second, [])) if alert.storyline_id == JK]
+    assert [alert.kind for alert in raised] == ["new_development"]
+    assert "participants now reported as" in raised[0].summary and "Joe Biden" in raised[0].summary

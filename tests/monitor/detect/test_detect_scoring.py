@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from detect_builders import DATASET
+from detect_builders import DATASET, HELDOUT
 
 from monitor.detect.scoring import format_report, load_dataset, score
 
@@ -37,4 +37,13 @@ def test_scores_with_real_nlp_meet_the_floor() -> None:
     assert result["events"]["bcubed"]["f1"] >= 0.9
     assert result["conflicts"]["recall"] == 1.0
     assert result["conflicts"]["precision"] >= 0.9
+    assert result["replay_alerts"] == 0
+
+
+def test_heldout_set_scores_without_nlp() -> None:
+    """The later-written check set (Tokyo 2023, Camp David, troop-cost deal) scores well without spaCy too."""
+    result = score(HELDOUT, use_nlp=False)
+    assert result["storylines"]["recall"] >= 0.9
+    assert result["events"]["bcubed"]["f1"] >= 0.9
+    assert result["conflicts"]["recall"] == 1.0 and result["conflicts"]["precision"] == 1.0
     assert result["replay_alerts"] == 0

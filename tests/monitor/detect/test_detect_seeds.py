@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 from detect_builders import Timeline, seed_articles
 
@@ -121,3 +121,36 @@ def test_seed_real_nlp_gives_two_titled_events(nlp_seeds: list[EnrichedArticle],
     ]
     latest = {alert.event_id: alert.event_title for alert in timeline.of(JK)}
     assert latest[new_events[1].event_id] == "Ishiba–Lee summit in Tokyo, 23 August 2025"
+
+
+def test_seeds_in_file_order_with_a_wall_clock(
+    storylines: tuple[object, ...], enrich: Callable[[Article], EnrichedArticle]
+) -> None:
+    """As the demo runs them (file order 000..004, today's clock): still two summit events, nothing else new."""
+    items = sorted((enrich(article) for article in seed_articles()), key=lambda item: item.article.id)
+    timeline = Timeline(storylines)  # type: ignore[arg-type]
+    clock = datetime(2026, 11, 23, tzinfo=UTC)
+    for index, item in enumerate(items):
+        timeline.push(item, now=clock + timedelta(seconds=index))
+    new_events = timeline.of(JK, "new_event")
+    assert [alert.event_title for alert in new_events] == [
+        "Kishida–Yoon summit in Seoul, 7 May 2023",
+        "Ishiba–Lee summit in Tokyo, 23 August 2025",
+    ]
+    assert not timeline.of(JK, "conflict")
+
+
+def test_seed_rival_account_of_the_tokyo_meeting(
+    nlp_seeds: list[EnrichedArticle], timeline: Timeline
+) -> None:
+    """With real NLP: 002's second half puts Nikai and Lee Jong-seok in the Tokyo meeting of 23 Aug 2025.
+
+    The seeds disagree here; it is reported as a participants conflict at low confidence, with both quotes
+    and the reason (two meetings can share a city and a day).
+    """
+    timeline.push_all(nlp_seeds)
+    [conflict] = [alert for alert in timeline.of(JK, "conflict") if "participants" in alert.summary]
+    assert conflict.confidence < 0.5 and "different meeting" in conflict.summary
+    assert [e.article_id for e in conflict.evidence] == ["004", "002"]
+    assert "Toshihiro Nikai" in conflict.evidence[1].quote
+    assert "Shinzo Abe" not in conflict.summary

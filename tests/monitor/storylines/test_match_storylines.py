@@ -10,7 +10,7 @@ import pytest
 import yaml
 
 from monitor.detect.gazetteer import gazetteer_enrich
-from monitor.models import Article, EnrichedArticle
+from monitor.models import Article, CanonicalEntity, EnrichedArticle, Mention
 from monitor.storylines.config import Storyline, load_storylines, parse_storylines
 from monitor.storylines.match import match_storylines
 
@@ -98,8 +98,30 @@ def test_kpop_tour_is_not_an_alliance_story(storylines: tuple[Storyline, ...]) -
 
 
 def test_football_match_is_not_a_summit(storylines: tuple[Storyline, ...]) -> None:
-    """Japan and South Korea 'meet' on the pitch: no leaders, so no summit story."""
-    assert JK not in _ids(FOOTBALL, storylines, "Japan edge South Korea to win East Asian title")
+    """Japan and South Korea 'meet' on the pitch; the people named are coaches, not leaders: no summit story."""
+    enriched = _enriched(FOOTBALL, storylines, "Japan edge South Korea to win East Asian title")
+    start = FOOTBALL.index("Hajime Moriyasu")
+    coach = CanonicalEntity(
+        id="hajime-moriyasu",
+        name="Hajime Moriyasu",
+        label="PERSON",
+        known=False,
+        count=1,
+        surface_forms=("Hajime Moriyasu",),
+        mentions=(Mention(text="Hajime Moriyasu", start=start, end=start + 15, label="PERSON"),),
+    )
+    with_coach = enriched.model_copy(update={"entities": (*enriched.entities, coach)})
+    assert match_storylines(with_coach, storylines, min_score=0.5) == []
+
+
+def test_trade_talks_with_a_rival_are_not_an_alliance_story(storylines: tuple[Storyline, ...]) -> None:
+    """US–China tariff talks name the US and tariffs but no ally: not a US alliance story."""
+    text = (
+        "The United States and China agreed on Monday to cut their tariffs on each other's goods for 90 days after talks in Geneva.\n"
+        "US tariffs on Chinese imports will fall to 30% from 145%, while China's tariffs on US goods will drop to 10%.\n"
+        "President Donald Trump called the deal a total reset with China."
+    )
+    assert _ids(text, storylines, "US and China agree to slash tariffs") == []
 
 
 def test_missing_required_group_never_matches(storylines: tuple[Storyline, ...]) -> None:

@@ -1,0 +1,118 @@
+"""Who met: the article's own participants, and rival accounts of the same meeting.
+
+A *rival* account is a sentence that places a meeting at the event's place on
+the event's day but names other people ("A crucial meeting took place in Tokyo
+today, August 23, 2025, between Toshihiro Nikai ... and Lee Jong-seok"). It is
+compared with the participants held for the event: disjoint people are a
+low-confidence participants conflict, since two meetings can share a city and
+a day.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from datetime import date
+
+from monitor.detect.dates import dates_in
+from monitor.detect.state import HeldFact
+from monitor.detect.text import Sentence, fold, term_pattern
+from monitor.models import CanonicalEntity
+
+_MEETING = re.compile(r"\b(meeting|talks|summit|met|meet|dialogue)\b", re.IGNORECASE)
+SLOT = "participants:event"
+
+
+_PARENS = re.compile(r"\([^)]*\)")
+_FORMER = re.compile(r"\b(former|late|then-)\b[^,;]*$", re.IGNORECASE)
+
+
+def people_in(text: str, persons: Sequence[CanonicalEntity]) -> list[CanonicalEntity]:
+    """People a sentence names outside parentheses; a bare 'Lee' inside 'Lee Jong-seok' is Lee Jong-seok."""
+    text = _PARENS.sub(" ", text)
+    spans: list[tuple[int, int, str, bool]] = []
+    for entity in persons:
+        for form in {entity.name, *entity.surface_forms}:
+            if form.strip():
+                multi = " " in form.strip() or "-" in form
+                spans.extend(
+                    (m.start(), m.end(), entity.id, multi) for m in term_pattern(form).finditer(text)
+                )
+    long_spans = [(start, end, pid) for start, end, pid, multi in spans if multi]
+    found: set[str] = set()
+    for start, end, pid, multi in spans:
+        if _FORMER.search(text[max(0, start - 40) : start]):
+            continue  # 'former Prime Minister Shinzo Abe' is mentioned, not meeting
+        inside_other = any(s <= start and end <= e and other != pid for s, e, other in long_spans)
+        if multi or not inside_other:
+            found.add(pid)
+    return [entity for entity in persons if entity.id in found]
+
+
+def own_participants(
+    article_id: str, sentences: Sequence[Sentence], chosen: Sequence[CanonicalEntity]
+) -> list[HeldFact]:
+    """The article's participants, quoted from the first sentence naming two of them."""
+    if len(chosen) < 2:
+        return []
+    for sentence in sentences:
+        named = people_in(sentence.text, chosen)
+        if len(named) >= 2 and _MEETING.search(sentence.text):
+            ids = sorted(entity.id for entity in named)
+            return [
+                HeldFact(
+                    slot=SLOT,
+                    kind="participants",
+                    value=", ".join(sorted(e.name for e in named)),
+                    terms=ids,
+                    text=", ".join(sorted(e.name for e in named)),
+                    quote=sentence.text,
+                    article_id=article_id,
+                )
+            ]
+    return []
+
+
+def rival_participants(
+    article_id: str,
+    sentences: Sequence[Sentence],
+    persons: Sequence[CanonicalEntity],
+    chosen: Sequence[CanonicalEntity],
+    places: Sequence[CanonicalEntity],
+    published: date,
+) -> list[HeldFact]:
+    """Meetings on a stated day and place between people who are not the article's participants."""
+    mine = {entity.id for entity in chosen}
+    facts: list[HeldFact] = []
+    for sentence in sentences:
+        if not _MEETING.search(sentence.text):
+            continue
+        named = people_in(sentence.text, persons)
+        if len(named) < 2 or any(entity.id in mine for entity in named):
+            continue
+        days = [found.value for found in dates_in(sentence.text, published) if found.explicit]
+        where = [
+            place.name
+            for place in places
+            if any(
+                re.search(rf"\bin\s+{re.escape(form)}\b", sentence.text)
+                for form in {place.name, *place.surface_forms}
+            )
+        ]
+        if not days or not where:
+            continue
+        names = ", ".join(sorted(entity.name for entity in named))
+        facts.append(
+            HeldFact(
+                slot=SLOT,
+                kind="participants",
+                value=names,
+                terms=sorted(entity.id for entity in named),
+                subject=f"{fold(where[0])}|{days[0].isoformat()}",
+                explicit=False,
+                text=names,
+                quote=sentence.text,
+                article_id=article_id,
+            )
+        )
+    return facts

@@ -1,0 +1,146 @@
+"""Feed waves of articles through a running cluster and look into Kafka.
+
+:func:`feed_waves` copies one wave at a time into the ingester's feed
+directory and waits until the wave went all the way through: every expected
+alert id reached the receiver *and* the consumer group has committed the end
+of every pipeline topic. :func:`group_lag` and :func:`topic_keys` read the
+broker directly (aiokafka, no consumer group of their own).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+
+from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
+from aiokafka.admin import AIOKafkaAdminClient
+from aiokafka.structs import TopicPartition
+
+from monitor.models import Article
+from streams.topics import TopicNames
+from tests.helpers.cluster import alert_summary
+from tests.helpers.oracle import Expectation, copy_wave
+from tests.helpers.receiver import WebhookReceiver
+
+
+def pipeline_topics(prefix: str) -> tuple[str, ...]:
+    names = TopicNames(prefix)
+    return (names.articles, names.enriched, names.matches, names.developments)
+
+
+async def group_lag(bootstrap: str, group: str, topics: tuple[str, ...], partitions: int) -> int | None:
+    """Records of ``topics`` the group has not committed yet; None when the broker does not answer."""
+    tps = [TopicPartition(t, p) for t in topics for p in range(partitions)]
+    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap, request_timeout_ms=5000)
+    consumer = AIOKafkaConsumer(
+        bootstrap_servers=bootstrap, enable_auto_commit=False, request_timeout_ms=5000
+    )
+    try:
+        await admin.start()
+        await consumer.start()
+        committed = await admin.list_consumer_group_offsets(group, partitions=tps)
+        ends = await consumer.end_offsets(tps)
+    except Exception:  # broker down or restarting: "not known yet"
+        return None
+    finally:
+        with contextlib.suppress(Exception):
+            await consumer.stop()
+        with contextlib.suppress(Exception):
+            await admin.close()
+    lag = 0
+    for tp in tps:
+        meta = committed.get(tp)
+        done = meta.offset if meta is not None and meta.offset >= 0 else 0
+        lag += max(0, ends[tp] - done)
+    return lag
+
+
+async def topic_keys(bootstrap: str, topic: str, partitions: int) -> list[bytes]:
+    """Every key in ``topic`` from the beginning to the current end."""
+    tps = [TopicPartition(topic, p) for p in range(partitions)]
+    consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, enable_auto_commit=False)
+    await consumer.start()
+    try:
+        consumer.assign(tps)
+        ends = await consumer.end_offsets(tps)
+        await consumer.seek_to_beginning(*tps)
+        keys: list[bytes] = []
+        while any(await consumer.position(tp) < ends[tp] for tp in tps):
+            batch = await consumer.getmany(timeout_ms=1000)
+            for records in batch.values():
+                keys.extend(r.key for r in records if r.key is not None)
+        return keys
+    finally:
+        await consumer.stop()
+
+
+async def send_articles(bootstrap: str, topic: str, articles: list[Article]) -> None:
+    """Produce articles straight to the articles topic (a replay, bypassing the ingester)."""
+    producer = AIOKafkaProducer(bootstrap_servers=bootstrap, acks="all")
+    await producer.start()
+    try:
+        for article in articles:
+            body = json.dumps(article.model_dump(mode="json"), ensure_ascii=False).encode()
+            await producer.send_and_wait(topic, value=body, key=article.id.encode())
+    finally:
+        await producer.stop()
+
+
+async def wait_drained(
+    bootstrap: str, group: str, prefix: str, partitions: int, *, timeout: float, settle: int = 2
+) -> None:
+    """Wait until the group committed the end of every pipeline topic ``settle`` times in a row."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    streak = 0
+    while loop.time() < deadline:
+        lag = await group_lag(bootstrap, group, pipeline_topics(prefix), partitions)
+        streak = streak + 1 if lag == 0 else 0
+        if streak >= settle:
+            return
+        await asyncio.sleep(1.0)
+    raise AssertionError(f"pipeline not drained after {timeout}s (lag {lag})")
+
+
+async def wait_ids(receiver: WebhookReceiver, want: frozenset[str], *, timeout: float) -> None:
+    """Wait until the receiver got every id in ``want``."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    while loop.time() < deadline:
+        if want <= alert_summary(receiver.requests).ids:
+            return
+        await asyncio.sleep(0.5)
+    missing = want - alert_summary(receiver.requests).ids
+    raise AssertionError(f"{len(missing)} alert(s) missing after {timeout}s: {sorted(missing)}")
+
+
+async def feed_waves(
+    expect: Expectation,
+    feed_dir: Path,
+    receiver: WebhookReceiver,
+    *,
+    bootstrap: str,
+    group: str,
+    prefix: str,
+    partitions: int,
+    timeout: float = 150.0,
+    during: Callable[[int], Awaitable[None]] | None = None,
+) -> list[float]:
+    """Feed ``expect.waves`` one at a time; ``during(k)`` runs right after wave k was dropped in.
+
+    Returns each wave's duration in seconds.
+    """
+    loop = asyncio.get_running_loop()
+    durations: list[float] = []
+    for index, wave in enumerate(expect.waves):
+        started = loop.time()
+        copy_wave(wave, feed_dir)
+        if during is not None:
+            await during(index)
+        await wait_ids(receiver, expect.cumulative[index], timeout=timeout)
+        await wait_drained(bootstrap, group, prefix, partitions, timeout=timeout)
+        durations.append(loop.time() - started)
+    return durations

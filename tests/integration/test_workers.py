@@ -1,0 +1,127 @@
+"""Scale-out: two ``newsmon worker`` processes share the partitions of one app.
+
+The timeline: an in-process ingester polls a feed directory into which the
+seeds and ``tests/data/workers/`` are dropped in three waves (each wave holds
+at most one article per event, so the processing order inside a wave does not
+change what is detected; see ``tests/helpers/oracle.py``); two worker
+subprocesses with the same app id and topic prefix and different HTTP ports
+split the two partitions of every topic; a local webhook receiver records the
+alerts. The same waves also run through a single in-process worker, and the
+oracle folds them without Kafka: all three must agree on the alert ids, which
+are derived from content only.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from pathlib import Path
+
+import pytest
+
+from monitor.settings import load_settings
+from streams.service import NewsmonService
+from tests.helpers.cluster import PortReceiver, alert_summary, new_worker, scrape, total, write_config
+from tests.helpers.driver import feed_waves, topic_keys
+from tests.helpers.oracle import expected
+
+PARTITIONS = 2
+
+
+def _service_config(tmp: Path, name: str, bootstrap: str, run_id: str, hook_url: str, feed_dir: Path) -> Path:
+    return write_config(
+        tmp / f"{name}.yaml",
+        bootstrap=bootstrap,
+        run_id=run_id,
+        hook_url=hook_url,
+        state_dir=tmp / f"{name}-state",
+        feed_dir=feed_dir,
+        partitions=PARTITIONS,
+    )
+
+
+@pytest.mark.integration
+@pytest.mark.slow
+def test_two_workers_split_the_work_and_agree_with_one(kafka_bootstrap: str, tmp_path: Path) -> None:
+    """Two worker processes both get partitions, enrich every article once between them, and
+    deliver exactly the alert ids that one worker (and the Kafka-free oracle) delivers."""
+    expect = expected()
+
+    async def single_worker_run() -> frozenset[str]:
+        run_id = f"one-{uuid.uuid4().hex[:8]}"
+        receiver = PortReceiver()
+        await receiver.start()
+        feed_dir = tmp_path / "one-feed"
+        config = _service_config(tmp_path, "one", kafka_bootstrap, run_id, receiver.url, feed_dir)
+        service = NewsmonService(load_settings(config))
+        try:
+            await service.start()
+            await feed_waves(
+                expect,
+                feed_dir,
+                receiver,
+                bootstrap=kafka_bootstrap,
+                group=f"newsmon-{run_id}",
+                prefix=run_id,
+                partitions=PARTITIONS,
+            )
+            assert service.http is not None
+            samples = await asyncio.to_thread(scrape, service.http.port)
+            enriched = total(samples, "newsmon_articles_total", stage="enrich")
+        finally:
+            await service.stop()
+            await receiver.stop()
+        assert enriched == expect.article_count
+        summary = alert_summary(receiver.requests)
+        assert not summary.foreign_duplicates, summary
+        return summary.ids
+
+    async def two_worker_run() -> tuple[frozenset[str], list[float], int, str]:
+        run_id = f"two-{uuid.uuid4().hex[:8]}"
+        receiver = PortReceiver()
+        await receiver.start()
+        workers = [
+            new_worker(tmp_path, f"w{i}", bootstrap=kafka_bootstrap, run_id=run_id, hook_url=receiver.url)
+            for i in (1, 2)
+        ]
+        feed_dir = tmp_path / "two-feed"
+        config = _service_config(tmp_path, "ingester", kafka_bootstrap, run_id, receiver.url, feed_dir)
+        ingester = NewsmonService(load_settings(config), worker=False)
+        try:
+            for worker in workers:
+                worker.start()
+            for worker in workers:
+                await asyncio.to_thread(worker.wait_healthy)
+            await ingester.start()
+            await feed_waves(
+                expect,
+                feed_dir,
+                receiver,
+                bootstrap=kafka_bootstrap,
+                group=f"newsmon-{run_id}",
+                prefix=run_id,
+                partitions=PARTITIONS,
+            )
+            per_worker = [
+                total(await asyncio.to_thread(w.metrics), "newsmon_articles_total", stage="enrich") for w in workers
+            ]
+            enriched_keys = await topic_keys(kafka_bootstrap, f"{run_id}-enriched", PARTITIONS)
+        finally:
+            await ingester.stop()
+            codes = [await asyncio.to_thread(w.stop) for w in workers]
+            await receiver.stop()
+        logs = "\n---\n".join(w.log_tail(15) for w in workers)
+        assert codes == [0, 0], logs
+        assert all(n > 0 for n in per_worker), (per_worker, logs)
+        assert sum(per_worker) == expect.article_count, per_worker
+        all_ids = {i for wave in expect.article_ids for i in wave}
+        assert {k.decode() for k in enriched_keys} == all_ids
+        summary = alert_summary(receiver.requests)
+        assert not summary.foreign_duplicates, summary
+        print(f"two workers: enrich per worker {per_worker}, alerts {summary.requests}, dups {summary.duplicates}")
+        return summary.ids, per_worker, summary.duplicates, logs
+
+    one = asyncio.run(single_worker_run())
+    two, _, _, _ = asyncio.run(two_worker_run())
+    assert one == expect.ids, sorted(one ^ expect.ids)
+    assert two == expect.ids, sorted(two ^ expect.ids)
