@@ -71,6 +71,8 @@ def install(cache_dir: Path, *, quiet: bool = True) -> Path:
         tail = "\n".join((proc.stdout + proc.stderr).strip().splitlines()[-15:])
         raise BrokerError(f"Maven could not resolve Apache Kafka {KAFKA_VERSION}:\n{tail}")
     if not any(target.glob(f"kafka_{SCALA_VERSION}-{KAFKA_VERSION}.jar")):
-        raise BrokerError(f"Maven finished but kafka_{SCALA_VERSION}-{KAFKA_VERSION}.jar is missing in {target}")
+        raise BrokerError(
+            f"Maven finished but kafka_{SCALA_VERSION}-{KAFKA_VERSION}.jar is missing in {target}"
+        )
     (target / _MARKER).write_text(KAFKA_VERSION + "\n", encoding="utf-8")
     return target

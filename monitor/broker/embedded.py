@@ -106,7 +106,9 @@ class EmbeddedBroker:
             )
         controller_port = self.controller_port or free_port(HOST)
         if not port_is_free(HOST, controller_port):
-            raise BrokerError(f"controller port {controller_port} on {HOST} is taken: set broker.controller_port")
+            raise BrokerError(
+                f"controller port {controller_port} on {HOST} is taken: set broker.controller_port"
+            )
         lib = distribution.install(self.cache_dir)
         config = self._write_config(controller_port)
         classpath = f"{lib}/*"
@@ -197,10 +199,14 @@ class EmbeddedBroker:
 
     def _format(self, java: str, classpath: str, config: Path) -> None:
         cluster_id = base64.urlsafe_b64encode(uuid.uuid4().bytes).decode().rstrip("=")
-        cmd = self._java_cmd(java, classpath, "kafka.tools.StorageTool", "format", "-t", cluster_id, "-c", str(config))
+        cmd = self._java_cmd(
+            java, classpath, "kafka.tools.StorageTool", "format", "-t", cluster_id, "-c", str(config)
+        )
         proc = subprocess.run(cmd, capture_output=True, text=True, check=False)
         if proc.returncode != 0:
-            raise BrokerError(f"formatting Kafka storage in {self.data_dir} failed: {proc.stderr.strip()[-800:]}")
+            raise BrokerError(
+                f"formatting Kafka storage in {self.data_dir} failed: {proc.stderr.strip()[-800:]}"
+            )
         log.info("broker_formatted", data_dir=str(self.data_dir), cluster_id=cluster_id)
 
     def _launch(self, java: str, classpath: str, config: Path) -> None:
@@ -220,12 +226,16 @@ class EmbeddedBroker:
         while time.monotonic() < deadline:
             if self._proc is not None and self._proc.poll() is not None:
                 self.pid_file.unlink(missing_ok=True)
-                raise BrokerError(f"Kafka exited with code {self._proc.returncode} while starting:\n{self._log_tail()}")
+                raise BrokerError(
+                    f"Kafka exited with code {self._proc.returncode} while starting:\n{self._log_tail()}"
+                )
             if broker_answers(HOST, self.port, timeout=1.0):
                 return
             time.sleep(0.3)
         self.stop()
-        raise BrokerError(f"Kafka did not answer on {self.bootstrap} within {timeout:.0f}s:\n{self._log_tail()}")
+        raise BrokerError(
+            f"Kafka did not answer on {self.bootstrap} within {timeout:.0f}s:\n{self._log_tail()}"
+        )
 
     def _log_tail(self, lines: int = 20) -> str:
         texts = []
@@ -275,7 +285,9 @@ def _alive(pid: int) -> bool:
 def _find_java() -> str:
     java = shutil.which("java")
     if java is None:
-        raise BrokerError(f"Java is not installed (no 'java' on PATH): the embedded Kafka broker needs Java {_MIN_JAVA}+")
+        raise BrokerError(
+            f"Java is not installed (no 'java' on PATH): the embedded Kafka broker needs Java {_MIN_JAVA}+"
+        )
     proc = subprocess.run([java, "-version"], capture_output=True, text=True, check=False)
     match = re.search(r'version "(\d+)(?:\.(\d+))?', proc.stderr + proc.stdout)
     if match is None:

@@ -28,7 +28,7 @@ def broker_answers(host: str, port: int, *, timeout: float = 2.0) -> bool:
     if len(body) < 6:
         return False
     correlation_id, error_code = struct.unpack(">ih", body[:6])
-    return correlation_id == 1 and error_code == 0
+    return bool(correlation_id == 1 and error_code == 0)
 
 
 def _recv_exact(sock: socket.socket, n: int) -> bytes:

@@ -21,7 +21,9 @@ def replay_command(
     config: Annotated[Path, typer.Option("--config", "-c", help="The monitor's configuration file.")],
     reason: Annotated[
         list[str] | None,
-        typer.Option(help="Replay letters with this failure reason (repeatable); default: the transient ones."),
+        typer.Option(
+            help="Replay letters with this failure reason (repeatable); default: the transient ones."
+        ),
     ] = None,
     min_age: Annotated[float, typer.Option(help="Leave letters younger than this many seconds.")] = 0.0,
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Only say what would be replayed.")] = False,
@@ -35,7 +37,9 @@ def replay_command(
 
             status = EmbeddedBroker(settings.state_dir).status()
             if not (status.answers and status.bootstrap):
-                raise ConfigError("kafka.bootstrap_servers is not set and no embedded broker runs for this state_dir")
+                raise ConfigError(
+                    "kafka.bootstrap_servers is not set and no embedded broker runs for this state_dir"
+                )
             bootstrap = status.bootstrap
         else:
             bootstrap = settings.kafka.bootstrap_servers

@@ -19,7 +19,8 @@ feeds_app = typer.Typer(no_args_is_help=True, help="Feed subscriptions.")
 def import_opml(
     opml: Annotated[Path, typer.Argument(help="An OPML subscription list.")],
     config: Annotated[
-        Path | None, typer.Option("--config", "-c", help="Add the feeds to this configuration file (else print YAML).")
+        Path | None,
+        typer.Option("--config", "-c", help="Add the feeds to this configuration file (else print YAML)."),
     ] = None,
     interval: Annotated[float, typer.Option(help="Poll interval for feeds the OPML gives none.")] = 300.0,
 ) -> None:
@@ -27,7 +28,11 @@ def import_opml(
     try:
         feeds = read_opml(opml, interval=interval)
         if config is None:
-            typer.echo(yaml.safe_dump({"feeds": [f.model_dump() for f in feeds]}, sort_keys=False, allow_unicode=True))
+            typer.echo(
+                yaml.safe_dump(
+                    {"feeds": [f.model_dump() for f in feeds]}, sort_keys=False, allow_unicode=True
+                )
+            )
             return
         raw = yaml.safe_load(config.read_text(encoding="utf-8")) if config.exists() else {}
         if not isinstance(raw, dict):

@@ -23,14 +23,17 @@ from monitor.settings import FeedSettings, Settings, build_settings, load_settin
 if TYPE_CHECKING:
     from monitor.broker.embedded import EmbeddedBroker
 
-app = typer.Typer(no_args_is_help=True, add_completion=False, help="Newsmon: an event-streaming news monitor.")
+app = typer.Typer(
+    no_args_is_help=True, add_completion=False, help="Newsmon: an event-streaming news monitor."
+)
 broker_app = typer.Typer(no_args_is_help=True, help="The embedded single-node Apache Kafka broker.")
 app.add_typer(broker_app, name="broker")
 app.add_typer(feeds_app, name="feeds")
 app.add_typer(alerts_app, name="alerts")
 
 ConfigOption = Annotated[
-    Path | None, typer.Option("--config", "-c", help="YAML configuration file (default: the bundled seeds demo).")
+    Path | None,
+    typer.Option("--config", "-c", help="YAML configuration file (default: the bundled seeds demo)."),
 ]
 LogLevel = Annotated[str, typer.Option("--log-level", help="debug, info, warning or error.")]
 
@@ -41,7 +44,10 @@ def demo_settings(root: Path) -> Settings:
     if not (seeds / "storylines.yaml").exists():
         raise ConfigError(f"no --config given and no bundled demo at {seeds}: run from the project's root")
     return build_settings(
-        {"feeds": [FeedSettings(url=str(seeds), interval=300).model_dump()], "storylines": str(seeds / "storylines.yaml")}
+        {
+            "feeds": [FeedSettings(url=str(seeds), interval=300).model_dump()],
+            "storylines": str(seeds / "storylines.yaml"),
+        }
     )
 
 
@@ -98,9 +104,9 @@ async def _serve(settings: Settings, *, ingest: bool = True, worker: bool = True
         loop.add_signal_handler(sig, stop.set)
     try:
         await service.start()
+        port = service.http.port if service.http else settings.http.port
         typer.echo(
-            f"newsmon: running (Kafka {service.bootstrap}, http://{settings.http.host}:{service.http.port if service.http else '?'}); "
-            "Ctrl-C stops",
+            f"newsmon: running (Kafka {service.bootstrap}, http://{settings.http.host}:{port}); Ctrl-C stops",
             err=True,
         )
         await stop.wait()
@@ -109,7 +115,9 @@ async def _serve(settings: Settings, *, ingest: bool = True, worker: bool = True
 
 
 @broker_app.command("start")
-def broker_start(config: ConfigOption = None, port: Annotated[int | None, typer.Option(help="Port.")] = None) -> None:
+def broker_start(
+    config: ConfigOption = None, port: Annotated[int | None, typer.Option(help="Port.")] = None
+) -> None:
     """Start the embedded broker in the background and wait until it answers."""
     configure_logging("warning")
     try:
@@ -140,7 +148,9 @@ def broker_status(config: ConfigOption = None) -> None:
     if not status.running:
         typer.echo("Kafka is not running")
         raise typer.Exit(code=1)
-    typer.echo(f"Kafka pid {status.pid} on {status.bootstrap}: {'answers' if status.answers else 'does NOT answer'}")
+    typer.echo(
+        f"Kafka pid {status.pid} on {status.bootstrap}: {'answers' if status.answers else 'does NOT answer'}"
+    )
     if not status.answers:
         raise typer.Exit(code=1)
 

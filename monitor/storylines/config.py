@@ -10,7 +10,7 @@ Each storyline::
           label: PERSON                # optional spaCy label (PERSON, GPE, ORG, NORP, EVENT, ...)
           aliases: [Yoon Suk-yeol, Yoon]
       keywords: [summit, shuttle diplomacy]
-      require_any: [[japan, korea]]    # optional: groups of entity ids/names; at least one from each group must appear
+      require_any: [[japan, korea]]    # optional: groups of entity ids or keywords; each group needs a hit
       exclude_keywords: [k-pop]        # optional: an article whose text has one of these never matches
       min_score: 0.5                   # optional: overrides detect.min_match_score
 """

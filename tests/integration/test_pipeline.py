@@ -72,7 +72,9 @@ def test_seeds_flow_to_a_signed_webhook(kafka_bootstrap: str, tmp_path: Path) ->
         assert {p["storyline"]["id"] for p in new_events} >= {"japan-korea-summits"}
         for request in got:
             timestamp = request.headers["X-Newsmon-Timestamp"]
-            expected = hmac.new(SECRET.encode(), f"{timestamp}.".encode() + request.body, hashlib.sha256).hexdigest()
+            expected = hmac.new(
+                SECRET.encode(), f"{timestamp}.".encode() + request.body, hashlib.sha256
+            ).hexdigest()
             assert request.headers["X-Newsmon-Signature"] == f"sha256={expected}"
             assert request.payload["evidence"], request.payload
 

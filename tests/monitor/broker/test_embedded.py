@@ -50,7 +50,7 @@ def test_port_taken_is_a_clear_error(tmp_path: Path) -> None:
         sock.listen()
         port = sock.getsockname()[1]
         broker = EmbeddedBroker(tmp_path, port=port)
-        with pytest.raises(BrokerError, match=f"port {port} .* is taken"):
+        with pytest.raises(BrokerError, match=rf"port {port} .* is taken"):
             broker.start()
 
 
@@ -59,7 +59,7 @@ def test_unusable_data_directory_is_a_clear_error(tmp_path: Path) -> None:
     blocker = tmp_path / "state"
     blocker.write_text("a file where a directory should be")
     broker = EmbeddedBroker(blocker, port=free_port())
-    with pytest.raises(BrokerError, match="data directory .* is unusable"):
+    with pytest.raises(BrokerError, match=r"data directory .* is unusable"):
         broker.start()
 
 

@@ -51,5 +51,7 @@ def test_feeds_import_adds_new_feeds_once(tmp_path: Path) -> None:
         "https://news.example.org/asia/atom.xml",
         "https://korea.example.net/feed.json",
     ]
-    second = runner.invoke(app, ["feeds", "import", str(DATA / "subscriptions.opml"), "--config", str(config)])
+    second = runner.invoke(
+        app, ["feeds", "import", str(DATA / "subscriptions.opml"), "--config", str(config)]
+    )
     assert "added 0 feed(s)" in second.output
