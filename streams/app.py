@@ -114,9 +114,12 @@ def build_app(settings: Settings, bootstrap: str, stages: Stages, metrics: Metri
             if found is None:
                 continue
             state, found_developments = stages.detect(states.get(found.storyline_id), found)
-            states[found.storyline_id] = state
+            # Developments first, acknowledged by the broker, then the state: a crash in between
+            # re-detects the same content-derived ids, which the delivered table filters.
             for dev in found_developments:
-                await developments.send(key=dev.id.encode(), value=dev.model_dump(mode="json"))
+                sent = await developments.send(key=dev.id.encode(), value=dev.model_dump(mode="json"))
+                await sent
+            states[found.storyline_id] = state
 
     @app.agent(developments)
     async def deliver_agent(stream: faust.StreamT[Any]) -> None:
@@ -129,7 +132,8 @@ def build_app(settings: Settings, bootstrap: str, stages: Stages, metrics: Metri
                 continue
             stages.observe("development", dev)
             for letter in await stages.deliver(dev):
-                await deadletter.send(key=letter.key.encode(), value=letter.model_dump(mode="json"))
+                sent = await deadletter.send(key=letter.key.encode(), value=letter.model_dump(mode="json"))
+                await sent
             delivered[dev.id] = datetime.now(UTC).isoformat()
 
     @app.timer(interval=5.0)
