@@ -16,6 +16,7 @@ import typer
 
 from monitor.cli.alerts import alerts_app
 from monitor.cli.feeds import feeds_app
+from monitor.cli.score import score_app
 from monitor.errors import ConfigError, NewsmonError
 from monitor.logs import configure_logging
 from monitor.settings import FeedSettings, Settings, build_settings, load_settings
@@ -30,6 +31,7 @@ broker_app = typer.Typer(no_args_is_help=True, help="The embedded single-node Ap
 app.add_typer(broker_app, name="broker")
 app.add_typer(feeds_app, name="feeds")
 app.add_typer(alerts_app, name="alerts")
+app.add_typer(score_app, name="score")
 
 ConfigOption = Annotated[
     Path | None,
