@@ -19,7 +19,9 @@ AsJson = Annotated[bool, typer.Option("--json", help="Print the figures as JSON.
 
 @score_app.command("nlp")
 def score_nlp(
-    labeled: Annotated[Path, typer.Argument(help="Labeled articles (YAML).")] = Path("tests/data/nlp/labeled.yaml"),
+    labeled: Annotated[Path, typer.Argument(help="Labeled articles (YAML).")] = Path(
+        "tests/data/nlp/labeled.yaml"
+    ),
     storylines: Storylines = Path("seeds/storylines.yaml"),
     as_json: AsJson = False,
 ) -> None:

@@ -28,7 +28,7 @@ from spacy.tokens import Doc, Span
 
 from monitor.models import CanonicalEntity, Claim, Evidence
 from monitor.nlp.dates import DURATION, duration_years, resolve_date
-from monitor.nlp.meetings import meeting_claims
+from monitor.nlp.meetings import TRIGGERS, meeting_claims
 from monitor.nlp.numbers import parse_number, split_approximator
 from monitor.nlp.phrases import describe, modality, noun_phrase, tense, verb_phrase
 from monitor.nlp.tables import table_claims, table_regions
@@ -72,11 +72,23 @@ _SCALES = {"k": 1e3, "m": 1e6, "mn": 1e6, "million": 1e6, "b": 1e9, "bn": 1e9, "
 _QUANTITY_LABELS = {"CARDINAL", "QUANTITY"}
 _SKIP_LABELS = {"DATE", "TIME", "PERCENT", "MONEY", "ORDINAL"}
 _NUMBER_TOKEN = re.compile(r"^[~≈]?\d[\d,]*(?:\.\d+)?$")
+_PERCENT_WORDS = re.compile(r"%|per ?cent|pct", re.IGNORECASE)
+_PREFILTERS = {
+    PERCENT_CHANGE: _PERCENT_WORDS,
+    PERCENT: _PERCENT_WORDS,
+    MONEY: re.compile(r"[$€£¥₩₹元]|" + "|".join(_CURRENCY_WORDS), re.IGNORECASE),
+    DURATION: re.compile(r"year|decade|month|week|day|hour", re.IGNORECASE),
+}
+_HAS_NUMBER = re.compile(
+    r"\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty|"
+    r"sixty|seventy|eighty|ninety|dozen|hundred|thousand|million|billion|trillion)\b",
+    re.IGNORECASE,
+)
+_HAS_TRIGGER = re.compile(r"\b(?:" + "|".join(sorted(TRIGGERS)) + r")\b", re.IGNORECASE)
 _ANAPHORIC = {"the", "their", "these", "those", "both", "all", "its", "his", "her", "our"}
 
 
-def _evidence(sent: Span) -> Evidence:
-    text = sent.text
+def _evidence(sent: Span, text: str) -> Evidence:
     lead = len(text) - len(text.lstrip())
     stripped = text.strip()
     return Evidence(
@@ -87,13 +99,19 @@ def _evidence(sent: Span) -> Evidence:
 class _Sentence:
     """Claims of one sentence; remembers which characters a claim already used."""
 
-    def __init__(self, sent: Span, published: datetime | None, text: str, ents: list[Span]) -> None:
+    def __init__(
+        self,
+        sent: Span,
+        published: datetime | None,
+        text: str,
+        ents: list[Span],
+    ) -> None:
         self.sent = sent
         self.doc: Doc = sent.doc
         self.text = text
         self.ents = ents
         self.published = published.date() if published else None
-        self.evidence = _evidence(sent)
+        self.evidence = _evidence(sent, text[sent.start_char : sent.end_char])
         self.used: list[tuple[int, int]] = []
         self.claims: list[Claim] = []
         self.dates: list[tuple[int, Claim]] = []
@@ -126,7 +144,11 @@ class _Sentence:
         )
 
     def matches(self, pattern: re.Pattern[str]) -> list[re.Match[str]]:
-        return list(pattern.finditer(self.text, self.sent.start_char, self.sent.end_char))
+        """Matches of ``pattern`` inside this sentence (a cheap keyword test first: the patterns are slow)."""
+        start, end = self.sent.start_char, self.sent.end_char
+        if _PREFILTERS[pattern].search(self.text, start, end) is None:
+            return []
+        return list(pattern.finditer(self.text, start, end))
 
 
 def _percent_changes(s: _Sentence) -> None:
@@ -266,10 +288,19 @@ def extract_claims(
     regions = table_regions(text)
     ents = sorted(doc.ents, key=lambda e: e.start_char)
     claims: list[Claim] = []
+    first_ent = 0
     for sent in doc.sents:
-        if not sent.text.strip() or any(a <= sent.start_char < b for a, b in regions):
+        start, end = sent.start_char, sent.end_char
+        while first_ent < len(ents) and ents[first_ent].start_char < start:
+            first_ent += 1
+        in_sent = []
+        for ent in ents[first_ent:]:
+            if ent.start_char >= end:
+                break
+            in_sent.append(ent)
+        sentence = text[start:end]
+        if not sentence.strip() or any(a <= start < b for a, b in regions):
             continue
-        in_sent = [e for e in ents if sent.start_char <= e.start_char < sent.end_char]
         s = _Sentence(sent, published, text, in_sent)
         s.used.extend(regions)  # table rows are read by ``table_claims``
         _percent_changes(s)
@@ -277,8 +308,10 @@ def extract_claims(
         _percents(s)
         _durations(s)
         _dates(s)
-        _quantities(s)
+        if _HAS_NUMBER.search(sentence):
+            _quantities(s)
         claims.extend(s.claims)
-        claims.extend(meeting_claims(sent, text, entities, s.dates, s.evidence))
+        if _HAS_TRIGGER.search(sentence):
+            claims.extend(meeting_claims(sent, text, entities, s.dates, s.evidence))
     claims.extend(table_claims(doc, text, regions))
     return tuple(claims)
