@@ -93,7 +93,7 @@ function development(dev) {
       el("div", { class: "conflict-pair" }, quoteBox("Earlier report", earlier, dev.articles), quoteBox("Conflicting report", later, dev.articles))
     );
   } else if (dev.evidence.length) {
-    box.append(el("div", { class: "conflict-pair" }, ...dev.evidence.slice(0, 2).map((e) => quoteBox("Evidence", e, dev.articles))));
+    box.append(el("div", { class: "evidence-list" }, ...dev.evidence.slice(0, 2).map((e) => quoteBox("Evidence", e, dev.articles))));
   }
   return box;
 }

@@ -7,6 +7,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import UTC, date, datetime
 from pathlib import Path
+from typing import Any
 
 from prometheus_client import CollectorRegistry
 from pydantic import SecretStr
@@ -36,10 +37,12 @@ STORYLINES = load_storylines(ROOT / "seeds" / "storylines.yaml")
 JK = "japan-korea-summits"
 TOKEN = "test-token-123"
 XSS_TITLE = "<script>alert(1)</script>"
-XSS_SOURCE = '<img src=x onerror="document.title=\'pwned\'">'
+XSS_SOURCE = "<img src=x onerror=\"document.title='pwned'\">"
 
 
-def enriched(article_id: str, title: str, text: str, published: datetime, source: str = "Test Wire") -> EnrichedArticle:
+def enriched(
+    article_id: str, title: str, text: str, published: datetime, source: str = "Test Wire"
+) -> EnrichedArticle:
     """An enriched article with one known entity and one date claim."""
     sentence = text.split(". ")[0]
     return EnrichedArticle(
@@ -86,10 +89,18 @@ def filled_store(*, hostile: bool = False) -> RecentStore:
     With ``hostile`` the conflicting article's title and source carry markup, as a feed might.
     """
     store = RecentStore()
-    seoul = enriched("a-seoul", "Kishida arrives in Seoul", "Kishida met Yoon in Seoul on May 7, 2023.",
-                     datetime(2023, 5, 7, 6, tzinfo=UTC))  # fmt: skip
-    tokyo = enriched("a-tokyo", "Lee meets Ishiba in Tokyo", "Lee and Ishiba met in Tokyo on August 23, 2025.",
-                     datetime(2025, 8, 23, 12, tzinfo=UTC))  # fmt: skip
+    seoul = enriched(
+        "a-seoul",
+        "Kishida arrives in Seoul",
+        "Kishida met Yoon in Seoul on May 7, 2023.",
+        datetime(2023, 5, 7, 6, tzinfo=UTC),
+    )
+    tokyo = enriched(
+        "a-tokyo",
+        "Lee meets Ishiba in Tokyo",
+        "Lee and Ishiba met in Tokyo on August 23, 2025.",
+        datetime(2025, 8, 23, 12, tzinfo=UTC),
+    )
     other = enriched(
         "a-other",
         XSS_TITLE if hostile else "Tokyo summit held a day later, report says",
@@ -119,8 +130,8 @@ def filled_store(*, hostile: bool = False) -> RecentStore:
             place="Seoul",
             participants=["fumio-kishida", "yoon-suk-yeol"],
             names={"fumio-kishida": "Fumio Kishida", "yoon-suk-yeol": "Yoon Suk-yeol"},
-            first_published=seoul.article.published,  # type: ignore[arg-type]
-            last_published=seoul.article.published,  # type: ignore[arg-type]
+            first_published=seoul.article.ingested_at,
+            last_published=seoul.article.ingested_at,
             articles=[ref(seoul)],
         ),
         EventState(
@@ -132,18 +143,25 @@ def filled_store(*, hostile: bool = False) -> RecentStore:
             place="Tokyo",
             participants=["lee-jae-myung", "shigeru-ishiba"],
             names={"lee-jae-myung": "Lee Jae-myung", "shigeru-ishiba": "Shigeru Ishiba"},
-            first_published=tokyo.article.published,  # type: ignore[arg-type]
-            last_published=other.article.published,  # type: ignore[arg-type]
+            first_published=tokyo.article.ingested_at,
+            last_published=other.article.ingested_at,
             articles=[ref(tokyo), ref(other)],
             facts=[
-                HeldFact(slot="date:event", kind="date", value="2025-08-23", quote="on August 23, 2025",
-                         article_id="a-tokyo"),  # fmt: skip
+                HeldFact(
+                    slot="date:event",
+                    kind="date",
+                    value="2025-08-23",
+                    quote="on August 23, 2025",
+                    article_id="a-tokyo",
+                ),
             ],
         ),
     ]
-    store.observe("state", StorylineState(storyline_id=JK, events=events, updated_at=other.article.published))
+    store.observe(
+        "state", StorylineState(storyline_id=JK, events=events, updated_at=other.article.ingested_at)
+    )
     created = datetime(2025, 8, 25, 9, tzinfo=UTC)
-    common = {
+    common: dict[str, Any] = {
         "storyline_id": JK,
         "storyline_title": "Japan–South Korea summits",
         "confidence": 0.8,
@@ -151,10 +169,17 @@ def filled_store(*, hostile: bool = False) -> RecentStore:
     }
     store.observe(
         "development",
-        Development(id="d-new", kind="new_event", event_id="ev-tokyo", event_title="Lee–Ishiba summit in Tokyo",
-                    event_date=date(2025, 8, 23), summary="Lee and Ishiba meet in Tokyo.",
-                    articles=(ref(tokyo),), evidence=(EvidenceRef(article_id="a-tokyo", quote="met in Tokyo",
-                    claim="meeting"),), **common),  # type: ignore[arg-type]  # fmt: skip
+        Development(
+            id="d-new",
+            kind="new_event",
+            event_id="ev-tokyo",
+            event_title="Lee–Ishiba summit in Tokyo",
+            event_date=date(2025, 8, 23),
+            summary="Lee and Ishiba meet in Tokyo.",
+            articles=(ref(tokyo),),
+            evidence=(EvidenceRef(article_id="a-tokyo", quote="met in Tokyo", claim="meeting"),),
+            **common,
+        ),
     )
     store.observe(
         "development",
@@ -167,12 +192,18 @@ def filled_store(*, hostile: bool = False) -> RecentStore:
             summary="Reports disagree on the date of the Tokyo summit: 23 August vs 24 August 2025.",
             articles=(ref(tokyo), ref(other)),
             evidence=(
-                EvidenceRef(article_id="a-tokyo", quote="Lee and Ishiba met in Tokyo on August 23, 2025.",
-                            claim="date: 2025-08-23"),  # fmt: skip
-                EvidenceRef(article_id="a-other", quote="Lee and Ishiba held their summit in Tokyo on August 24, 2025.",
-                            claim="date: 2025-08-24"),  # fmt: skip
+                EvidenceRef(
+                    article_id="a-tokyo",
+                    quote="Lee and Ishiba met in Tokyo on August 23, 2025.",
+                    claim="date: 2025-08-23",
+                ),
+                EvidenceRef(
+                    article_id="a-other",
+                    quote="Lee and Ishiba held their summit in Tokyo on August 24, 2025.",
+                    claim="date: 2025-08-24",
+                ),
             ),
-            **common,  # type: ignore[arg-type]
+            **common,
         ),
     )
     return store

@@ -19,9 +19,11 @@ Scenario = Callable[[httpx.AsyncClient], Awaitable[None]]
 
 def run(scenario: Scenario, *, token: str | None = TOKEN, store: Any = None) -> None:
     async def main() -> None:
-        async with serving(store or filled_store(), token=token) as server:
-            async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{server.port}", timeout=10) as client:
-                await scenario(client)
+        async with (
+            serving(store or filled_store(), token=token) as server,
+            httpx.AsyncClient(base_url=f"http://127.0.0.1:{server.port}", timeout=10) as client,
+        ):
+            await scenario(client)
 
     asyncio.run(main())
 
@@ -75,7 +77,7 @@ def test_event_detail_has_articles_developments_and_facts() -> None:
 
 
 def test_articles_carry_matches_entities_and_claims() -> None:
-    """GET /api/articles lists articles with storyline matches; /api/articles/{id} adds entities and claims."""
+    """GET /api/articles lists articles with their matches; /api/articles/{id} adds entities and claims."""
 
     async def scenario(client: httpx.AsyncClient) -> None:
         listed = (await client.get("/api/articles", params={"storyline": JK, "limit": 2})).json()
@@ -219,17 +221,19 @@ def test_stream_sends_an_update_when_the_store_changes() -> None:
 
     async def main() -> None:
         store = filled_store()
-        async with serving(store) as server:
-            async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{server.port}", timeout=10) as client:
-                async with client.stream("GET", "/api/stream") as response:
-                    assert response.headers["Content-Type"].startswith("text/event-stream")
-                    lines = response.aiter_lines()
-                    seen: list[str] = []
-                    while "event: hello" not in seen:
-                        seen.append(await lines.__anext__())
-                    later = enriched("a-late", "Late", "Later text.", datetime(2025, 9, 1, tzinfo=UTC))
-                    store.observe("enriched", later)
-                    while "event: update" not in seen:
-                        seen.append(await asyncio.wait_for(lines.__anext__(), 5))
+        async with (
+            serving(store) as server,
+            httpx.AsyncClient(base_url=f"http://127.0.0.1:{server.port}", timeout=10) as client,
+            client.stream("GET", "/api/stream") as response,
+        ):
+            assert response.headers["Content-Type"].startswith("text/event-stream")
+            lines = response.aiter_lines()
+            seen: list[str] = []
+            while "event: hello" not in seen:
+                seen.append(await lines.__anext__())
+            later = enriched("a-late", "Late", "Later text.", datetime(2025, 9, 1, tzinfo=UTC))
+            store.observe("enriched", later)
+            while "event: update" not in seen:
+                seen.append(await asyncio.wait_for(lines.__anext__(), 5))
 
     asyncio.run(main())
