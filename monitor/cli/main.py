@@ -66,32 +66,25 @@ def _fail(exc: NewsmonError) -> typer.Exit:
 @app.command()
 def run(config: ConfigOption = None, log_level: LogLevel = "info") -> None:
     """Run the monitor: embedded broker (unless kafka.bootstrap_servers is set), ingester, worker, HTTP."""
-    configure_logging(log_level)
-    try:
-        settings = get_settings(config)
-        asyncio.run(_serve(settings))
-    except NewsmonError as exc:
-        raise _fail(exc) from None
+    _serve_command(config, log_level)
 
 
 @app.command()
 def worker(config: ConfigOption = None, log_level: LogLevel = "info") -> None:
     """Run a Faust worker alone (no ingester); needs kafka.bootstrap_servers to share a cluster."""
-    configure_logging(log_level)
-    try:
-        settings = get_settings(config)
-        asyncio.run(_serve(settings, ingest=False))
-    except NewsmonError as exc:
-        raise _fail(exc) from None
+    _serve_command(config, log_level, ingest=False)
 
 
 @app.command()
 def ingest(config: ConfigOption = None, log_level: LogLevel = "info") -> None:
     """Run the feed ingester alone (no worker): it produces new articles to Kafka."""
+    _serve_command(config, log_level, worker=False)
+
+
+def _serve_command(config: Path | None, log_level: str, *, ingest: bool = True, worker: bool = True) -> None:
     configure_logging(log_level)
     try:
-        settings = get_settings(config)
-        asyncio.run(_serve(settings, worker=False))
+        asyncio.run(_serve(get_settings(config), ingest=ingest, worker=worker))
     except NewsmonError as exc:
         raise _fail(exc) from None
 

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -26,17 +27,12 @@ def score_nlp(
     as_json: AsJson = False,
 ) -> None:
     """Precision/recall of entity canonicalization and claim extraction."""
-    configure_logging("warning")
-    from monitor.nlp.scoring import format_report, score
+    from monitor.nlp import scoring
     from monitor.storylines.config import load_storylines
 
-    try:
-        _exists(labeled)
-        result = score(labeled, load_storylines(storylines))
-    except NewsmonError as exc:
-        typer.echo(f"newsmon: error: {exc}", err=True)
-        raise typer.Exit(code=2 if isinstance(exc, ConfigError) else 1) from None
-    typer.echo(json.dumps(result, indent=2, default=str) if as_json else format_report(result))
+    _report(
+        labeled, as_json, lambda: scoring.score(labeled, load_storylines(storylines)), scoring.format_report
+    )
 
 
 @score_app.command("detect")
@@ -48,18 +44,24 @@ def score_detect(
     as_json: AsJson = False,
 ) -> None:
     """Storyline precision/recall, event grouping quality and conflict precision/recall."""
-    configure_logging("warning")
-    from monitor.detect.scoring import format_report, score
+    from monitor.detect import scoring
 
+    _report(
+        dataset, as_json, lambda: scoring.score(dataset, storylines_path=storylines), scoring.format_report
+    )
+
+
+def _report(
+    path: Path, as_json: bool, compute: Callable[[], dict[str, Any]], render: Callable[[dict[str, Any]], str]
+) -> None:
+    configure_logging("warning")
     try:
-        _exists(dataset)
-        result = score(dataset, storylines_path=storylines)
+        if not path.exists():
+            raise ConfigError(
+                f"labeled data {path} does not exist (run from the project's root or pass a path)"
+            )
+        result = compute()
     except NewsmonError as exc:
         typer.echo(f"newsmon: error: {exc}", err=True)
         raise typer.Exit(code=2 if isinstance(exc, ConfigError) else 1) from None
-    typer.echo(json.dumps(result, indent=2, default=str) if as_json else format_report(result))
-
-
-def _exists(path: Path) -> None:
-    if not path.exists():
-        raise ConfigError(f"labeled data {path} does not exist (run from the project's root or pass a path)")
+    typer.echo(json.dumps(result, indent=2, default=str) if as_json else render(result))
