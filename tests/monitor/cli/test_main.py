@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import yaml
@@ -55,3 +56,30 @@ def test_feeds_import_adds_new_feeds_once(tmp_path: Path) -> None:
         app, ["feeds", "import", str(DATA / "subscriptions.opml"), "--config", str(config)]
     )
     assert "added 0 feed(s)" in second.output
+
+
+def test_score_detect_reports_figures() -> None:
+    """`newsmon score detect --json` runs the labeled set through real enrichment and detection."""
+    root = Path(__file__).resolve().parents[3]
+    result = runner.invoke(
+        app,
+        [
+            "score",
+            "detect",
+            str(root / "tests/data/detect/dataset.yaml"),
+            "--storylines",
+            str(root / "seeds/storylines.yaml"),
+            "--json",
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    figures = json.loads(result.output)
+    assert "spacy" in json.dumps(figures).lower()
+    assert figures["storylines"]["f1"] >= 0.8
+
+
+def test_score_missing_data_is_exit_2(tmp_path: Path) -> None:
+    """Scoring a labeled file that does not exist is a usage error naming the path."""
+    result = runner.invoke(app, ["score", "nlp", str(tmp_path / "none.yaml")])
+    assert result.exit_code == 2
+    assert "none.yaml" in result.output
