@@ -30,7 +30,7 @@ from monitor.models import CanonicalEntity, Claim, Evidence
 from monitor.nlp.dates import DURATION, duration_years, resolve_date
 from monitor.nlp.meetings import TRIGGERS, meeting_claims
 from monitor.nlp.numbers import parse_number, split_approximator
-from monitor.nlp.phrases import describe, modality, noun_phrase, tense, verb_phrase
+from monitor.nlp.phrases import describe, modality, tense, verb_phrase
 from monitor.nlp.tables import table_claims, table_regions
 
 _NUM = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
@@ -85,6 +85,21 @@ _HAS_NUMBER = re.compile(
     re.IGNORECASE,
 )
 _HAS_TRIGGER = re.compile(r"\b(?:" + "|".join(sorted(TRIGGERS)) + r")\b", re.IGNORECASE)
+_APPROX_WORDS = frozenset(
+    {
+        "~",
+        "about",
+        "around",
+        "approximately",
+        "roughly",
+        "nearly",
+        "almost",
+        "some",
+        "over",
+        "estimated",
+        "than",
+    }
+)
 _ANAPHORIC = {"the", "their", "these", "those", "both", "all", "its", "his", "her", "our"}
 
 
@@ -176,7 +191,8 @@ def _percents(s: _Sentence) -> None:
     for m in s.matches(PERCENT):
         if s.free(m.start(), m.end()):
             value = float(m.group("n").replace(",", ""))
-            s.add("percent", m.start(), m.end(), value, unit="%", approximate=bool(m.group("approx")))
+            unit = "percentage points" if "point" in m.group(0).casefold() else "%"
+            s.add("percent", m.start(), m.end(), value, unit=unit, approximate=bool(m.group("approx")))
 
 
 def _after_preposition(s: _Sentence, start: int) -> bool:
@@ -239,9 +255,13 @@ def _quantities(s: _Sentence) -> None:
             continue
         prev = doc[first - 1] if first > s.sent.start else None
         approx_word = ""
-        if prev is not None and prev.lower_ in {"~", "about", "around", "approximately", "roughly", "nearly",
-                                                "almost", "some", "over", "estimated"}:  # fmt: skip
+        if prev is not None and prev.lower_ in _APPROX_WORDS:
             approx_word = prev.lower_
+            if prev.lower_ == "than" and first - 2 >= s.sent.start:  # "more than 3,000"
+                prev = doc[first - 2]
+            first_char = prev.idx
+        else:
+            first_char = start
         marker, number = split_approximator(s.text[start:end])
         value = parse_number(number)
         head = doc[last - 1].head
@@ -257,7 +277,7 @@ def _quantities(s: _Sentence) -> None:
             # "to 10.85 million vehicles from 11 million": a bare number right after a count shares its unit
             if previous is None or first - previous[0] > 6 or not any(c.isdigit() for c in number):
                 continue
-            s.add("quantity", doc[first - 1].idx if approx_word else start, end, value, unit=previous[1],
+            s.add("quantity", first_char, end, value, unit=previous[1],
                   approximate=bool(marker or approx_word), subject=previous[2])  # fmt: skip
             continue
         if last < s.sent.end and doc[last].text == "-":
@@ -271,11 +291,16 @@ def _quantities(s: _Sentence) -> None:
             continue  # "the two leaders"
         if 1800 <= value <= 2100 and number.isdigit() and unit_token.pos_ == "PROPN":
             continue
-        subject = noun_phrase(unit_token, first, last, 6)
+        # the counted noun with its left modifiers ("U.S. military personnel"), then its verb
+        left = max(unit_token.left_edge.i, last if last <= unit_token.i else unit_token.left_edge.i)
+        subject = doc[left : unit_token.i + 1].text
         verb = unit_token.head
-        if unit_token.dep_ in {"dobj", "nsubj", "nsubjpass", "attr"} and verb.pos_ in {"VERB", "AUX"}:
+        if verb.pos_ in {"VERB", "AUX"} and unit_token.dep_ in {"nsubj", "nsubjpass"}:
+            auxes = [c.text for c in verb.children if c.dep_ in {"aux", "auxpass", "neg"} and c.i < verb.i]
+            subject = " ".join([subject, *auxes, verb.text])
+        elif verb.pos_ in {"VERB", "AUX"} and unit_token.dep_ in {"dobj", "attr"}:
             subject = f"{verb_phrase(verb, first, unit_token.i + 1)} {subject}"
-        s.add("quantity", doc[first - 1].idx if approx_word else start, end, value,
+        s.add("quantity", first_char, end, value,
               unit=unit_token.lower_, approximate=bool(marker or approx_word), subject=subject)  # fmt: skip
         previous = (max(last, unit_token.i + 1), unit_token.lower_, subject)
 

@@ -121,6 +121,27 @@ _POSSESSIVES = frozenset({"'s", "’s", "‘s", "'", "’", "s"})
 _HYPHENS = frozenset({"-", "‐", "‑"})
 _PARTICLES = frozenset({"de", "da", "van", "von", "der", "bin", "al", "la", "le", "du", "ibn", "of", "and"})
 _PERSONISH = frozenset({"PERSON"})
+_SMALL_WORDS = frozenset(
+    {
+        "a",
+        "an",
+        "the",
+        "of",
+        "in",
+        "on",
+        "and",
+        "or",
+        "for",
+        "to",
+        "with",
+        "at",
+        "by",
+        "as",
+        "from",
+        "vs",
+        "via",
+    }
+)
 _PARTIAL_LABELS = frozenset({"PERSON", "ORG"})
 
 
@@ -251,14 +272,37 @@ def _partial_target(mention: _Mention, candidates: list[tuple[_Mention, str, boo
         if full[: len(words)] != words and not (person and full[-len(words) :] == words):
             continue
         distance = mention.start - other.start
+        if not person and distance <= 0:
+            continue  # an organisation is shortened after its full name ("Toyota Motor ... Toyota")
         rank = distance if distance > 0 else 10**9 - distance  # preceding first, then following
         if best is None or rank < best[0]:
             best = (rank, ident)
     return None if best is None else best[1]
 
 
+def _heading_lines(text: str) -> list[tuple[int, int]]:
+    """Character ranges of heading-like lines: short, mostly Capitalized, no closing punctuation."""
+    ranges: list[tuple[int, int]] = []
+    position = 0
+    for line in text.split("\n"):
+        start, position = position, position + len(line) + 1
+        words = [w for w in line.split() if w[:1].isalpha() and w.casefold() not in _SMALL_WORDS]
+        stripped = line.rstrip()
+        if not words or len(words) > 20 or stripped.endswith((".", "!", "?", '"', "”", "’", ":", ",")):
+            continue
+        if sum(w[:1].isupper() for w in words) >= 0.75 * len(words):
+            ranges.append((start, start + len(line)))
+    return ranges
+
+
 def canonical_entities(doc: Doc, catalog: Catalog) -> tuple[CanonicalEntity, ...]:
-    """Resolve every name mention in ``doc`` to one canonical entity."""
+    """Resolve every name mention in ``doc`` to one canonical entity.
+
+    In heading-like lines ("Ishiba and Lee Meet in Tokyo") the model often
+    reads capitalized words as names; there an unknown name counts only if
+    the article's body names it too (or it shortens a name found there).
+    """
+    headings = _heading_lines(doc.text) if doc.ents else []
     entities: dict[str, _Entity] = {}
     pending: list[_Mention] = []
     all_mentions: list[_Mention] = []
@@ -283,6 +327,18 @@ def canonical_entities(doc: Doc, catalog: Catalog) -> tuple[CanonicalEntity, ...
             continue
         mention.entity = entry.id
         entities.setdefault(entry.id, _Entity(entry.id, entry.name, entry.label, entry.known))
+    if headings:
+        in_heading = [any(a <= m.start < b for a, b in headings) for m in pending]
+        body_keys = {name_key(m.text) for m, h in zip(pending, in_heading, strict=True) if not h}
+        body_words = {w for m, h in zip(pending, in_heading, strict=True) if not h for w in m.words}
+        body_words |= {w for m in all_mentions if m.entity for w in m.words}
+        dropped = {
+            id(m)
+            for m, h in zip(pending, in_heading, strict=True)
+            if h and name_key(m.text) not in body_keys and not set(m.words) <= body_words
+        }
+        pending = [m for m in pending if id(m) not in dropped]
+        all_mentions = [m for m in all_mentions if id(m) not in dropped]
     # unknown multi-word names first, so partial mentions can point at them
     pending.sort(key=lambda m: (-len(m.words), m.start))
     # people: any shorter name may point at them; organisations: only their first words ("Toyota")

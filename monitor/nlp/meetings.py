@@ -164,10 +164,22 @@ def meeting_claims(
         claims.append((by_people, _claim(trigger, participants, place, local_dates, evidence)))
         if len(claims) >= _MAX_PER_SENTENCE:
             break
-    # people meeting stand for their countries: drop "South Korea-Japan meeting" beside them
-    if any(by_people for by_people, _ in claims):
-        return [claim for by_people, claim in claims if by_people]
-    return [claim for _, claim in claims]
+    # people meeting stand for their countries: drop a "South Korea-Japan meeting" beside them,
+    # unless it is dated differently (then it is another meeting)
+    people_dates = {_date_of(claim) for by_people, claim in claims if by_people}
+    return [
+        claim
+        for by_people, claim in claims
+        if by_people
+        or not people_dates
+        or (_date_of(claim) is not None and _date_of(claim) not in people_dates)
+    ]
+
+
+def _date_of(claim: Claim) -> str | None:
+    value = claim.value
+    date = value.get("date") if isinstance(value, dict) else None
+    return date if isinstance(date, str) else None
 
 
 def _token_at(sent: Span, char: int) -> int:

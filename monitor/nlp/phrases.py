@@ -147,6 +147,8 @@ def tense(span: Span) -> int:
                 return PAST
             if node.tag_ == "VBN" and auxes & {"has", "have", "had", "was", "were"}:
                 return PAST
+            if node.tag_ == "VBN" and not auxes and node.dep_ in {"acl", "amod", "advcl"}:
+                return PAST  # "the deal, signed on Sept. 5"
             if node.tag_ in {"VBZ", "VBP"} or (node.tag_ == "VBG" and auxes & {"is", "are", "am"}):
                 return PRESENT
         if node.head.i == node.i:

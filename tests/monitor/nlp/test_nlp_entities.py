@@ -99,3 +99,10 @@ def test_storyline_alias_brings_a_new_spelling(make_article: Callable[..., Artic
     entities = _by_id(enrich_batch(custom, [make_article(text)], stories)[0].entities)
     assert set(entities["kim-jong-un"].surface_forms) == {"Kim Jong-eun", "Kim Jong Un"}
     assert entities["kim-jong-un"].known
+
+
+def test_heading_words_are_not_names(enriched_seeds: dict[str, EnrichedArticle]) -> None:
+    """Capitalized words of heading lines ("Ishiba and Lee Meet in Tokyo") make no unknown entities."""
+    seed = _by_id(enriched_seeds["002"].entities)
+    assert not {"lee-meet", "key-objectives", "historical-sensitivities", "personnel-hosted"} & set(seed)
+    assert "toshihiro-nikai" in seed and "shigeru-ishiba" in seed

@@ -28,6 +28,11 @@ def test_ruler_finds_every_spelling_with_storyline_label(nlp: Language) -> None:
     assert ("Ishiba", "PERSON", "shigeru-ishiba") in found
     assert ("Trump", "PERSON", "donald-trump") in found
     assert ("Kyiv", "GPE", "kyiv") in found  # built-in gazetteer
+    fused = nlp("President Lee Jaemyung met ISHIBA SHIGERU.")
+    assert {(e.text, e.ent_id_) for e in fused.ents} == {
+        ("Lee Jaemyung", "lee-jae-myung"),
+        ("ISHIBA SHIGERU", "shigeru-ishiba"),
+    }
 
 
 def test_one_word_aliases_are_case_sensitive(nlp: Language) -> None:

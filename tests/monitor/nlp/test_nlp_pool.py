@@ -8,7 +8,7 @@ from collections.abc import Callable
 
 import pytest
 
-from monitor.models import Article
+from monitor.models import Article, EnrichedArticle
 from monitor.nlp.pool import Enricher, EnricherError, _worker_info
 from monitor.storylines.config import Storyline
 
@@ -28,7 +28,7 @@ def test_enricher_runs_in_worker_processes(
         pid = enricher._executor.submit(os.getpid).result()  # type: ignore[union-attr]
         assert pid != os.getpid()
 
-        async def run() -> tuple[list[object], int]:
+        async def run() -> tuple[list[EnrichedArticle], int]:
             ticks = 0
 
             async def tick() -> None:
@@ -44,8 +44,8 @@ def test_enricher_runs_in_worker_processes(
 
         results, ticks = asyncio.run(run())
     assert not enricher.running
-    assert [r.article.id for r in results] == ["a", "b"]  # type: ignore[attr-defined]
-    ids = {e.id for r in results for e in r.entities}  # type: ignore[attr-defined]
+    assert [r.article.id for r in results] == ["a", "b"]
+    ids = {e.id for r in results for e in r.entities}
     assert {"fumio-kishida", "yoon-suk-yeol", "lee-jae-myung", "shigeru-ishiba"} <= ids
     assert ticks > 0
     assert enricher.model_version.startswith("3.8")
