@@ -88,7 +88,9 @@ async def replay_dead_letters(
     async with httpx.AsyncClient(follow_redirects=False) as client:
         destinations = destinations_from_settings(settings.webhooks, client, settings.alerts)
         names = {d.name for d in destinations}
-        chosen = replay(letters.values(), now=datetime.now(UTC), destinations=names, reasons=reasons, min_age=min_age)
+        chosen = replay(
+            letters.values(), now=datetime.now(UTC), destinations=names, reasons=reasons, min_age=min_age
+        )
         if dry_run or not chosen:
             return ReplayReport(read=len(letters), chosen=len(chosen), delivered=0, failed=0)
         deliverer = Deliverer(destinations, Metrics(CollectorRegistry()))
@@ -101,13 +103,21 @@ async def replay_dead_letters(
                 if outcome.delivered:
                     delivered += 1
                     await producer.send_and_wait(topic, key=letter.key.encode(), value=None)
-                    log.info("dead_letter_replayed", development_id=letter.development.id, destination=letter.destination)
+                    log.info(
+                        "dead_letter_replayed",
+                        development_id=letter.development.id,
+                        destination=letter.destination,
+                    )
                 else:
                     failed += 1
                     again = dead_letter(letter.development, outcome, replays=letter.replays + 1)
                     body = json.dumps(again.model_dump(mode="json")).encode()
                     await producer.send_and_wait(topic, key=again.key.encode(), value=body)
-                    log.warning("dead_letter_failed_again", development_id=letter.development.id, reason=outcome.reason)
+                    log.warning(
+                        "dead_letter_failed_again",
+                        development_id=letter.development.id,
+                        reason=outcome.reason,
+                    )
         finally:
             await producer.stop()
     return ReplayReport(read=len(letters), chosen=len(chosen), delivered=delivered, failed=failed)

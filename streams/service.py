@@ -150,7 +150,9 @@ class NewsmonService:
         assert self.bootstrap is not None and self._client is not None
         self.enricher = Enricher(self.storylines, processes=self.settings.nlp.processes)
         await asyncio.to_thread(self.enricher.start)
-        self.metrics.model_info.labels(name=self.enricher.model_name, version=self.enricher.model_version).set(1)
+        self.metrics.model_info.labels(
+            name=self.enricher.model_name, version=self.enricher.model_version
+        ).set(1)
         self._deliverer = self._build_deliverer(self._client)
         self.app = build_app(self.settings, self.bootstrap, self._stages(), self.metrics)
         self.app.finalize()
@@ -219,7 +221,9 @@ class NewsmonService:
             outcomes = await deliverer.deliver(dev, ingested_at=dev.trigger_ingested_at)
             return [dead_letter(dev, outcome) for outcome in outcomes if outcome.status == "dead_letter"]
 
-        return Stages(enrich=enrich, match=match, detect=detect_stage, deliver=deliver, observe=self.store.observe)
+        return Stages(
+            enrich=enrich, match=match, detect=detect_stage, deliver=deliver, observe=self.store.observe
+        )
 
 
 async def _declare_articles_topic(settings: Settings, bootstrap: str) -> None:
