@@ -9,6 +9,8 @@ that got through or a new record (``replays`` + 1) for one that failed again.
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import json
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -16,6 +18,7 @@ from datetime import UTC, datetime, timedelta
 import httpx
 import structlog
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
+from aiokafka.admin import AIOKafkaAdminClient
 from prometheus_client import CollectorRegistry
 from pydantic import ValidationError
 
@@ -40,11 +43,11 @@ class ReplayReport:
 
 async def read_dead_letters(bootstrap: str, topic: str) -> dict[str, DeadLetter]:
     """The live dead letters (latest record per key, tombstones applied)."""
+    partitions = await _partitions(bootstrap, topic)
     consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, enable_auto_commit=False, group_id=None)
     await consumer.start()
     letters: dict[str, DeadLetter] = {}
     try:
-        partitions = consumer.partitions_for_topic(topic) or set()
         tps = [TopicPartition(topic, p) for p in sorted(partitions)]
         if not tps:
             return letters
@@ -70,8 +73,23 @@ async def read_dead_letters(bootstrap: str, topic: str) -> dict[str, DeadLetter]
                 if await consumer.position(tp) >= ends[tp]:
                     remaining.discard(tp)
     finally:
-        await consumer.stop()
+        # aiokafka 0.14's group-less coordinator re-raises the CancelledError of its own
+        # background task on close; the consumer is closed all the same.
+        with contextlib.suppress(asyncio.CancelledError):
+            await consumer.stop()
     return letters
+
+
+async def _partitions(bootstrap: str, topic: str) -> set[int]:
+    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap)
+    await admin.start()
+    try:
+        (described,) = await admin.describe_topics([topic])
+    finally:
+        await admin.close()
+    if described.get("error_code"):
+        return set()  # no such topic: nothing was ever dead-lettered
+    return {int(p["partition"]) for p in described.get("partitions", [])}
 
 
 async def replay_dead_letters(
