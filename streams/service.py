@@ -20,7 +20,7 @@ from prometheus_client import CollectorRegistry
 
 from monitor.alerts.deadletter import DeadLetter, dead_letter
 from monitor.alerts.delivery import Deliverer, destinations_from_settings
-from monitor.alerts.silences import SilenceSet
+from monitor.alerts.silences import load_silences, save_silences
 from monitor.api.faust_collector import FaustCollector
 from monitor.api.server import HttpServer
 from monitor.api.store import RecentStore
@@ -58,7 +58,8 @@ class NewsmonService:
         self.metrics = Metrics(self.registry)
         self.store = RecentStore()
         # muted storylines/events: managed over the HTTP API, honoured by the deliverer
-        self.silences = SilenceSet()
+        self._silences_path = settings.state_dir / "silences.json"
+        self.silences = load_silences(self._silences_path)
         self.registry.register(FaustCollector(lambda: self.app.monitor if self.app is not None else None))
         self.storylines: tuple[Storyline, ...] = load_storylines(settings.storylines)
         self.run_ingest = ingest
@@ -95,6 +96,7 @@ class NewsmonService:
             self.store,
             silences=self.silences,
             storylines=self.storylines,
+            persist_silences=lambda silences: save_silences(silences, self._silences_path),
         )
         await self.http.start()
         if self.run_worker:

@@ -8,8 +8,10 @@ stream layer can keep it in a table or the state directory.
 from __future__ import annotations
 
 import builtins
+import json
 import uuid
 from datetime import datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 from pydantic import Field, model_validator
@@ -163,3 +165,24 @@ class SilenceSet:
             return cls([Silence.model_validate(item) for item in data])
         except ValueError as exc:
             raise SilenceError(f"invalid silences: {exc}") from None
+
+
+def load_silences(path: Path) -> SilenceSet:
+    """The silences saved at ``path`` (an empty set when there is no file yet)."""
+    try:
+        raw = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return SilenceSet()
+    except (OSError, ValueError) as exc:
+        raise SilenceError(f"cannot read silences from {path}: {exc}") from None
+    if not isinstance(raw, list):
+        raise SilenceError(f"silences file {path} must hold a JSON list")
+    return SilenceSet.load(raw)
+
+
+def save_silences(silences: SilenceSet, path: Path) -> None:
+    """Write the silences to ``path`` atomically (a restart keeps them)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(path.suffix + ".tmp")
+    tmp.write_text(json.dumps(silences.dump(), indent=1), encoding="utf-8")
+    tmp.replace(path)

@@ -125,12 +125,14 @@ class HttpServer:
         silences: SilenceSet | None = None,
         storylines: Sequence[Storyline] = (),
         now: Callable[[], datetime] = lambda: datetime.now(UTC),
+        persist_silences: Callable[[SilenceSet], None] | None = None,
     ) -> None:
         self.settings = settings
         self.registry = registry
         self.health = health
         self.store = store
         self.silences = silences if silences is not None else SilenceSet()
+        self._persist_silences = persist_silences
         self.storylines = tuple(storylines)
         self.now = now
         self._runner: web.AppRunner | None = None
@@ -302,8 +304,13 @@ class HttpServer:
         except SilenceError as exc:
             raise _bad_request(str(exc)) from None
         self.silences.add(silence)
+        self._silences_changed()
         log.info("silence_created", silence_id=silence.id, matcher=silence.matcher.model_dump())
         return web.json_response(silence.model_dump(mode="json"), status=201)
+
+    def _silences_changed(self) -> None:
+        if self._persist_silences is not None:
+            self._persist_silences(self.silences)
 
     async def _expire_silence(self, request: web.Request) -> web.Response:
         self._authorize(request)
@@ -312,6 +319,7 @@ class HttpServer:
             ended = self.silences.expire(silence_id, self.now())
         except SilenceError:
             raise web.HTTPNotFound(text=f"no silence {silence_id!r}") from None
+        self._silences_changed()
         log.info("silence_expired", silence_id=silence_id)
         return web.json_response(ended.model_dump(mode="json"))
 

@@ -17,6 +17,7 @@ import typer
 from monitor.cli.alerts import alerts_app
 from monitor.cli.feeds import feeds_app
 from monitor.cli.score import score_app
+from monitor.cli.silences import silences_app
 from monitor.errors import ConfigError, NewsmonError
 from monitor.logs import configure_logging
 from monitor.settings import FeedSettings, Settings, build_settings, load_settings
@@ -32,6 +33,7 @@ app.add_typer(broker_app, name="broker")
 app.add_typer(feeds_app, name="feeds")
 app.add_typer(alerts_app, name="alerts")
 app.add_typer(score_app, name="score")
+app.add_typer(silences_app, name="silences")
 
 ConfigOption = Annotated[
     Path | None,
