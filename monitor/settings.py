@@ -92,6 +92,8 @@ class AlertSettings(_Frozen):
     rate_per_second: float | None = Field(default=None, gt=0)
     rate_burst: int = Field(default=5, ge=1)
     apprise_urls: tuple[SecretStr, ...] = ()
+    group_wait: float = Field(default=0.0, ge=0, le=3600)
+    group_max: int = Field(default=50, ge=1, le=1000)
 
 
 class HttpSettings(_Frozen):

@@ -40,7 +40,7 @@ class Stages:
     enrich: Callable[[Sequence[Article]], Awaitable[list[EnrichedArticle]]]
     match: Callable[[EnrichedArticle], list[StorylineMatch]]
     detect: Callable[[StateDict | None, StorylineMatch], tuple[StateDict, list[Development]]]
-    deliver: Callable[[Development], Awaitable[Sequence[DeadLetter]]]
+    deliver: Callable[[Sequence[Development]], Awaitable[Sequence[DeadLetter]]]
     observe: Callable[[str, BaseModel], None]
 
 
@@ -76,8 +76,9 @@ def build_app(settings: Settings, bootstrap: str, stages: Stages, metrics: Metri
     def topic(name: str) -> faust.TopicT:
         return app.topic(name, partitions=partitions, key_type=bytes, value_serializer="json")
 
-    articles, enriched, matches, developments = (
-        topic(n) for n in (names.articles, names.enriched, names.matches, names.developments)
+    articles, enriched, matches, developments, marks = (
+        topic(n)
+        for n in (names.articles, names.enriched, names.matches, names.developments, names.delivered_marks)
     )
     # compacted: the latest record per "<development id>|<destination>"; replay writes tombstones
     deadletter = app.topic(
@@ -85,7 +86,7 @@ def build_app(settings: Settings, bootstrap: str, stages: Stages, metrics: Metri
     )
     states = app.Table("storyline-state", default=None, partitions=partitions, key_type=str)
     delivered = app.Table("delivered", default=None, partitions=partitions, key_type=str)
-    app.newsmon_topics = (articles, enriched, matches, developments, deadletter)  # type: ignore[attr-defined]
+    app.newsmon_topics = (articles, enriched, matches, developments, marks, deadletter)  # type: ignore[attr-defined]
 
     @app.agent(articles)
     async def enrich_agent(stream: faust.StreamT[Any]) -> None:
@@ -123,18 +124,40 @@ def build_app(settings: Settings, bootstrap: str, stages: Stages, metrics: Metri
 
     @app.agent(developments)
     async def deliver_agent(stream: faust.StreamT[Any]) -> None:
-        async for value in stream:
-            dev = _decode(Development, value, "deliver", metrics)
-            if dev is None:
-                continue
-            if delivered.get(dev.id) is not None:
-                metrics.articles.labels(stage="deliver", outcome="already_delivered").inc()
-                continue
-            stages.observe("development", dev)
-            for letter in await stages.deliver(dev):
-                sent = await deadletter.send(key=letter.key.encode(), value=letter.model_dump(mode="json"))
-                await sent
-            delivered[dev.id] = datetime.now(UTC).isoformat()
+        # alerts.group_wait > 0 groups a burst per storyline into one digest (like Alertmanager's
+        # group_wait); the batch's offsets are committed only after it was delivered.
+        group_wait = settings.alerts.group_wait
+        async for batch in stream.take(
+            settings.alerts.group_max if group_wait else 1, within=group_wait or 1.0
+        ):
+            fresh: dict[str, Development] = {}
+            for value in batch:
+                dev = _decode(Development, value, "deliver", metrics)
+                if dev is None:
+                    continue
+                if delivered.get(dev.id) is not None or dev.id in fresh:
+                    metrics.articles.labels(stage="deliver", outcome="already_delivered").inc()
+                    continue
+                fresh[dev.id] = dev
+                stages.observe("development", dev)
+            groups: dict[str, list[Development]] = {}
+            for dev in fresh.values():
+                groups.setdefault(dev.storyline_id if group_wait else dev.id, []).append(dev)
+            for members in groups.values():
+                for letter in await stages.deliver(members):
+                    sent = await deadletter.send(
+                        key=letter.key.encode(), value=letter.model_dump(mode="json")
+                    )
+                    await sent
+                for dev in members:  # the table is written by mark_agent, inside its own stream
+                    sent = await marks.send(key=dev.id.encode(), value={"at": datetime.now(UTC).isoformat()})
+                    await sent
+
+    @app.agent(marks)
+    async def mark_agent(stream: faust.StreamT[Any]) -> None:
+        async for key, value in stream.items():
+            if key is not None and isinstance(value, dict):
+                delivered[key.decode()] = value.get("at", "")
 
     @app.timer(interval=5.0)
     async def report_lag() -> None:

@@ -20,6 +20,7 @@ from prometheus_client import CollectorRegistry
 
 from monitor.alerts.deadletter import DeadLetter, dead_letter
 from monitor.alerts.delivery import Deliverer, destinations_from_settings
+from monitor.alerts.grouping import digest
 from monitor.alerts.silences import load_silences, save_silences
 from monitor.api.faust_collector import FaustCollector
 from monitor.api.server import HttpServer
@@ -219,8 +220,13 @@ class NewsmonService:
                 metrics.developments.labels(storyline=dev.storyline_id, kind=dev.kind).inc()
             return new_state.model_dump(mode="json"), developments
 
-        async def deliver(dev: Development) -> Sequence[DeadLetter]:
-            outcomes = await deliverer.deliver(dev, ingested_at=dev.trigger_ingested_at)
+        async def deliver(devs: Sequence[Development]) -> Sequence[DeadLetter]:
+            if len(devs) == 1:
+                (dev,) = devs
+                outcomes = await deliverer.deliver(dev, ingested_at=dev.trigger_ingested_at)
+            else:
+                dev = digest(devs)
+                outcomes = await deliverer.deliver_batch(devs, ingested_at=dev.trigger_ingested_at)
             return [dead_letter(dev, outcome) for outcome in outcomes if outcome.status == "dead_letter"]
 
         return Stages(

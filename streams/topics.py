@@ -6,7 +6,8 @@
 | ``<p>-enriched``         | article id     | EnrichedArticle   | same                                       |
 | ``<p>-matches``          | storyline id   | StorylineMatch    | co-partitioned with the storyline state    |
 | ``<p>-developments``     | development id | Development       | co-partitioned with the delivered-ids table|
-| ``<p>-alerts-deadletter``| development id | DeadLetter record | replayed by ``newsmon alerts replay``      |
+| ``<p>-delivered-marks``  | development id | {"at": time}      | feeds the delivered table (co-partitioned) |
+| ``<p>-alerts-deadletter``| dev id|dest    | DeadLetter record | compacted; ``newsmon alerts replay``       |
 
 ``<p>`` is ``kafka.topic_prefix`` (default ``newsmon``). Faust adds its own
 changelog topics for the tables (``<app_id>-<table>-changelog``).
@@ -40,8 +41,19 @@ class TopicNames:
         return f"{self.prefix}-developments"
 
     @property
+    def delivered_marks(self) -> str:
+        return f"{self.prefix}-delivered-marks"
+
+    @property
     def deadletter(self) -> str:
         return f"{self.prefix}-alerts-deadletter"
 
     def all(self) -> tuple[str, ...]:
-        return (self.articles, self.enriched, self.matches, self.developments, self.deadletter)
+        return (
+            self.articles,
+            self.enriched,
+            self.matches,
+            self.developments,
+            self.delivered_marks,
+            self.deadletter,
+        )

@@ -199,6 +199,17 @@ def destinations_from_settings(
         )
         for hook in webhooks
     ]
+    if alerts.apprise_urls:  # email, Teams, Discord, Telegram, ... through Apprise
+        from monitor.alerts.apprise_channel import AppriseChannel
+
+        destinations.extend(
+            Destination(
+                AppriseChannel(url.get_secret_value()),
+                retry=RetryPolicy(base_delay=alerts.retry_base_delay, max_delay=alerts.retry_max_delay),
+                breaker=CircuitBreaker(alerts.breaker_failures, alerts.breaker_cooldown, clock=monotonic),
+            )
+            for url in alerts.apprise_urls
+        )
     if console is not None:
         destinations.insert(0, Destination(ConsoleChannel(console), retry=RetryPolicy(max_attempts=1)))
     return destinations

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -56,9 +57,13 @@ class WebhookReceiver:
 
     async def wait_for(self, count: int, timeout: float) -> list[Received]:
         """Wait until ``count`` requests arrived (or ``timeout`` passed); return them."""
+        return await self.wait_until(lambda got: len(got) >= count, timeout)
+
+    async def wait_until(self, done: Callable[[list[Received]], bool], timeout: float) -> list[Received]:
+        """Wait until ``done(requests)`` holds (or ``timeout`` passed); return the requests."""
         loop = asyncio.get_running_loop()
         deadline = loop.time() + timeout
-        while len(self.requests) < count and loop.time() < deadline:
+        while not done(list(self.requests)) and loop.time() < deadline:
             self._arrived.clear()
             try:
                 await asyncio.wait_for(self._arrived.wait(), timeout=max(0.1, deadline - loop.time()))

@@ -14,19 +14,20 @@ import hmac
 import shutil
 import uuid
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
 
-from monitor.settings import build_settings
+from monitor.settings import Settings, build_settings
 from streams.service import NewsmonService
-from tests.helpers.receiver import WebhookReceiver
+from tests.helpers.receiver import Received, WebhookReceiver
 
 ROOT = Path(__file__).resolve().parents[2]
 SECRET = "integration-secret"
 
 
-def _settings(bootstrap: str, feed_dir: Path, state_dir: Path, hook_url: str) -> object:
+def _settings(bootstrap: str, feed_dir: Path, state_dir: Path, hook_url: str) -> Settings:
     run = uuid.uuid4().hex[:8]
     return build_settings(
         {
@@ -42,6 +43,14 @@ def _settings(bootstrap: str, feed_dir: Path, state_dir: Path, hook_url: str) ->
     )
 
 
+def _summit_events(got: list[Received]) -> set[str]:
+    return {
+        r.payload["event"]["id"]
+        for r in got
+        if r.payload["kind"] == "new_event" and r.payload["storyline"]["id"] == "japan-korea-summits"
+    }
+
+
 @pytest.mark.integration
 @pytest.mark.slow
 def test_seeds_flow_to_a_signed_webhook(kafka_bootstrap: str, tmp_path: Path) -> None:
@@ -52,11 +61,11 @@ def test_seeds_flow_to_a_signed_webhook(kafka_bootstrap: str, tmp_path: Path) ->
     async def scenario() -> None:
         receiver = WebhookReceiver()
         await receiver.start()
-        service = NewsmonService(_settings(kafka_bootstrap, feed_dir, tmp_path / "state", receiver.url))  # type: ignore[arg-type]
+        service = NewsmonService(_settings(kafka_bootstrap, feed_dir, tmp_path / "state", receiver.url))
         try:
             await service.start()
             assert service.http is not None
-            got = await receiver.wait_for(2, timeout=240)
+            got = await receiver.wait_until(lambda got: len(_summit_events(got)) >= 2, timeout=240)
             async with httpx.AsyncClient() as client:
                 health = await client.get(f"http://127.0.0.1:{service.http.port}/healthz")
                 metrics = await client.get(f"http://127.0.0.1:{service.http.port}/metrics")
@@ -67,9 +76,7 @@ def test_seeds_flow_to_a_signed_webhook(kafka_bootstrap: str, tmp_path: Path) ->
         assert health.status_code == 200, health.text
         assert "newsmon_articles_total" in metrics.text
         payloads = [r.payload for r in got]
-        new_events = [p for p in payloads if p["kind"] == "new_event"]
-        assert len({p["event"]["id"] for p in new_events}) >= 2, payloads
-        assert {p["storyline"]["id"] for p in new_events} >= {"japan-korea-summits"}
+        assert len(_summit_events(got)) == 2, payloads  # the 2023 Seoul and 2025 Tokyo summits
         for request in got:
             timestamp = request.headers["X-Newsmon-Timestamp"]
             expected = hmac.new(
@@ -79,3 +86,40 @@ def test_seeds_flow_to_a_signed_webhook(kafka_bootstrap: str, tmp_path: Path) ->
             assert request.payload["evidence"], request.payload
 
     asyncio.run(scenario())
+
+
+@pytest.mark.integration
+@pytest.mark.slow
+def test_group_wait_digests_a_burst_per_storyline(kafka_bootstrap: str, tmp_path: Path) -> None:
+    """With alerts.group_wait set, the seeds' burst reaches the webhook as fewer, per-storyline digests."""
+    feed_dir = tmp_path / "articles"
+    shutil.copytree(ROOT / "seeds", feed_dir, ignore=shutil.ignore_patterns("storylines.yaml"))
+
+    async def scenario() -> tuple[list[Any], float]:
+        receiver = WebhookReceiver()
+        await receiver.start()
+        base = _settings(kafka_bootstrap, feed_dir, tmp_path / "state", receiver.url)
+        settings = base.model_copy(update={"alerts": base.alerts.model_copy(update={"group_wait": 15.0})})
+        service = NewsmonService(settings)
+        try:
+            await service.start()
+            got = await receiver.wait_for(2, timeout=240)
+            await asyncio.sleep(16)  # let a second window close, if the burst spread over two
+            got = list(receiver.requests)
+            developments = sum(
+                sample.value
+                for metric in service.registry.collect()
+                if metric.name == "newsmon_developments"
+                for sample in metric.samples
+                if sample.name == "newsmon_developments_total"
+            )
+        finally:
+            await service.stop()
+            await receiver.stop()
+        return [r.payload for r in got], developments
+
+    payloads, developments = asyncio.run(scenario())
+    assert payloads, "no alert arrived"
+    assert len(payloads) < developments, (len(payloads), developments)
+    storylines = [p["storyline"]["id"] for p in payloads]
+    assert len(storylines) <= 2 * len(set(storylines)), storylines
