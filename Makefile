@@ -7,13 +7,16 @@ KAFKA_STAMP := $(VENV)/.kafka-installed
 ARGS   ?=
 PYTEST_ARGS ?=
 
-.PHONY: run test install system-deps lint typecheck clean broker-start broker-stop bench
+.PHONY: run test install system-deps lint typecheck clean broker-start broker-stop bench faults
 
 run: install
 	$(BIN)/newsmon run $(ARGS)
 
 test: install system-deps
 	$(BIN)/pytest $(PYTEST_ARGS)
+
+faults: install system-deps  # the scale-out and fault tests alone (make test runs them too)
+	$(BIN)/pytest tests/integration/test_workers.py tests/integration/test_faults.py $(PYTEST_ARGS)
 
 # Debian packages the tests use for real: a Prometheus server and promtool, Chromium
 # for the web page, shellcheck for deploy scripts. Installed when missing (as root).

@@ -58,20 +58,30 @@ async def group_lag(bootstrap: str, group: str, topics: tuple[str, ...], partiti
     return lag
 
 
-async def topic_keys(bootstrap: str, topic: str, partitions: int) -> list[bytes]:
+async def topic_keys(bootstrap: str, topic: str, partitions: int, *, timeout: float = 30.0) -> list[bytes]:
     """Every key in ``topic`` from the beginning to the current end."""
     tps = [TopicPartition(topic, p) for p in range(partitions)]
     consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, enable_auto_commit=False)
     await consumer.start()
     try:
         consumer.assign(tps)
+        begins = await consumer.beginning_offsets(tps)
         ends = await consumer.end_offsets(tps)
-        await consumer.seek_to_beginning(*tps)
+        for tp in tps:
+            consumer.seek(tp, begins[tp])
+        want = sum(ends[tp] - begins[tp] for tp in tps)
         keys: list[bytes] = []
-        while any(await consumer.position(tp) < ends[tp] for tp in tps):
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + timeout
+        seen = 0
+        while seen < want and loop.time() < deadline:
             batch = await consumer.getmany(timeout_ms=1000)
-            for records in batch.values():
-                keys.extend(r.key for r in records if r.key is not None)
+            for tp, records in batch.items():
+                for record in records:
+                    if record.offset < ends[tp]:
+                        seen += 1
+                        if record.key is not None:
+                            keys.append(record.key)
         return keys
     finally:
         await consumer.stop()
@@ -144,3 +154,35 @@ async def feed_waves(
         await wait_drained(bootstrap, group, prefix, partitions, timeout=timeout)
         durations.append(loop.time() - started)
     return durations
+
+
+async def group_state(bootstrap: str, group: str) -> tuple[str, int] | None:
+    """(state, member count) of a consumer group; None when the broker does not answer."""
+    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap, request_timeout_ms=5000)
+    try:
+        await admin.start()
+        responses = await admin.describe_consumer_groups([group])
+    except Exception:  # broker down or coordinator moving
+        return None
+    finally:
+        with contextlib.suppress(Exception):
+            await admin.close()
+    for response in responses:
+        for entry in response.groups:
+            # (error_code, group_id, state, protocol_type, protocol, members[, authorized_operations])
+            if entry[1] == group:
+                return str(entry[2]), len(entry[5])
+    return None
+
+
+async def wait_group_stable(bootstrap: str, group: str, members: int, *, timeout: float = 120.0) -> None:
+    """Wait until the group is Stable with ``members`` members."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    state = None
+    while loop.time() < deadline:
+        state = await group_state(bootstrap, group)
+        if state == ("Stable", members):
+            return
+        await asyncio.sleep(1.0)
+    raise AssertionError(f"group {group} not stable with {members} members after {timeout}s: {state}")

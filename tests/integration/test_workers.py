@@ -21,8 +21,16 @@ import pytest
 
 from monitor.settings import load_settings
 from streams.service import NewsmonService
-from tests.helpers.cluster import PortReceiver, alert_summary, new_worker, scrape, total, write_config
-from tests.helpers.driver import feed_waves, topic_keys
+from tests.helpers.cluster import (
+    PortReceiver,
+    WorkerProcess,
+    alert_summary,
+    new_worker,
+    scrape,
+    total,
+    write_config,
+)
+from tests.helpers.driver import feed_waves, topic_keys, wait_group_stable
 from tests.helpers.oracle import expected
 
 PARTITIONS = 2
@@ -38,6 +46,18 @@ def _service_config(tmp: Path, name: str, bootstrap: str, run_id: str, hook_url:
         feed_dir=feed_dir,
         partitions=PARTITIONS,
     )
+
+
+async def wait_assigned(workers: list[WorkerProcess], topic: str, timeout: float = 60.0) -> None:
+    """Wait until every worker reports a consumer position on ``topic`` (assigned and recovered)."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    while loop.time() < deadline:
+        seen = [await asyncio.to_thread(w.metrics) for w in workers]
+        if all(any(n == "newsmon_consumer_lag" and ("topic", topic) in lab for n, lab in m) for m in seen):
+            return
+        await asyncio.sleep(1.0)
+    raise AssertionError(f"not every worker got a partition of {topic} within {timeout}s")
 
 
 @pytest.mark.integration
@@ -92,6 +112,8 @@ def test_two_workers_split_the_work_and_agree_with_one(kafka_bootstrap: str, tmp
                 worker.start()
             for worker in workers:
                 await asyncio.to_thread(worker.wait_healthy)
+            await wait_group_stable(kafka_bootstrap, f"newsmon-{run_id}", members=2)
+            await wait_assigned(workers, f"{run_id}-articles")
             await ingester.start()
             await feed_waves(
                 expect,
@@ -102,9 +124,8 @@ def test_two_workers_split_the_work_and_agree_with_one(kafka_bootstrap: str, tmp
                 prefix=run_id,
                 partitions=PARTITIONS,
             )
-            per_worker = [
-                total(await asyncio.to_thread(w.metrics), "newsmon_articles_total", stage="enrich") for w in workers
-            ]
+            samples = [await asyncio.to_thread(w.metrics) for w in workers]
+            per_worker = [total(m, "newsmon_articles_total", stage="enrich") for m in samples]
             enriched_keys = await topic_keys(kafka_bootstrap, f"{run_id}-enriched", PARTITIONS)
         finally:
             await ingester.stop()
@@ -118,7 +139,7 @@ def test_two_workers_split_the_work_and_agree_with_one(kafka_bootstrap: str, tmp
         assert {k.decode() for k in enriched_keys} == all_ids
         summary = alert_summary(receiver.requests)
         assert not summary.foreign_duplicates, summary
-        print(f"two workers: enrich per worker {per_worker}, alerts {summary.requests}, dups {summary.duplicates}")
+        print(f"two workers: enrich {per_worker}, alerts {summary.requests}, duplicates {summary.duplicates}")
         return summary.ids, per_worker, summary.duplicates, logs
 
     one = asyncio.run(single_worker_run())
