@@ -85,7 +85,11 @@ async def main() -> None:
         enricher.stop()
     report = {
         "measured_at": datetime.now(UTC).isoformat(timespec="seconds"),
-        "machine": {"cpus": os.cpu_count(), "python": platform.python_version(), "load_1m": os.getloadavg()[0]},
+        "machine": {
+            "cpus": os.cpu_count(),
+            "python": platform.python_version(),
+            "load_1m": os.getloadavg()[0],
+        },
         "batch_size": 16,
         **results,
     }
