@@ -36,9 +36,11 @@ create() { # name partitions [extra kafka-topics.sh arguments...]
 }
 
 # The pipeline's topics (streams/topics.py).
-for topic in articles enriched matches developments alerts-deadletter; do
+for topic in articles enriched matches developments delivered-marks; do
   create "$prefix-$topic" "$partitions"
 done
+# dead letters: compacted, the latest record per "<development id>|<destination>"
+create "$prefix-alerts-deadletter" "$partitions" --config cleanup.policy=compact
 
 # Faust's table changelogs (compacted; co-partitioned with the topics) and
 # its leader-election topic (streams/app.py: tables storyline-state, delivered).

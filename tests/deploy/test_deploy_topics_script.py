@@ -101,7 +101,8 @@ def test_creates_every_newsmon_topic_with_three_replicas(tmp_path: Path) -> None
         expected = "1" if name == leader else str(settings.kafka.partitions)
         assert call["partitions"] == expected, name
         compacted = call["configs"].get("cleanup.policy") == "compact"
-        assert compacted == (name in changelogs), name
+        deadletter = TopicNames(settings.kafka.topic_prefix).deadletter
+        assert compacted == (name in changelogs or name == deadletter), name
 
 
 def test_kubernetes_parameters_give_the_same_topics(tmp_path: Path) -> None:
