@@ -198,7 +198,7 @@ class EmbeddedBroker:
         ]
 
     def _format(self, java: str, classpath: str, config: Path) -> None:
-        cluster_id = base64.urlsafe_b64encode(uuid.uuid4().bytes).decode().rstrip("=")
+        cluster_id = _cluster_id()
         cmd = self._java_cmd(
             java, classpath, "kafka.tools.StorageTool", "format", "-t", cluster_id, "-c", str(config)
         )
@@ -266,6 +266,14 @@ class EmbeddedBroker:
     def _reap(self) -> None:
         if self._proc is not None:
             self._proc.poll()
+
+
+def _cluster_id() -> str:
+    """A random Kafka cluster id; like Kafka's own, never starting with '-' (read as an option)."""
+    while True:
+        cluster_id = base64.urlsafe_b64encode(uuid.uuid4().bytes).decode().rstrip("=")
+        if not cluster_id.startswith("-"):
+            return cluster_id
 
 
 def _alive(pid: int) -> bool:

@@ -84,3 +84,11 @@ def test_jars_resolve_into_cache() -> None:
     names = os.listdir(lib)
     assert f"kafka_2.13-{distribution.KAFKA_VERSION}.jar" in names
     assert any(name.startswith("log4j-slf4j") for name in names)
+
+
+def test_cluster_ids_never_look_like_options() -> None:
+    """Generated cluster ids are 22 url-safe characters and never start with '-' (Kafka's rule)."""
+    from monitor.broker.embedded import _cluster_id
+
+    ids = {_cluster_id() for _ in range(3000)}
+    assert all(len(i) == 22 and not i.startswith("-") for i in ids)
