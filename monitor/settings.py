@@ -106,6 +106,22 @@ class HttpSettings(_Frozen):
     )
 
 
+class IngestSettings(_Frozen):
+    """Push ingestion: WebSub subscriptions for feeds that advertise a hub."""
+
+    websub_callback_base: str | None = Field(
+        default=None, description="Public base URL where hubs reach this monitor; none = WebSub off."
+    )
+    websub_lease_seconds: int = Field(default=864000, ge=60, le=365 * 86400)
+
+    @field_validator("websub_callback_base")
+    @classmethod
+    def _http_base(cls, value: str | None) -> str | None:
+        if value is not None and not value.startswith(("http://", "https://")):
+            raise ValueError("must be an http(s) URL")
+        return value
+
+
 class NlpSettings(_Frozen):
     """Enrichment: how many processes run spaCy and how articles are batched."""
 
@@ -131,6 +147,7 @@ class Settings(_Frozen):
     webhooks: tuple[WebhookSettings, ...] = ()
     alerts: AlertSettings = AlertSettings()
     http: HttpSettings = HttpSettings()
+    ingest: IngestSettings = IngestSettings()
     nlp: NlpSettings = NlpSettings()
     detect: DetectSettings = DetectSettings()
     state_dir: Path = DEFAULT_STATE_DIR

@@ -29,7 +29,9 @@ from monitor.broker.embedded import EmbeddedBroker
 from monitor.detect.developments import detect
 from monitor.detect.state import StorylineState
 from monitor.ingest.poller import FeedPoller
+from monitor.ingest.push import ArticlePush
 from monitor.ingest.state import FeedStateStore
+from monitor.ingest.websub import SubscriptionStore, WebSubSubscriber
 from monitor.metrics import Metrics
 from monitor.models import Article, Development, EnrichedArticle, StorylineMatch
 from monitor.nlp.pool import Enricher
@@ -74,6 +76,8 @@ class NewsmonService:
         self.http: HttpServer | None = None
         self._client: httpx.AsyncClient | None = None
         self._poll_task: asyncio.Task[None] | None = None
+        self.websub: WebSubSubscriber | None = None
+        self._websub_task: asyncio.Task[None] | None = None
         self._deliverer: Deliverer | None = None
 
     # -- lifecycle ---------------------------------------------------------
@@ -108,6 +112,10 @@ class NewsmonService:
 
     async def stop(self) -> None:
         """Stop every component started, in reverse order; safe to call twice."""
+        if self.websub is not None and self._websub_task is not None:
+            await self.websub.stop()
+            await asyncio.gather(self._websub_task, return_exceptions=True)
+            self.websub, self._websub_task = None, None
         if self._poll_task is not None:
             if self.poller is not None:
                 await self.poller.stop()
@@ -174,6 +182,20 @@ class NewsmonService:
         self.poller = FeedPoller(
             self.settings.feeds, state=state, sink=self._produce, metrics=self.metrics, client=self._client
         )
+        assert self.http is not None
+        self.http.push = ArticlePush(self.poller)
+        callback_base = self.settings.ingest.websub_callback_base
+        if callback_base:
+            self.websub = WebSubSubscriber(
+                callback_base,
+                poller=self.poller,
+                store=SubscriptionStore(state.path),
+                client=self._client,
+                lease_seconds=self.settings.ingest.websub_lease_seconds,
+            )
+            self.poller.on_fetched = self.websub.feed_fetched
+            self.http.websub = self.websub
+            self._websub_task = asyncio.create_task(self.websub.run(), name="newsmon-websub")
         self._poll_task = asyncio.create_task(self.poller.run(), name="newsmon-poller")
         self.metrics.up.labels(component="ingester").set(1)
 

@@ -29,6 +29,8 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from monitor.alerts.silences import SilenceError, SilenceSet, mute
 from monitor.api import views
 from monitor.api.store import RecentStore
+from monitor.ingest.push import ArticlePush, handle_push
+from monitor.ingest.websub import WebSubSubscriber
 from monitor.models import DevelopmentKind
 from monitor.settings import HttpSettings
 from monitor.storylines.config import Storyline
@@ -139,6 +141,8 @@ class HttpServer:
         self._closing = asyncio.Event()
         self._spec = _load_spec()
         self.port: int | None = None
+        self.push: ArticlePush | None = None  # set by the service when it runs an ingester
+        self.websub: WebSubSubscriber | None = None  # set when ingest.websub_callback_base is configured
 
     def build(self) -> web.Application:
         """The aiohttp application (also used directly by tests)."""
@@ -159,6 +163,9 @@ class HttpServer:
         get("/api/silences", self._list_silences)
         app.router.add_post("/api/silences", self._create_silence)
         app.router.add_delete("/api/silences/{silence_id}", self._expire_silence)
+        app.router.add_post("/api/articles", self._push_article)
+        get("/websub/{key}", self._websub)
+        app.router.add_post("/websub/{key}", self._websub)
         get("/api/stream", self._stream)
         app.router.add_static("/static", STATIC, append_version=False)
         app.on_shutdown.append(self._on_shutdown)
@@ -250,7 +257,7 @@ class HttpServer:
         return web.json_response(found)
 
     async def _alerts(self, request: web.Request) -> web.Response:
-        kind = request.query.get("kind") or None
+        kind = request.query.get("kind")
         if kind is not None and kind not in KINDS:
             raise _bad_request(f"kind must be one of {', '.join(KINDS)}")
         storyline = request.query.get("storyline") or None
@@ -307,6 +314,15 @@ class HttpServer:
         self._silences_changed()
         log.info("silence_created", silence_id=silence.id, matcher=silence.matcher.model_dump())
         return web.json_response(silence.model_dump(mode="json"), status=201)
+
+    async def _push_article(self, request: web.Request) -> web.Response:
+        self._authorize(request)
+        return await handle_push(request, self.push)
+
+    async def _websub(self, request: web.Request) -> web.StreamResponse:
+        if self.websub is None:
+            raise web.HTTPNotFound(text="WebSub is not enabled (ingest.websub_callback_base)")
+        return await self.websub.handle(request)
 
     def _silences_changed(self) -> None:
         if self._persist_silences is not None:

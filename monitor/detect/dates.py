@@ -1,147 +1,145 @@
-"""Dates mentioned in a sentence, resolved against the publication date.
+"""Event dates: the NLP stage's resolved dates, placed in the sentences detection reads.
 
-Handles "August 23, 2025", "7 May", "on Sunday" (forward for future tense,
-backward otherwise), "today", "yesterday", "tomorrow" and "a day earlier".
+``monitor.nlp`` reads every date expression ("August 23, 2025", "on Sunday",
+"a day earlier", "in March") and resolves it against the publication date into
+a ``date`` claim (ISO value, ``unit`` its precision). Nothing here parses dates
+again. Meeting claims are not used for dates: their date comes from a date claim
+of the same sentence, without its precision ("last week" reads as a day), and
+spaCy's sentences can be longer than detection's, so a meeting word and a date
+in different sentences would be tied. What is detection's own:
+
+* which sentence a claim belongs to (detection splits sentences itself, and
+  may put the headline first);
+* whether a date was written as a calendar date (*explicit*) or inferred from a
+  weekday or a relative word — two inferred dates disagreeing is a weak conflict;
+* which of a sentence's dates is the event's: calendar dates first, then the
+  one nearest (preferably after) a meeting word ("arrived on Sunday for talks
+  on Monday");
+* a sentence that looks ahead ("ahead of his summit on Monday") while its verb
+  is past ("arrived"): a weekday read as past is resolved again, forward, with
+  :func:`monitor.nlp.dates.resolve_date`.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 
-MONTHS = {
-    name: index
-    for index, names in enumerate(
-        [
-            ("january", "jan"),
-            ("february", "feb"),
-            ("march", "mar"),
-            ("april", "apr"),
-            ("may",),
-            ("june", "jun"),
-            ("july", "jul"),
-            ("august", "aug"),
-            ("september", "sep", "sept"),
-            ("october", "oct"),
-            ("november", "nov"),
-            ("december", "dec"),
-        ],
-        start=1,
-    )
-    for name in names
-}
-WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
-_MONTH = (
-    r"(January|February|March|April|May|June|July|August|September|October|November|December|"
-    r"Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)\.?"
-)
-_MDY = re.compile(rf"\b{_MONTH}\s+(\d{{1,2}})(?:st|nd|rd|th)?(?:,\s*(\d{{4}}))?(?!\d)")
-_DMY = re.compile(rf"\b(\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTH}(?:,?\s+(\d{{4}}))?\b")
-_WEEKDAY = re.compile(
-    r"\b(?:(next|last|this)\s+)?(Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b"
-)
-_RELATIVE = re.compile(
-    r"\b(today|tonight|yesterday|tomorrow|(?:a|one|the)\s+day\s+(?:earlier|before)|"
-    r"(two|three)\s+days\s+(?:earlier|ago))\b",
-    re.IGNORECASE,
-)
+from monitor.detect.text import Sentence
+from monitor.models import Claim, EnrichedArticle
+from monitor.nlp.dates import WEEKDAYS, resolve_date
+
 FUTURE = re.compile(
     r"\b(will|would|is|are)\s+(?:\w+\s+)?(?:to\s+)?(?:meet|host|hold|visit|travel|be held|scheduled|set|due|"
     r"expected|plan\w*)\b|\b(?:ahead of|upcoming|plans? to|scheduled|set to|due to|to be held|next)\b|"
     r"\bwill\b",
     re.IGNORECASE,
 )
-_NUMBERS = {"two": 2, "three": 3}
 _ANCHOR = re.compile(r"\b(summit|talks|meeting|meet|met|visit|hosts?|hosted|held|agreed|signed)\b", re.I)
+_WEEKDAY = re.compile(r"^(?:on\s+)?(" + "|".join(WEEKDAYS) + r")$", re.IGNORECASE)
+_FUTURE_TENSE = 2  # ``when`` for resolve_date: the clause speaks of the future
 
 
 @dataclass(frozen=True)
 class FoundDate:
-    """A date read from a sentence; ``explicit`` when written as a calendar date."""
+    """A resolved date in one sentence.
+
+    ``explicit`` when written as a calendar date; ``start`` is its offset in the sentence.
+    """
 
     value: date
     explicit: bool
     text: str
+    start: int = 0
 
 
-def _year_for(month: int, day: int, published: date) -> date | None:
-    best: date | None = None
-    for year in (published.year - 1, published.year, published.year + 1):
-        try:
-            candidate = date(year, month, day)
-        except ValueError:
-            continue
-        if best is None or abs((candidate - published).days) < abs((best - published).days):
-            best = candidate
-    return best
+@dataclass(frozen=True)
+class PeriodMention:
+    """A date claim coarser than a day ("in March", "2011", "last week") in one sentence.
+
+    ``ongoing`` for a period running up to now ("since March").
+    """
+
+    value: date
+    unit: str
+    text: str
+    ongoing: bool = False
 
 
-def _calendar(sentence: str, published: date) -> list[FoundDate]:
-    found: list[FoundDate] = []
-    for match in _MDY.finditer(sentence):
-        month, day, year = MONTHS[match.group(1).casefold().rstrip(".")], int(match.group(2)), match.group(3)
-        found.extend(_make(month, day, year, published, match.group(0)))
-    for match in _DMY.finditer(sentence):
-        day, month, year = int(match.group(1)), MONTHS[match.group(2).casefold().rstrip(".")], match.group(3)
-        found.extend(_make(month, day, year, published, match.group(0)))
-    return found
+def _locate(claim: Claim, text: str) -> int:
+    """Where the claim's words start in the article text (its sentence's start if not found)."""
+    position = text.find(claim.text, claim.evidence.start, max(claim.evidence.end, claim.evidence.start))
+    return position if position >= 0 else claim.evidence.start
 
 
-def _make(month: int, day: int, year: str | None, published: date, text: str) -> list[FoundDate]:
-    if not 1 <= day <= 31:
-        return []
-    try:
-        value = date(int(year), month, day) if year else _year_for(month, day, published)
-    except ValueError:
-        return []
-    return [FoundDate(value, True, text)] if value else []
+def _sentence_at(sentences: Sequence[Sentence], position: int) -> Sentence | None:
+    for sentence in sentences:
+        if sentence.start <= position < sentence.end:
+            return sentence
+    return None
 
 
-def _nearest(matches: list[re.Match[str]], sentence: str) -> re.Match[str]:
-    """The weekday closest to (preferably after) a meeting word: 'arrived on Sunday for talks on Monday'."""
+def _forward(claim: Claim, value: date, sentence: str, published: date) -> date:
+    """A weekday the NLP read as past, in a sentence that looks ahead, is the coming one."""
+    if value >= published or not _WEEKDAY.match(claim.text.strip()) or not FUTURE.search(sentence):
+        return value
+    resolved = resolve_date(claim.text, published, when=_FUTURE_TENSE)
+    return resolved[0] if resolved is not None else value
+
+
+def _distance(found: FoundDate, sentence: str) -> int:
     anchors = [anchor.end() for anchor in _ANCHOR.finditer(sentence)]
     if not anchors:
-        return matches[0]
+        return 0
+    return min(found.start - end if found.start >= end else 2 * (end - found.start) for end in anchors)
 
-    def distance(match: re.Match[str]) -> int:
-        return min(
-            match.start() - end if match.start() >= end else 2 * (end - match.start()) for end in anchors
+
+@dataclass
+class ArticleDates:
+    """An article's resolved dates by detection sentence index."""
+
+    days: dict[int, list[FoundDate]]
+    periods: dict[int, list[PeriodMention]]
+
+    def in_sentence(self, sentence: Sentence) -> list[FoundDate]:
+        """The day-precise dates of a sentence, the likeliest event date first."""
+        return self.days.get(sentence.index, [])
+
+    def periods_in(self, sentence: Sentence) -> list[PeriodMention]:
+        """The week/month/year mentions of a sentence."""
+        return self.periods.get(sentence.index, [])
+
+
+def article_dates(
+    enriched: EnrichedArticle, sentences: Sequence[Sentence], offset: int, published: date
+) -> ArticleDates:
+    """Place the article's date claims in ``sentences`` (offsets ``offset`` past the article text's)."""
+    text = enriched.article.text
+    days: dict[int, list[FoundDate]] = {}
+    periods: dict[int, list[PeriodMention]] = {}
+    for claim in enriched.claims:
+        if claim.kind != "date" or not isinstance(claim.value, str):
+            continue
+        position = _locate(claim, text)
+        sentence = _sentence_at(sentences, position + offset)
+        if sentence is None:
+            continue
+        value = date.fromisoformat(claim.value[:10])
+        if claim.unit != "day":
+            ongoing = claim.qualifier.split(";")[0].strip() == "since"
+            periods.setdefault(sentence.index, []).append(
+                PeriodMention(value, claim.unit, claim.text, ongoing)
+            )
+            continue
+        value = _forward(claim, value, sentence.text, published)
+        explicit = any(ch.isdigit() for ch in claim.text)
+        start = position + offset - sentence.start
+        days.setdefault(sentence.index, []).append(FoundDate(value, explicit, claim.text, start))
+    by_index = {sentence.index: sentence.text for sentence in sentences}
+    for index, found_dates in days.items():
+        found_dates.sort(
+            key=lambda found: (not found.explicit, _distance(found, by_index[index]), found.start)
         )
-
-    return min(matches, key=distance)
-
-
-def _weekday(sentence: str, published: date) -> FoundDate | None:
-    matches = list(_WEEKDAY.finditer(sentence))
-    if not matches:
-        return None
-    match = _nearest(matches, sentence)
-    target = WEEKDAYS.index(match.group(2).casefold())
-    modifier = (match.group(1) or "").casefold()
-    future = modifier == "next" or (modifier != "last" and FUTURE.search(sentence) is not None)
-    delta = (target - published.weekday()) % 7
-    value = published + timedelta(days=delta) if future else published - timedelta(days=(-delta) % 7)
-    return FoundDate(value, False, match.group(0))
-
-
-def dates_in(sentence: str, published: date) -> list[FoundDate]:
-    """Dates a sentence mentions, calendar dates first."""
-    found = _calendar(sentence, published)
-    weekday = _weekday(sentence, published)
-    relative = _RELATIVE.search(sentence)
-    if relative is not None:
-        word = relative.group(1).casefold()
-        anchor = weekday.value if weekday is not None else published
-        if word in {"today", "tonight"}:
-            found.append(FoundDate(published, False, relative.group(0)))
-        elif word == "yesterday":
-            found.append(FoundDate(published - timedelta(days=1), False, relative.group(0)))
-        elif word == "tomorrow":
-            found.append(FoundDate(published + timedelta(days=1), False, relative.group(0)))
-        else:
-            days = _NUMBERS.get((relative.group(2) or "").casefold(), 1)
-            found.append(FoundDate(anchor - timedelta(days=days), False, relative.group(0)))
-    elif weekday is not None:
-        found.append(weekday)
-    return found
+    return ArticleDates(days, periods)

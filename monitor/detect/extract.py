@@ -14,13 +14,13 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from monitor.detect.dates import FUTURE, MONTHS, FoundDate, dates_in
+from monitor.detect.dates import FUTURE, ArticleDates, FoundDate, article_dates
 from monitor.detect.facts import article_facts
 from monitor.detect.participants import own_participants, rival_participants
 from monitor.detect.state import HeldFact
 from monitor.detect.text import COUNTRIES, Sentence, fold, term_pattern, tokens
 from monitor.models import ArticleRef, CanonicalEntity, StorylineMatch
-from monitor.storylines.match import article_sentences
+from monitor.storylines.match import article_sentences, body_offset
 
 EVENT_NOUNS = (
     "summit", "talks", "meeting", "visit", "call", "dialogue", "conference", "agreement", "deal", "treaty",
@@ -43,10 +43,6 @@ _OUTCOME_CONTEXT = re.compile(
 )
 _LEADERS = re.compile(r"\b(the (?:two|three) leaders|leaders of|both leaders|the leaders)\b", re.IGNORECASE)
 _CONTINUES = re.compile(r"^(They|He|She|It|The two|Both)\s+(also|then)\b")
-_IN_MONTH = re.compile(
-    r"\b(?:in|last|early|late|mid-?)\s+(January|February|March|April|May|June|July|August|September|October|"
-    r"November|December)\b(?!\s+\d)"
-)
 _YEAR = re.compile(r"\b(19[5-9]\d|20[0-4]\d)\b")
 _POSTPONED = re.compile(
     r"\b(postponed|postpone|called off|cancell?ed|cancel|delayed|scrapped|put off)\b", re.I
@@ -112,16 +108,21 @@ def _mentions(entity: CanonicalEntity, text: str) -> bool:
     )
 
 
-def is_background(sentence: Sentence, previous_background: bool, published: date) -> bool:
-    """True when the sentence describes something other than the current event."""
+def is_background(
+    sentence: Sentence, previous_background: bool, published: date, dates: ArticleDates
+) -> bool:
+    """True when the sentence describes something other than the current event.
+
+    Other years, background wording ("last met", "previously"), or a month named without a day ("in March",
+    not "since March") that is neither this month nor the next.
+    """
     years = {int(year) for year in _YEAR.findall(sentence.text)}
     if years and not years & {published.year, published.year + 1}:
         return True
     if _BACKGROUND.search(sentence.text):
         return True
-    for match in _IN_MONTH.finditer(sentence.text):
-        month = MONTHS[match.group(1).casefold()]
-        if (month - published.month) % 12 not in {0, 1}:
+    for period in dates.periods_in(sentence):
+        if period.unit == "month" and not period.ongoing and (period.value.month - published.month) % 12 > 1:
             return True
     return previous_background and _CONTINUES.match(sentence.text) is not None
 
@@ -197,6 +198,7 @@ def _place(
 
 
 def _choose_date(candidates: list[tuple[FoundDate, str]], published: date) -> tuple[date, bool, str]:
+    """The event's date: the first calendar date within 45 days of publication, else the first inferred."""
     for explicit in (True, False):
         for found, quote in candidates:
             if found.explicit == explicit and abs((found.value - published).days) <= 45:
@@ -265,9 +267,10 @@ def signature(match: StorylineMatch, *, now: datetime) -> Signature:
     pub_date = published.date()
     sentences = article_sentences(enriched)
     lead = " ".join(sentence.text for sentence in sentences[:3])
+    dates = article_dates(enriched, sentences, body_offset(enriched), pub_date)
     background: list[bool] = []
     for sentence in sentences:
-        background.append(is_background(sentence, bool(background and background[-1]), pub_date))
+        background.append(is_background(sentence, bool(background and background[-1]), pub_date, dates))
     persons = [entity for entity in enriched.entities if entity.label == "PERSON"]
     weighted = _participants(persons, sentences, background, set(match.reason.entities))
     chosen = [entity for _, entity in weighted]
@@ -279,7 +282,7 @@ def signature(match: StorylineMatch, *, now: datetime) -> Signature:
         and _NOUN_RE.search(sentence.text)
         and (any(_mentions(p, sentence.text) for p in chosen) or not chosen or _LEADERS.search(sentence.text))
     ]
-    candidates = [(found, s.text) for s in event_sentences for found in dates_in(s.text, pub_date)]
+    candidates = [(found, s.text) for s in event_sentences for found in dates.in_sentence(s)]
     event_date, date_explicit, date_quote = _choose_date(candidates, pub_date)
     event_like = [
         s for s, old in zip(sentences, background, strict=True) if not old and _NOUN_RE.search(s.text)
@@ -330,5 +333,5 @@ def signature(match: StorylineMatch, *, now: datetime) -> Signature:
         names={entity.id: entity.name for entity in enriched.entities},
     )
     sig.facts += own_participants(article.id, about_event, chosen)
-    sig.facts += rival_participants(article.id, sentences, persons, chosen, places, pub_date)
+    sig.facts += rival_participants(article.id, sentences, persons, chosen, places, dates)
     return sig

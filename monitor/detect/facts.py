@@ -112,9 +112,17 @@ def claim_fact(claim: Claim, article_id: str) -> HeldFact | None:
 
 
 def meeting_facts(
-    claim: Claim, article_id: str, participants: set[str], names: dict[str, str]
+    claim: Claim,
+    article_id: str,
+    participants: set[str],
+    names: dict[str, str],
+    days: frozenset[tuple[int, str]] = frozenset(),
 ) -> list[HeldFact]:
-    """Date and place facts from an NLP ``meeting`` claim about the event's own participants."""
+    """Date and place facts from an NLP ``meeting`` claim about the event's own participants.
+
+    The meeting's date counts only when a day-precise date claim of the same sentence gives it (``days``:
+    evidence start and ISO day): a meeting's date does not carry its precision ("last week" reads as a day).
+    """
     if claim.kind != "meeting" or not isinstance(claim.value, dict):
         return []
     people = claim.value.get("participants")
@@ -125,7 +133,7 @@ def meeting_facts(
     facts: list[HeldFact] = []
     when = claim.value.get("date")
     where = claim.value.get("place")
-    if isinstance(when, str) and _DAY.match(when):
+    if isinstance(when, str) and _DAY.match(when) and (claim.evidence.start, when[:10]) in days:
         facts.append(_event_fact("date", when[:10], claim.evidence.sentence, article_id, explicit=False))
     if isinstance(where, str) and where:
         place = names.get(where, where)
@@ -202,13 +210,18 @@ def article_facts(
     if status:
         facts.append(_event_fact("status", status, status_quote, article_id, explicit=True))
     people = {entity.id for entity in participants}
+    days = frozenset(
+        (claim.evidence.start, claim.value[:10])
+        for claim in claims
+        if claim.kind == "date" and claim.unit == "day" and isinstance(claim.value, str)
+    )
     for claim in claims:
         old = _in_background(claim.evidence.sentence, background)
         if claim.kind == "meeting":
             if not old:
                 facts.extend(
                     fact
-                    for fact in meeting_facts(claim, article_id, people, names)
+                    for fact in meeting_facts(claim, article_id, people, names, days)
                     if not (fact.slot == "date:event" and date_quote)
                     and not (fact.slot == "place:event" and place)
                 )

@@ -12,9 +12,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from datetime import date
 
-from monitor.detect.dates import dates_in
+from monitor.detect.dates import ArticleDates
 from monitor.detect.state import HeldFact
 from monitor.detect.text import Sentence, fold, term_pattern
 from monitor.models import CanonicalEntity
@@ -79,7 +78,7 @@ def rival_participants(
     persons: Sequence[CanonicalEntity],
     chosen: Sequence[CanonicalEntity],
     places: Sequence[CanonicalEntity],
-    published: date,
+    dates: ArticleDates,
 ) -> list[HeldFact]:
     """Meetings on a stated day and place between people who are not the article's participants."""
     mine = {entity.id for entity in chosen}
@@ -90,7 +89,7 @@ def rival_participants(
         named = people_in(sentence.text, persons)
         if len(named) < 2 or any(entity.id in mine for entity in named):
             continue
-        days = [found.value for found in dates_in(sentence.text, published) if found.explicit]
+        days = [found.value for found in dates.in_sentence(sentence) if found.explicit]
         where = [
             place.name
             for place in places

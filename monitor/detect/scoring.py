@@ -2,9 +2,9 @@
 
 The dataset is a YAML list of articles with labels (see
 ``tests/data/detect/dataset.yaml``). Articles are enriched with the real spaCy
-stage when ``monitor.nlp`` loads, else with the storylines' gazetteer (no
-claims, so figure conflicts cannot be found), then fed in publication order
-through :func:`match_storylines` and :func:`detect` exactly as the stream does.
+stage (``monitor.nlp``; if it cannot load, that is an error), then fed in
+publication order through :func:`match_storylines` and :func:`detect` exactly as
+the stream does.
 
 Reported: storyline precision/recall/F1 over (article, storyline) pairs; event
 grouping as B-cubed and pairwise precision/recall/F1 over articles both labeled
@@ -25,10 +25,11 @@ from typing import Any
 import yaml
 
 from monitor.detect.developments import detect
-from monitor.detect.gazetteer import gazetteer_enrich
 from monitor.detect.state import StorylineState
 from monitor.errors import NewsmonError
 from monitor.models import Article, Development, EnrichedArticle
+from monitor.nlp.enrich import enrich_batch
+from monitor.nlp.pipeline import load_pipeline
 from monitor.storylines.config import Storyline, load_storylines
 from monitor.storylines.match import match_storylines
 
@@ -38,6 +39,7 @@ class DatasetError(NewsmonError):
 
 
 Pair = tuple[str, str]
+ENRICHMENT = "spacy (monitor.nlp)"
 
 
 def _seeds_dir(start: Path) -> Path:
@@ -84,21 +86,9 @@ def load_dataset(path: Path, seeds_dir: Path | None = None) -> list[tuple[Articl
     return rows
 
 
-def enrich_all(
-    articles: Sequence[Article], storylines: Sequence[Storyline], *, use_nlp: bool
-) -> tuple[list[EnrichedArticle], str]:
-    """Enrich with spaCy when asked and available, else with the gazetteer; says which."""
-    if use_nlp:
-        try:
-            from monitor.nlp.enrich import enrich_batch
-            from monitor.nlp.pipeline import load_pipeline
-
-            nlp = load_pipeline(storylines)
-            return enrich_batch(nlp, articles, storylines), "spacy (monitor.nlp)"
-        except (ImportError, OSError, NewsmonError) as exc:
-            reason = f"gazetteer (monitor.nlp unavailable: {exc})"
-            return [gazetteer_enrich(article, storylines) for article in articles], reason
-    return [gazetteer_enrich(article, storylines) for article in articles], "gazetteer (no claims)"
+def enrich_all(articles: Sequence[Article], storylines: Sequence[Storyline]) -> list[EnrichedArticle]:
+    """Enrich the articles with the spaCy stage, as the stream does."""
+    return enrich_batch(load_pipeline(storylines), articles, storylines)
 
 
 def _prf(tp: int, fp: int, fn: int) -> dict[str, float]:
@@ -143,7 +133,6 @@ def score(
     dataset_path: Path,
     *,
     storylines_path: Path | None = None,
-    use_nlp: bool = True,
     min_score: float = 0.5,
     horizon_days: int = 120,
     conflict_threshold: float = 0.5,
@@ -154,7 +143,7 @@ def score(
         storylines_path or _seeds_dir(dataset_path.resolve().parent) / "storylines.yaml"
     )
     titles = {storyline.id: storyline.title for storyline in storylines}
-    enriched, enrichment = enrich_all([article for article, _ in rows], storylines, use_nlp=use_nlp)
+    enriched = enrich_all([article for article, _ in rows], storylines)
     states: dict[str, StorylineState | None] = defaultdict(lambda: None)
     developments: list[Development] = []
     gold_pairs: set[Pair] = set()
@@ -208,7 +197,7 @@ def score(
     return {
         "dataset": str(dataset_path),
         "articles": len(rows),
-        "enrichment": enrichment,
+        "enrichment": ENRICHMENT,
         "storylines": _prf(
             len(gold_pairs & predicted_pairs),
             len(predicted_pairs - gold_pairs),

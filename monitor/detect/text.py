@@ -37,27 +37,6 @@ STOPWORDS = _words(
     "thursday friday saturday sunday today"
 )
 
-# Country name -> demonym forms that also signal the country ("Japanese Prime Minister").
-DEMONYMS: dict[str, tuple[str, ...]] = {
-    "japan": ("Japanese",),
-    "south korea": ("South Korean", "South Koreans"),
-    "north korea": ("North Korean", "North Koreans"),
-    "united states": ("American", "Americans"),
-    "china": ("Chinese",),
-    "russia": ("Russian", "Russians"),
-    "taiwan": ("Taiwanese",),
-    "philippines": ("Filipino", "Philippine"),
-    "australia": ("Australian", "Australians"),
-    "india": ("Indian",),
-    "vietnam": ("Vietnamese",),
-    "ukraine": ("Ukrainian", "Ukrainians"),
-    "france": ("French",),
-    "germany": ("German", "Germans"),
-    "united kingdom": ("British",),
-    "canada": ("Canadian", "Canadians"),
-    "mongolia": ("Mongolian",),
-}
-
 
 @dataclass(frozen=True)
 class Sentence:

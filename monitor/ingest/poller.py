@@ -42,6 +42,8 @@ from monitor.settings import FeedSettings
 log = structlog.get_logger(__name__)
 
 Sink = Callable[[Article], Awaitable[None]]
+# called with (configured feed URL, final URL, body, content type) after each changed HTTP fetch
+FetchHook = Callable[[str, str, bytes, str], None]
 MAX_BACKOFF = 6 * 3600.0
 REDIRECT_RESET_FAILURES = 3
 
@@ -89,8 +91,10 @@ class FeedPoller:
         sink_retry_interval: float = 5.0,
         max_items: int = 1000,
         per_host: int = 8,
+        on_fetched: FetchHook | None = None,
     ) -> None:
         self.feeds = tuple(feeds)
+        self.on_fetched = on_fetched
         self.state = state
         self.sink = sink
         self.metrics = metrics
@@ -120,6 +124,25 @@ class FeedPoller:
         sent = await self._flush_all()
         results = await asyncio.gather(*(self._poll_guarded(feed, scheduled=False) for feed in self.feeds))
         return sent + sum(results)
+
+    async def accept(
+        self, articles: Sequence[Article], *, feed_url: str, web: bool = False
+    ) -> dict[str, str]:
+        """Ingest pushed articles (WebSub, the API) through the poll path: dedup
+        against the seen-state, near-duplicate marking, the pending queue, the sink.
+
+        Returns each article's verdict by id: ``new``, ``updated`` or ``duplicate``
+        (already known and unchanged, or a copy of another article).
+        """
+        verdicts: dict[str, str] = {}
+        async with self._feed_locks[feed_url]:
+            own = [a.model_copy(update={"feed_url": feed_url}) for a in articles]
+            await self._ingest(feed_url, own, web=web, verdicts=verdicts)
+        return verdicts
+
+    def articles(self, feed_url: str, parsed: ParsedFeed, now: datetime) -> list[Article]:
+        """The Articles of a parsed feed document, oldest first, as a poll would build them."""
+        return self._articles(feed_url, parsed, now)
 
     async def run(self) -> None:
         """Poll every feed on its own interval until :meth:`stop` is called."""
@@ -292,6 +315,8 @@ class FeedPoller:
             parse_feed, result.body, feed_url=result.final_url, now=now_dt, content_type=result.content_type
         )
         self.state.update_feed(feed.url, **changes)
+        if self.on_fetched is not None:  # WebSub hub discovery
+            self.on_fetched(feed.url, result.final_url, result.body, result.content_type)
         return self._articles(feed.url, parsed, now_dt), parsed.rejected
 
     async def _load_local(
@@ -355,7 +380,9 @@ class FeedPoller:
 
     # ------------------------------------------------------------------ articles to the sink
 
-    async def _ingest(self, feed_url: str, articles: list[Article], *, web: bool) -> int:
+    async def _ingest(
+        self, feed_url: str, articles: list[Article], *, web: bool, verdicts: dict[str, str] | None = None
+    ) -> int:
         """Queue the new and updated articles of one fetch (in order), then send them.
 
         Deciding is synchronous and claims ids and content hashes in memory until
@@ -363,8 +390,10 @@ class FeedPoller:
         admit the same article while full texts are being fetched.
         """
         accepted: list[tuple[Article, str]] = []
+        verdicts = {} if verdicts is None else verdicts
         for article in articles:
             chash = content_hash(article.title, article.text)
+            verdicts[article.id] = "duplicate"
             if article.id in self._claimed_ids:
                 continue
             decision = self.dedup.decide(article.id, chash, feed_url)
@@ -377,6 +406,7 @@ class FeedPoller:
                 continue
             self._claimed_ids.add(article.id)
             self._claimed_hashes[chash] = article.id
+            verdicts[article.id] = decision.verdict
             accepted.append((article.model_copy(update={"version": decision.version}), chash))
         if not accepted:
             return 0

@@ -14,9 +14,11 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 
-from monitor.detect.text import DEMONYMS, Sentence, fold, split_sentences, term_pattern
+from monitor.detect.text import Sentence, fold, split_sentences, term_pattern
 from monitor.models import EnrichedArticle, MatchReason, StorylineMatch
+from monitor.nlp.gazetteer import demonym_countries
 from monitor.storylines.config import Storyline, entity_id
 
 _LEAD_SENTENCES = 3
@@ -45,14 +47,36 @@ class _Hits:
     groups: list[set[int]] = field(default_factory=list)
 
 
+def body_offset(enriched: EnrichedArticle) -> int:
+    """How far :func:`article_sentences` offsets lie past the article text's (the prepended headline)."""
+    article = enriched.article
+    title = article.title.strip()
+    if title and fold(title) not in fold(article.text[: len(title) + 40]):
+        return len(title) + 1
+    return 0
+
+
 def article_sentences(enriched: EnrichedArticle) -> list[Sentence]:
     """Headline (if not repeated as the first line) followed by the body sentences."""
     article = enriched.article
-    body = article.text
-    title = article.title.strip()
-    if title and fold(title) not in fold(body[: len(title) + 40]):
-        body = f"{title}\n{body}"
+    offset = body_offset(enriched)
+    body = f"{article.title.strip()}\n{article.text}" if offset else article.text
     return split_sentences(body)
+
+
+@lru_cache(maxsize=1)
+def _demonyms() -> dict[str, tuple[str, ...]]:
+    """Demonyms that also signal a country ("Japanese Prime Minister"), by country entity id.
+
+    From the NLP gazetteer's list; "-an" forms also as plurals ("South Koreans").
+    """
+    found: dict[str, list[str]] = {}
+    for demonym, country in demonym_countries().items():
+        written = demonym.title()
+        found.setdefault(country, []).extend(
+            [written, f"{written}s"] if written.endswith("an") else [written]
+        )
+    return {country: tuple(forms) for country, forms in found.items()}
 
 
 def _entity_terms(storyline: Storyline, enriched: EnrichedArticle) -> dict[str, _Term]:
@@ -63,7 +87,7 @@ def _entity_terms(storyline: Storyline, enriched: EnrichedArticle) -> dict[str, 
     for spec in storyline.entities:
         names = {spec.name, *spec.aliases, *extra.get(spec.id, ())}
         if spec.label in {"GPE", "NORP", "LOC"}:
-            names.update(DEMONYMS.get(fold(spec.name), ()))
+            names.update(_demonyms().get(spec.id, ()))
         terms[spec.id] = _Term(spec.id, [term_pattern(name) for name in sorted(names) if name.strip()], True)
     return terms
 

@@ -1,16 +1,19 @@
-"""Fixtures for detection tests: demo storylines, hand-built enrichment, real NLP on the seeds."""
+"""Fixtures for detection tests: demo storylines and the real spaCy enrichment, loaded once."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-from typing import Any
+from collections.abc import Callable
 
 import pytest
 from detect_builders import SEEDS, Timeline, seed_articles
+from spacy.language import Language
 
-from monitor.detect.gazetteer import gazetteer_enrich
-from monitor.models import Article, Claim, EnrichedArticle
+from monitor.models import Article, EnrichedArticle
+from monitor.nlp.enrich import enrich_batch
+from monitor.nlp.pipeline import load_pipeline
 from monitor.storylines.config import Storyline, load_storylines
+
+Enrich = Callable[[Article], EnrichedArticle]
 
 
 @pytest.fixture(scope="session")
@@ -19,12 +22,22 @@ def storylines() -> tuple[Storyline, ...]:
     return load_storylines(SEEDS / "storylines.yaml")
 
 
-@pytest.fixture
-def enrich(storylines: tuple[Storyline, ...]) -> Callable[..., EnrichedArticle]:
-    """Hand-built enrichment: storyline entities found by name, plus the given claims."""
+@pytest.fixture(scope="session")
+def nlp(storylines: tuple[Storyline, ...]) -> Language:
+    """The enrichment pipeline (monitor.nlp), loaded once per session."""
+    return load_pipeline(storylines)
 
-    def build(article: Article, claims: Sequence[Claim] = ()) -> EnrichedArticle:
-        return gazetteer_enrich(article, storylines, claims)
+
+@pytest.fixture(scope="session")
+def enrich(nlp: Language, storylines: tuple[Storyline, ...]) -> Enrich:
+    """Real enrichment of an article (entities and claims read by spaCy), cached per article."""
+    cache: dict[tuple[str, str, str, str], EnrichedArticle] = {}
+
+    def build(article: Article) -> EnrichedArticle:
+        key = (article.id, article.title, article.text, str(article.published))
+        if key not in cache:
+            cache[key] = enrich_batch(nlp, [article], storylines)[0]
+        return cache[key]
 
     return build
 
@@ -36,12 +49,6 @@ def timeline(storylines: tuple[Storyline, ...]) -> Timeline:
 
 
 @pytest.fixture(scope="session")
-def nlp_seeds(storylines: tuple[Storyline, ...]) -> list[EnrichedArticle]:
-    """The seeds enriched by the real spaCy stage (skipped when it is unavailable)."""
-    try:
-        from monitor.nlp.enrich import enrich_batch
-        from monitor.nlp.pipeline import load_pipeline
-    except ImportError as exc:  # pragma: no cover - depends on the NLP stage being present
-        pytest.skip(f"monitor.nlp unavailable: {exc}")
-    nlp: Any = load_pipeline(storylines)
-    return enrich_batch(nlp, seed_articles(), storylines)
+def nlp_seeds(enrich: Enrich) -> list[EnrichedArticle]:
+    """The seeds enriched by the real spaCy stage, in publication order (shares ``enrich``'s cache)."""
+    return [enrich(article) for article in seed_articles()]

@@ -3,13 +3,13 @@
 # ruff: noqa: E501  (news prose and test sentences are kept on one line)
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 
-from detect_builders import Timeline, figure, make_article
+from detect_builders import Timeline, make_article
 
-from monitor.models import Article, Claim, EnrichedArticle
+from monitor.models import Article, EnrichedArticle
 
-Enrich = Callable[[Article, Sequence[Claim]], EnrichedArticle]
+Enrich = Callable[[Article], EnrichedArticle]
 US = "us-alliance"
 JK = "japan-korea-summits"
 
@@ -21,9 +21,7 @@ TROOPS_C = "Reports say the Pentagon may withdraw roughly 4,400 troops from Sout
 JAPAN_TROOPS = "About 54,000 US troops are stationed in Japan, the largest overseas deployment of US forces."
 
 
-def _troops(
-    article_id: str, lead: str, claims: Sequence[Claim], *, day: str, source: str
-) -> tuple[Article, list[Claim]]:
+def _troops(article_id: str, lead: str, *, day: str, source: str) -> Article:
     text = (
         f"{lead}\n"
         "The United States keeps troops in South Korea to deter North Korea under the alliance.\n"
@@ -32,17 +30,15 @@ def _troops(
     )
     article = make_article(article_id, text, published=f"2025-05-{day}T09:00:00+00:00", source=source,
                            title="US weighs troop cut in South Korea")  # fmt: skip
-    return article, list(claims)
+    return article
 
 
 def test_troop_count_conflict_carries_both_quotes(timeline: Timeline, enrich: Enrich) -> None:
     """Two outlets give 4,500 vs 10,000 troops for the same cut: one conflict, both quotes, refs and values."""
-    first = _troops("a", TROOPS_A, [figure("quantity", "about 4,500", 4500, TROOPS_A, unit="troops",
-                    subject="Pentagon is considering withdrawing", approximate=True)], day="22", source="Defense Desk")  # fmt: skip
-    second = _troops("b", TROOPS_B, [figure("quantity", "10,000", 10000, TROOPS_B, unit="troops",
-                     subject="administration is considering withdrawing")], day="23", source="Capital Report")  # fmt: skip
-    timeline.push(enrich(*first))
-    raised = timeline.push(enrich(*second))
+    first = _troops("a", TROOPS_A, day="22", source="Defense Desk")
+    second = _troops("b", TROOPS_B, day="23", source="Capital Report")
+    timeline.push(enrich(first))
+    raised = timeline.push(enrich(second))
     conflicts = [alert for alert in raised if alert.kind == "conflict"]
     assert len(conflicts) == 1
     conflict = conflicts[0]
@@ -55,22 +51,18 @@ def test_troop_count_conflict_carries_both_quotes(timeline: Timeline, enrich: En
 
 def test_approximate_figure_within_tolerance_is_no_conflict(timeline: Timeline, enrich: Enrich) -> None:
     """'about 4,500' then 'roughly 4,400' troops: the same figure approximately, so nothing is raised."""
-    first = _troops("a", TROOPS_A, [figure("quantity", "about 4,500", 4500, TROOPS_A, unit="troops",
-                    approximate=True)], day="22", source="Defense Desk")  # fmt: skip
-    second = _troops("c", TROOPS_C, [figure("quantity", "roughly 4,400", 4400, TROOPS_C, unit="troops",
-                     approximate=True)], day="23", source="Briefing")  # fmt: skip
-    timeline.push(enrich(*first))
-    assert [alert for alert in timeline.push(enrich(*second)) if alert.kind == "conflict"] == []
+    first = _troops("a", TROOPS_A, day="22", source="Defense Desk")
+    second = _troops("c", TROOPS_C, day="23", source="Briefing")
+    timeline.push(enrich(first))
+    assert [alert for alert in timeline.push(enrich(second)) if alert.kind == "conflict"] == []
 
 
 def test_figures_about_different_countries_are_no_conflict(timeline: Timeline, enrich: Enrich) -> None:
     """4,500 troops from South Korea vs 54,000 troops in Japan measure different things: no conflict."""
-    first = _troops("a", TROOPS_A, [figure("quantity", "about 4,500", 4500, TROOPS_A, unit="troops",
-                    approximate=True)], day="22", source="Defense Desk")  # fmt: skip
-    second = _troops("j", f"{TROOPS_C} {JAPAN_TROOPS}", [figure("quantity", "About 54,000", 54000, JAPAN_TROOPS,
-                     unit="troops", approximate=True)], day="23", source="Explainer")  # fmt: skip
-    timeline.push(enrich(*first))
-    assert [alert for alert in timeline.push(enrich(*second)) if alert.kind == "conflict"] == []
+    first = _troops("a", TROOPS_A, day="22", source="Defense Desk")
+    second = _troops("j", f"{TROOPS_C} {JAPAN_TROOPS}", day="23", source="Explainer")
+    timeline.push(enrich(first))
+    assert [alert for alert in timeline.push(enrich(second)) if alert.kind == "conflict"] == []
 
 
 def test_proposed_versus_agreed_figure_is_low_confidence_with_reason(
@@ -86,14 +78,8 @@ def test_proposed_versus_agreed_figure_is_low_confidence_with_reason(
     second = make_article(
         "t2", threatened + body, published="2025-07-24T02:00:00+00:00", title="Carmakers rally"
     )
-    timeline.push(
-        enrich(first, [figure("percent", "15%", 15, agreed, unit="%", subject="tariff on Japanese imports")])
-    )
-    raised = timeline.push(
-        enrich(
-            second, [figure("percent", "25%", 25, threatened, unit="%", subject="tariff on Japanese imports")]
-        )
-    )
+    timeline.push(enrich(first))
+    raised = timeline.push(enrich(second))
     conflicts = [alert for alert in raised if alert.kind == "conflict"]
     assert all(alert.confidence < 0.5 and "low confidence:" in alert.summary for alert in conflicts)
     [event] = timeline.states[US].events  # both reports are about the same deal
@@ -113,8 +99,8 @@ def test_two_outlets_giving_different_summit_dates_conflict(timeline: Timeline, 
                          source="Japan Press Agency", title="Lee, Ishiba meet in Tokyo")  # fmt: skip
     second = make_article("d2", SUMMIT.format(day="August 24, 2025"), published="2025-08-25T04:00:00+00:00",
                           source="Regional Digest", title="Lee and Ishiba pledge closer ties")  # fmt: skip
-    timeline.push(enrich(first, []))
-    conflicts = [alert for alert in timeline.push(enrich(second, [])) if alert.kind == "conflict"]
+    timeline.push(enrich(first))
+    conflicts = [alert for alert in timeline.push(enrich(second)) if alert.kind == "conflict"]
     assert len(conflicts) == 1
     assert conflicts[0].confidence >= 0.8
     assert {e.claim for e in conflicts[0].evidence} == {"date: 2025-08-23", "date: 2025-08-24"}
@@ -132,12 +118,10 @@ def test_held_versus_postponed_is_a_status_conflict(timeline: Timeline, enrich: 
         "Busan was postponed, according to posts shared online on Tuesday.\n"
     )
     timeline.push(
-        enrich(make_article("h", held, published="2025-09-30T13:00:00+00:00", title="Lee, Ishiba meet"), [])
+        enrich(make_article("h", held, published="2025-09-30T13:00:00+00:00", title="Lee, Ishiba meet"))
     )
     raised = timeline.push(
-        enrich(
-            make_article("p", postponed, published="2025-09-30T18:00:00+00:00", title="Summit postponed"), []
-        )
+        enrich(make_article("p", postponed, published="2025-09-30T18:00:00+00:00", title="Summit postponed"))
     )
     conflicts = [alert for alert in raised if alert.kind == "conflict"]
     assert len(conflicts) == 1 and "postponed" in conflicts[0].summary and "held" in conflicts[0].summary
@@ -156,9 +140,9 @@ def test_repeated_coverage_never_alerts(timeline: Timeline, enrich: Enrich) -> N
         published="2025-08-24T08:00:00+00:00",
         title="Shuttle diplomacy revived",
     )
-    assert timeline.push(enrich(report, []))
-    assert timeline.push(enrich(copy, [])) == []
-    assert timeline.push(enrich(rewrite, [])) == []
+    assert timeline.push(enrich(report))
+    assert timeline.push(enrich(copy)) == []
+    assert timeline.push(enrich(rewrite)) == []
 
 
 def test_a_newly_named_participant_is_a_development(timeline: Timeline, enrich: Enrich) -> None:
@@ -178,7 +162,7 @@ def test_a_newly_named_participant_is_a_development(timeline: Timeline, enrich: 
         published="2023-05-07T12:00:00+00:00",
         title="Biden joins Yoon and Kishida by video link",
     )
-    timeline.push(enrich(first, []))
-    raised = [alert for alert in timeline.push(enrich(second, [])) if alert.storyline_id == JK]
+    timeline.push(enrich(first))
+    raised = [alert for alert in timeline.push(enrich(second)) if alert.storyline_id == JK]
     assert [alert.kind for alert in raised] == ["new_development"]
     assert "participants now reported as" in raised[0].summary and "Joe Biden" in raised[0].summary

@@ -1,0 +1,94 @@
+"""Event dates come from the NLP stage's date claims; detection only places and ranks them."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+
+from detect_builders import make_article
+
+from monitor.detect.dates import ArticleDates, article_dates
+from monitor.detect.extract import is_background
+from monitor.detect.facts import article_facts
+from monitor.detect.text import Sentence
+from monitor.models import Article, EnrichedArticle
+from monitor.storylines.match import article_sentences, body_offset
+
+Enrich = Callable[[Article], EnrichedArticle]
+
+
+def _dates(enrich: Enrich, text: str, published: str, title: str = "") -> tuple[list[Sentence], ArticleDates]:
+    enriched = enrich(make_article("d", text, published=published, title=title))
+    sentences = article_sentences(enriched)
+    stamp = enriched.article.published
+    assert stamp is not None
+    return sentences, article_dates(enriched, sentences, body_offset(enriched), stamp.date())
+
+
+def test_calendar_date_is_explicit_and_ranked_before_the_weekday(enrich: Enrich) -> None:
+    """'on Sunday, May 7, 2023': both resolve to 7 May; the calendar date is explicit and comes first."""
+    text = (
+        "Yoon Suk Yeol and Fumio Kishida met in Seoul on Sunday, May 7, 2023, and agreed to resume shuttle "
+        "diplomacy.\nThe two leaders discussed North Korea.\n"
+    )
+    sentences, dates = _dates(enrich, text, "2023-05-07T12:00:00+00:00")
+    found = dates.in_sentence(sentences[0])
+    assert found[0].explicit and found[0].value == date(2023, 5, 7)
+    assert {item.value for item in found} == {date(2023, 5, 7)}
+    assert not dates.in_sentence(sentences[1])
+
+
+def test_dates_land_in_the_right_sentence_under_a_prepended_headline(enrich: Enrich) -> None:
+    """With the headline put first, claim offsets (into the body) still map to the body's sentences."""
+    text = "The leaders will meet in Tokyo on Friday.\nOfficials said preparations were under way.\n"
+    sentences, dates = _dates(enrich, text, "2025-08-20T09:00:00+00:00", title="Leaders to meet")
+    assert sentences[0].text == "Leaders to meet"
+    assert [item.value for item in dates.in_sentence(sentences[1])] == [date(2025, 8, 22)]
+    assert not dates.in_sentence(sentences[0]) and not dates.in_sentence(sentences[2])
+
+
+def test_weekday_nearest_the_meeting_word_is_the_event_date(enrich: Enrich) -> None:
+    """'arrived on Sunday ahead of his summit ... on Monday': the coming Monday, the summit's, ranks first."""
+    text = (
+        "South Korean President Lee Jae-myung arrived in Washington on Sunday ahead of his first summit with "
+        "President Donald Trump on Monday.\n"
+    )
+    sentences, dates = _dates(enrich, text, "2025-08-24T23:00:00+00:00")
+    found = dates.in_sentence(sentences[0])
+    assert found[0].text.endswith("Monday") and found[0].value == date(2025, 8, 25)
+    assert not found[0].explicit
+
+
+def test_relative_day_resolves_against_publication(enrich: Enrich) -> None:
+    """'his summit a day earlier' in a Monday report is the Sunday before, read from the NLP claim."""
+    text = "Kishida on Monday said his summit a day earlier with Yoon Suk Yeol had deepened trust.\n"
+    sentences, dates = _dates(enrich, text, "2023-05-08T06:00:00+00:00")
+    assert dates.in_sentence(sentences[0])[0].value == date(2023, 5, 7)
+
+
+def test_month_mentions_decide_background_but_since_does_not(enrich: Enrich) -> None:
+    """'At the Tokyo summit in March' (two months back) is background; 'since March' describes the present."""
+    text = (
+        "At the Tokyo summit in March, Yoon and Kishida pledged to rebuild their relations.\n"
+        "Relations have improved since March, when Yoon visited Tokyo, officials said on Wednesday.\n"
+    )
+    sentences, dates = _dates(enrich, text, "2023-05-03T10:00:00+00:00")
+    published = date(2023, 5, 3)
+    assert is_background(sentences[0], False, published, dates)
+    assert not is_background(sentences[1], False, published, dates)
+
+
+def test_a_meeting_dated_only_by_week_gives_no_event_date(enrich: Enrich) -> None:
+    """'met in Washington last week': the NLP meeting claim's date is a week, so no date fact is held."""
+    text = "Yoon Suk Yeol and Joe Biden met in Washington last week and agreed to deepen the alliance.\n"
+    enriched = enrich(make_article("w", text, published="2023-05-03T10:00:00+00:00"))
+    meeting = [claim for claim in enriched.claims if claim.kind == "meeting"]
+    assert meeting and isinstance(meeting[0].value, dict) and meeting[0].value.get("date")
+    people = [entity for entity in enriched.entities if entity.label == "PERSON"]
+    assert {entity.id for entity in people} == {"yoon-suk-yeol", "joe-biden"}
+    facts = article_facts(
+        "w", event_date=date(2023, 5, 3), date_explicit=False, date_quote="", place=None,
+        place_explicit=False, place_quote="", status=None, status_quote="", claims=enriched.claims,
+        current=[], background=[], participants=people, names={e.id: e.name for e in enriched.entities},
+    )  # fmt: skip
+    assert not [fact for fact in facts if fact.slot == "date:event"]
