@@ -70,7 +70,6 @@ def build_app(settings: Settings, bootstrap: str, stages: Stages, metrics: Metri
         key_serializer="raw",
         consumer_auto_offset_reset="earliest",
         table_standby_replicas=0,
-        stream_wait_empty=False,
     )
 
     def topic(name: str) -> faust.TopicT:
