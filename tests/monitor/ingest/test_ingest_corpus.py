@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 from pathlib import Path
 
-import pytest
 from prometheus_client import CollectorRegistry
 
 from monitor.ingest import FeedPoller, FeedStateStore
