@@ -117,7 +117,10 @@ def build_app(settings: Settings, bootstrap: str, stages: Stages, metrics: Metri
             # Developments first, acknowledged by the broker, then the state: a crash in between
             # re-detects the same content-derived ids, which the delivered table filters.
             for dev in found_developments:
-                sent = await developments.send(key=dev.id.encode(), value=dev.model_dump(mode="json"))
+                # keyed by storyline: a storyline's alerts are delivered in the order detected
+                sent = await developments.send(
+                    key=dev.storyline_id.encode(), value=dev.model_dump(mode="json")
+                )
                 await sent
             states[found.storyline_id] = state
 
@@ -149,14 +152,15 @@ def build_app(settings: Settings, bootstrap: str, stages: Stages, metrics: Metri
                     )
                     await sent
                 for dev in members:  # the table is written by mark_agent, inside its own stream
-                    sent = await marks.send(key=dev.id.encode(), value={"at": datetime.now(UTC).isoformat()})
+                    mark = {"id": dev.id, "at": datetime.now(UTC).isoformat()}
+                    sent = await marks.send(key=dev.storyline_id.encode(), value=mark)
                     await sent
 
     @app.agent(marks)
     async def mark_agent(stream: faust.StreamT[Any]) -> None:
-        async for key, value in stream.items():
-            if key is not None and isinstance(value, dict):
-                delivered[key.decode()] = value.get("at", "")
+        async for value in stream:
+            if isinstance(value, dict) and isinstance(value.get("id"), str):
+                delivered[value["id"]] = value.get("at", "")
 
     @app.timer(interval=5.0)
     async def report_lag() -> None:

@@ -5,8 +5,8 @@
 | ``<p>-articles``         | article id     | Article           | idempotent re-sends land on one partition  |
 | ``<p>-enriched``         | article id     | EnrichedArticle   | same                                       |
 | ``<p>-matches``          | storyline id   | StorylineMatch    | co-partitioned with the storyline state    |
-| ``<p>-developments``     | development id | Development       | co-partitioned with the delivered-ids table|
-| ``<p>-delivered-marks``  | development id | {"at": time}      | feeds the delivered table (co-partitioned) |
+| ``<p>-developments``     | storyline id   | Development       | a storyline's alerts stay in order         |
+| ``<p>-delivered-marks``  | storyline id   | {"id", "at"}      | feeds the delivered table (co-partitioned) |
 | ``<p>-alerts-deadletter``| dev id|dest    | DeadLetter record | compacted; ``newsmon alerts replay``       |
 
 ``<p>`` is ``kafka.topic_prefix`` (default ``newsmon``). Faust adds its own
