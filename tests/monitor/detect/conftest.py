@@ -5,27 +5,16 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import pytest
-from detect_builders import SEEDS, Timeline, seed_articles
+from detect_builders import Timeline, seed_articles
 from spacy.language import Language
 
 from monitor.models import Article, EnrichedArticle
 from monitor.nlp.enrich import enrich_batch
-from monitor.nlp.pipeline import load_pipeline
-from monitor.storylines.config import Storyline, load_storylines
+from monitor.storylines.config import Storyline
 
 Enrich = Callable[[Article], EnrichedArticle]
 
 
-@pytest.fixture(scope="session")
-def storylines() -> tuple[Storyline, ...]:
-    """The bundled demo storylines."""
-    return load_storylines(SEEDS / "storylines.yaml")
-
-
-@pytest.fixture(scope="session")
-def nlp(storylines: tuple[Storyline, ...]) -> Language:
-    """The enrichment pipeline (monitor.nlp), loaded once per session."""
-    return load_pipeline(storylines)
 
 
 @pytest.fixture(scope="session")

@@ -12,24 +12,13 @@ from spacy.language import Language
 
 from monitor.models import Article, EnrichedArticle
 from monitor.nlp.enrich import enrich_batch
-from monitor.nlp.pipeline import load_pipeline
-from monitor.storylines.config import Storyline, load_storylines
+from monitor.storylines.config import Storyline
 
 ROOT = Path(__file__).resolve().parents[3]
 SEEDS = ROOT / "seeds"
 LABELED = ROOT / "tests" / "data" / "nlp" / "labeled.yaml"
 
 
-@pytest.fixture(scope="session")
-def storylines() -> tuple[Storyline, ...]:
-    """The bundled demo storylines (entities and aliases of the seed stories)."""
-    return load_storylines(SEEDS / "storylines.yaml")
-
-
-@pytest.fixture(scope="session")
-def nlp(storylines: tuple[Storyline, ...]) -> Language:
-    """The enrichment pipeline, loaded once."""
-    return load_pipeline(storylines)
 
 
 @pytest.fixture(scope="session")

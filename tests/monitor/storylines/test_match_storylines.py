@@ -6,30 +6,18 @@ from __future__ import annotations
 from datetime import datetime
 from pathlib import Path
 
-import pytest
 import yaml
 from spacy.language import Language
 
 from monitor.models import Article, EnrichedArticle
 from monitor.nlp.enrich import enrich_batch
-from monitor.nlp.pipeline import load_pipeline
-from monitor.storylines.config import Storyline, load_storylines, parse_storylines
+from monitor.storylines.config import Storyline, parse_storylines
 from monitor.storylines.match import match_storylines
 
 SEEDS = Path(__file__).resolve().parents[3] / "seeds"
 JK, US = "japan-korea-summits", "us-alliance"
 
 
-@pytest.fixture(scope="module")
-def storylines() -> tuple[Storyline, ...]:
-    """The bundled demo storylines."""
-    return load_storylines(SEEDS / "storylines.yaml")
-
-
-@pytest.fixture(scope="module")
-def nlp(storylines: tuple[Storyline, ...]) -> Language:
-    """The real enrichment pipeline (monitor.nlp), loaded once for the module."""
-    return load_pipeline(storylines)
 
 
 _CACHE: dict[tuple[str, str], EnrichedArticle] = {}
