@@ -59,20 +59,24 @@ def _settings(bootstrap: str, prefix: str, url: str) -> Settings:
     )
 
 
+def _letter(reason: str) -> DeadLetter:
+    """A development the "analysts" webhook failed to take ten minutes ago."""
+    return DeadLetter(
+        development=Development.model_validate_json(DATA.read_text()),
+        destination="analysts",
+        reason=reason,
+        attempts=5,
+        last_error_at=datetime.now(UTC) - timedelta(minutes=10),
+    )
+
+
 @pytest.mark.integration
 def test_replay_delivers_dead_letter_once_then_tombstones_it(kafka_bootstrap: str) -> None:
     """A dead letter is delivered by replay, removed from the topic, and not sent by a second replay."""
     prefix = f"rp-{uuid.uuid4().hex[:8]}"
     topic = TopicNames(prefix).deadletter
-    dev = Development.model_validate_json(DATA.read_text())
-    letter = DeadLetter(
-        development=dev,
-        destination="analysts",
-        reason="http_503",
-        attempts=5,
-        last_error_at=datetime.now(UTC) - timedelta(minutes=10),
-        http_status=503,
-    )
+    letter = _letter("http_503")
+    dev = letter.development
 
     async def scenario() -> None:
         receiver = WebhookReceiver()
@@ -99,14 +103,7 @@ def test_replay_failing_again_keeps_the_letter(kafka_bootstrap: str) -> None:
     """When the receiver still fails, the letter stays on the topic with its replay count raised."""
     prefix = f"rp-{uuid.uuid4().hex[:8]}"
     topic = TopicNames(prefix).deadletter
-    dev = Development.model_validate_json(DATA.read_text())
-    letter = DeadLetter(
-        development=dev,
-        destination="analysts",
-        reason="timeout",
-        attempts=5,
-        last_error_at=datetime.now(UTC) - timedelta(minutes=10),
-    )
+    letter = _letter("timeout")
 
     async def scenario() -> None:
         receiver = WebhookReceiver(status=500)
