@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+import threading
+from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager, contextmanager
+from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
@@ -220,3 +222,37 @@ async def serving(store: RecentStore, *, token: str | None = TOKEN) -> AsyncIter
     finally:
         await server.stop()
         await asyncio.sleep(0)
+
+
+@dataclass
+class Served:
+    """An HttpServer running on its own event loop in a background thread."""
+
+    url: str
+    server: HttpServer
+    loop: asyncio.AbstractEventLoop
+
+
+@contextmanager
+def served_in_thread(store: RecentStore) -> Iterator[Served]:
+    """Serve ``store`` (see :func:`serving`) from a background thread, for synchronous tests."""
+    loop = asyncio.new_event_loop()
+    ready = threading.Event()
+    stop = asyncio.Event()
+    holder: dict[str, HttpServer] = {}
+
+    async def main() -> None:
+        async with serving(store) as server:
+            holder["server"] = server
+            ready.set()
+            await stop.wait()
+
+    thread = threading.Thread(target=loop.run_until_complete, args=(main(),), daemon=True)
+    thread.start()
+    assert ready.wait(10), "the test server did not start"
+    try:
+        yield Served(f"http://127.0.0.1:{holder['server'].port}", holder["server"], loop)
+    finally:
+        loop.call_soon_threadsafe(stop.set)
+        thread.join(10)
+        loop.close()

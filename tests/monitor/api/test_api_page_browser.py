@@ -4,24 +4,14 @@ from __future__ import annotations
 
 import asyncio
 import re
-import threading
 from collections.abc import Iterator
-from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
 import pytest
 
-from monitor.api.server import HttpServer
 from monitor.models import Development
-from tests.monitor.api.api_builders import JK, XSS_TITLE, filled_store, serving
+from tests.monitor.api.api_builders import JK, XSS_TITLE, Served, filled_store, served_in_thread
 from tests.monitor.api.browser import Browser
-
-
-@dataclass
-class Served:
-    url: str
-    server: HttpServer
-    loop: asyncio.AbstractEventLoop
 
 
 async def rendered(url: str, shot: str | None = None) -> str:
@@ -35,25 +25,9 @@ async def rendered(url: str, shot: str | None = None) -> str:
 
 @pytest.fixture(scope="module")
 def hostile_page() -> Iterator[Served]:
-    """URL of the page served over a store whose conflicting article has markup in its title and source."""
-    loop = asyncio.new_event_loop()
-    ready = threading.Event()
-    stop = asyncio.Event()
-    holder: dict[str, HttpServer] = {}
-
-    async def main() -> None:
-        async with serving(filled_store(hostile=True)) as server:
-            holder["server"] = server
-            ready.set()
-            await stop.wait()
-
-    thread = threading.Thread(target=loop.run_until_complete, args=(main(),), daemon=True)
-    thread.start()
-    assert ready.wait(10)
-    yield Served(f"http://127.0.0.1:{holder['server'].port}/", holder["server"], loop)
-    loop.call_soon_threadsafe(stop.set)
-    thread.join(10)
-    loop.close()
+    """The page served over a store whose conflicting article has markup in its title and source."""
+    with served_in_thread(filled_store(hostile=True)) as served:
+        yield Served(served.url + "/", served.server, served.loop)
 
 
 @pytest.mark.slow

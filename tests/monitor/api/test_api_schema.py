@@ -8,8 +8,6 @@ codes, content types and response schemas, auth honoured).
 
 from __future__ import annotations
 
-import asyncio
-import threading
 from collections.abc import Iterator
 from typing import Any
 
@@ -17,8 +15,7 @@ import pytest
 import schemathesis
 from hypothesis import HealthCheck, settings
 
-from monitor.api.server import HttpServer
-from tests.monitor.api.api_builders import ROOT, TOKEN, filled_store, serving
+from tests.monitor.api.api_builders import ROOT, TOKEN, filled_store, served_in_thread
 
 schema = schemathesis.openapi.from_path(str(ROOT / "docs" / "openapi.yaml"))
 
@@ -26,24 +23,8 @@ schema = schemathesis.openapi.from_path(str(ROOT / "docs" / "openapi.yaml"))
 @pytest.fixture(scope="module")
 def api_url() -> Iterator[str]:
     """Base URL of an HttpServer running in a background thread for the whole module."""
-    loop = asyncio.new_event_loop()
-    ready = threading.Event()
-    stop = asyncio.Event()
-    holder: dict[str, HttpServer] = {}
-
-    async def main() -> None:
-        async with serving(filled_store()) as server:
-            holder["server"] = server
-            ready.set()
-            await stop.wait()
-
-    thread = threading.Thread(target=loop.run_until_complete, args=(main(),), daemon=True)
-    thread.start()
-    assert ready.wait(10)
-    yield f"http://127.0.0.1:{holder['server'].port}"
-    loop.call_soon_threadsafe(stop.set)
-    thread.join(10)
-    loop.close()
+    with served_in_thread(filled_store()) as served:
+        yield served.url
 
 
 @schema.parametrize()
