@@ -17,25 +17,13 @@ from monitor.ingest import FeedPoller, FeedStateStore
 from monitor.metrics import Metrics
 from monitor.models import Article
 from monitor.settings import FeedSettings
+from tests.helpers.sinks import Collector
 
 STORY = (
     "The foreign ministers of Japan and South Korea met in Seoul on Wednesday to prepare the summit "
     "of their leaders, agreeing to expand cooperation on semiconductors, supply chains and security "
     "while keeping a channel open to Beijing, officials said after three hours of talks."
 )
-
-
-class Collector:
-    """A sink recording what it accepted; can be told to fail."""
-
-    def __init__(self) -> None:
-        self.articles: list[Article] = []
-        self.fail = False
-
-    async def __call__(self, article: Article) -> None:
-        if self.fail:
-            raise ConnectionError("broker unavailable")
-        self.articles.append(article)
 
 
 def make_poller(

@@ -25,8 +25,8 @@ from monitor.ingest.poller import FeedPoller
 from monitor.ingest.push import PUSH_FEED, ArticlePush, PushRequest, build_article, parse_push
 from monitor.ingest.state import FeedStateStore
 from monitor.metrics import Metrics
-from monitor.models import Article
 from monitor.settings import FeedSettings, HttpSettings
+from tests.helpers.sinks import Collector
 
 TOKEN = "push-token"
 AUTH = {"Authorization": f"Bearer {TOKEN}"}
@@ -35,19 +35,6 @@ TEXT = (
     "with the next summit planned in Tokyo before the end of the year, officials in both capitals said."
 )
 NOW = datetime(2025, 8, 20, 12, 0, tzinfo=UTC)
-
-
-class Collector:
-    """A sink recording what it accepted; can be told to fail."""
-
-    def __init__(self) -> None:
-        self.articles: list[Article] = []
-        self.fail = False
-
-    async def __call__(self, article: Article) -> None:
-        if self.fail:
-            raise ConnectionError("broker unavailable")
-        self.articles.append(article)
 
 
 @asynccontextmanager

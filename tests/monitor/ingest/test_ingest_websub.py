@@ -40,8 +40,8 @@ from monitor.ingest.websub import (
     signature_problem,
 )
 from monitor.metrics import Metrics
-from monitor.models import Article
 from monitor.settings import FeedSettings, HttpSettings
+from tests.helpers.sinks import Collector
 
 LONG = (
     "The foreign ministers of Japan and South Korea met in Seoul on Wednesday to prepare the summit "
@@ -194,16 +194,6 @@ class LocalHub:
         async with httpx.AsyncClient() as client:
             response = await client.post(sub.callback, content=data, headers=headers)
         return response.status_code
-
-
-class Collector:
-    """A sink recording what it accepted."""
-
-    def __init__(self) -> None:
-        self.articles: list[Article] = []
-
-    async def __call__(self, article: Article) -> None:
-        self.articles.append(article)
 
 
 @asynccontextmanager
