@@ -259,7 +259,12 @@ class NewsmonService:
 async def _declare_articles_topic(settings: Settings, bootstrap: str) -> None:
     """Create the articles topic for an ingester running without a worker."""
     names = TopicNames(settings.kafka.topic_prefix)
-    app = faust.App(settings.app_id + "-ingest", broker=f"kafka://{bootstrap}", web_enabled=False)
+    app = faust.App(
+        settings.app_id + "-ingest",
+        broker=f"kafka://{bootstrap}",
+        web_enabled=False,
+        topic_replication_factor=settings.kafka.replication_factor,  # as the worker would create it
+    )
     topic = app.topic(names.articles, partitions=settings.kafka.partitions)
     app.finalize()
     await topic.maybe_declare()
