@@ -39,6 +39,11 @@ _LABEL = re.compile(r'(\w+)="((?:[^"\\]|\\.)*)"')
 Metrics = dict[tuple[str, frozenset[tuple[str, str]]], float]
 
 
+def group_of(run_id: str) -> str:
+    """The Faust app id, hence the consumer group, of a test run's monitors."""
+    return f"newsmon-{run_id}"
+
+
 def write_config(
     path: Path,
     *,
@@ -54,7 +59,7 @@ def write_config(
     """A configuration for one process of a cluster sharing app id and topic prefix ``run_id``."""
     data: dict[str, Any] = {
         "kafka": {"bootstrap_servers": bootstrap, "topic_prefix": run_id, "partitions": partitions},
-        "app_id": f"newsmon-{run_id}",
+        "app_id": group_of(run_id),
         "storylines": str(STORYLINES),
         "webhooks": [{"url": hook_url, "secret": SECRET, "max_attempts": 10}],
         "alerts": {"retry_base_delay": 0.5, "retry_max_delay": 4.0, "breaker_failures": 1000},

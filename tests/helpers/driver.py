@@ -21,7 +21,7 @@ from aiokafka.structs import TopicPartition
 
 from monitor.models import Article
 from streams.topics import TopicNames
-from tests.helpers.cluster import alert_summary
+from tests.helpers.cluster import alert_summary, group_of
 from tests.helpers.oracle import Expectation, copy_wave
 from tests.helpers.receiver import WebhookReceiver
 
@@ -133,13 +133,14 @@ async def feed_waves(
     receiver: WebhookReceiver,
     *,
     bootstrap: str,
-    group: str,
-    prefix: str,
+    run_id: str,
     partitions: int,
     timeout: float = 150.0,
     during: Callable[[int], Awaitable[None]] | None = None,
 ) -> list[float]:
     """Feed ``expect.waves`` one at a time; ``during(k)`` runs right after wave k was dropped in.
+
+    ``run_id`` is the run's topic prefix; its consumer group is :func:`group_of` it.
 
     Returns each wave's duration in seconds.
     """
@@ -151,7 +152,7 @@ async def feed_waves(
         if during is not None:
             await during(index)
         await wait_ids(receiver, expect.cumulative[index], timeout=timeout)
-        await wait_drained(bootstrap, group, prefix, partitions, timeout=timeout)
+        await wait_drained(bootstrap, group_of(run_id), run_id, partitions, timeout=timeout)
         durations.append(loop.time() - started)
     return durations
 

@@ -27,7 +27,15 @@ import pytest
 from monitor.broker.embedded import EmbeddedBroker
 from monitor.settings import load_settings
 from streams.service import NewsmonService
-from tests.helpers.cluster import PortReceiver, alert_summary, new_worker, scrape, total, write_config
+from tests.helpers.cluster import (
+    PortReceiver,
+    alert_summary,
+    group_of,
+    new_worker,
+    scrape,
+    total,
+    write_config,
+)
 from tests.helpers.driver import feed_waves, send_articles, topic_keys, wait_drained
 from tests.helpers.oracle import Expectation, all_articles, expected
 
@@ -48,7 +56,7 @@ def _config(tmp: Path, name: str, bootstrap: str, run_id: str, hook_url: str, **
 
 async def _check_processed(bootstrap: str, run_id: str, expect: Expectation) -> None:
     """Every input article reached the enriched topic, and the group committed everything."""
-    await wait_drained(bootstrap, f"newsmon-{run_id}", run_id, PARTITIONS, timeout=60)
+    await wait_drained(bootstrap, group_of(run_id), run_id, PARTITIONS, timeout=60)
     keys = {k.decode() for k in await topic_keys(bootstrap, f"{run_id}-enriched", PARTITIONS)}
     assert keys == {i for wave in expect.article_ids for i in wave}
 
@@ -71,7 +79,7 @@ async def _check_replay_is_quiet(
     before_requests = len(receiver.requests)
     before = await metrics()
     await send_articles(bootstrap, f"{run_id}-articles", replay)
-    await wait_drained(bootstrap, f"newsmon-{run_id}", run_id, PARTITIONS, timeout=60)
+    await wait_drained(bootstrap, group_of(run_id), run_id, PARTITIONS, timeout=60)
     await asyncio.sleep(2.0)
     after = await metrics()
     matched = total(after, "newsmon_articles_total", stage="match") - total(
@@ -124,8 +132,7 @@ def test_worker_killed_with_sigkill_mid_stream_recovers(kafka_bootstrap: str, tm
                     feed_dir,
                     receiver,
                     bootstrap=kafka_bootstrap,
-                    group=f"newsmon-{run_id}",
-                    prefix=run_id,
+                    run_id=run_id,
                     partitions=PARTITIONS,
                     during=kill_and_restart,
                     timeout=90,
@@ -182,8 +189,7 @@ async def _in_process_run(
             feed_dir,
             receiver,
             bootstrap=bootstrap,
-            group=f"newsmon-{run_id}",
-            prefix=run_id,
+            run_id=run_id,
             partitions=PARTITIONS,
             during=during,
         )

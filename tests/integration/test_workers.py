@@ -25,6 +25,7 @@ from tests.helpers.cluster import (
     PortReceiver,
     WorkerProcess,
     alert_summary,
+    group_of,
     new_worker,
     scrape,
     total,
@@ -81,8 +82,7 @@ def test_two_workers_split_the_work_and_agree_with_one(kafka_bootstrap: str, tmp
                 feed_dir,
                 receiver,
                 bootstrap=kafka_bootstrap,
-                group=f"newsmon-{run_id}",
-                prefix=run_id,
+                run_id=run_id,
                 partitions=PARTITIONS,
             )
             assert service.http is not None
@@ -112,7 +112,7 @@ def test_two_workers_split_the_work_and_agree_with_one(kafka_bootstrap: str, tmp
                 worker.start()
             for worker in workers:
                 await asyncio.to_thread(worker.wait_healthy)
-            await wait_group_stable(kafka_bootstrap, f"newsmon-{run_id}", members=2)
+            await wait_group_stable(kafka_bootstrap, group_of(run_id), members=2)
             await wait_assigned(workers, f"{run_id}-articles")
             await ingester.start()
             await feed_waves(
@@ -120,8 +120,7 @@ def test_two_workers_split_the_work_and_agree_with_one(kafka_bootstrap: str, tmp
                 feed_dir,
                 receiver,
                 bootstrap=kafka_bootstrap,
-                group=f"newsmon-{run_id}",
-                prefix=run_id,
+                run_id=run_id,
                 partitions=PARTITIONS,
             )
             samples = [await asyncio.to_thread(w.metrics) for w in workers]
