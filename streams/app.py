@@ -1,16 +1,21 @@
-"""The Faust app: topics, tables and four short agents.
+"""The Faust app: topics, tables and short agents.
 
 Each agent is a loop that decodes a record, calls a plain function from
 ``monitor/`` (handed in as :class:`Stages`) and sends the result on. All
 knowledge of what enrichment, matching, detection and delivery *do* lives
 there; this module only knows the topology::
 
-    articles --enrich--> enriched --match--> matches --detect--> developments --deliver--> webhooks
-                                              (state table)        (delivered table)     \\-> dead letters
+    articles --enrich--> enriched --match--> matches --detect--> developments --route--> outbox-<dest>
+                                              (state table)                                  |
+                              webhooks <--deliver-<dest>-- (delivered table) <---------------'
+                                            \\-> dead letters
+
+with one outbox topic and one delivery agent per destination, so a failing receiver delays no other.
 """
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -40,8 +45,17 @@ class Stages:
     enrich: Callable[[Sequence[Article]], Awaitable[list[EnrichedArticle]]]
     match: Callable[[EnrichedArticle], list[StorylineMatch]]
     detect: Callable[[StateDict | None, StorylineMatch], tuple[StateDict, list[Development]]]
-    deliver: Callable[[Sequence[Development]], Awaitable[Sequence[DeadLetter]]]
+    deliver: Callable[[Sequence[Development], str], Awaitable[Delivered]]
     observe: Callable[[str, BaseModel], None]
+    destinations: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Delivered:
+    """What delivering a group of developments to one destination came to."""
+
+    abandoned: bool = False  # interrupted (worker stopping, partitions moving): hand back to Kafka
+    dead_letters: Sequence[DeadLetter] = ()
 
 
 def _decode(model: type[M], value: Any, stage: str, metrics: Metrics) -> M | None:
@@ -85,6 +99,7 @@ def build_app(settings: Settings, bootstrap: str, stages: Stages, metrics: Metri
     )
     states = app.Table("storyline-state", default=None, partitions=partitions, key_type=str)
     delivered = app.Table("delivered", default=None, partitions=partitions, key_type=str)
+    app.newsmon_settings = settings  # type: ignore[attr-defined]
     app.newsmon_topics = (articles, enriched, matches, developments, marks, deadletter)  # type: ignore[attr-defined]
 
     @app.agent(articles)
@@ -117,6 +132,7 @@ def build_app(settings: Settings, bootstrap: str, stages: Stages, metrics: Metri
             # Developments first, acknowledged by the broker, then the state: a crash in between
             # re-detects the same content-derived ids, which the delivered table filters.
             for dev in found_developments:
+                stages.observe("development", dev)
                 # keyed by storyline: a storyline's alerts are delivered in the order detected
                 sent = await developments.send(
                     key=dev.storyline_id.encode(), value=dev.model_dump(mode="json")
@@ -124,37 +140,20 @@ def build_app(settings: Settings, bootstrap: str, stages: Stages, metrics: Metri
                 await sent
             states[found.storyline_id] = state
 
+    outboxes = {dest: topic(names.outbox(dest)) for dest in stages.destinations}
+    app.newsmon_topics += tuple(outboxes.values())  # type: ignore[attr-defined]
+
     @app.agent(developments)
-    async def deliver_agent(stream: faust.StreamT[Any]) -> None:
-        # alerts.group_wait > 0 groups a burst per storyline into one digest (like Alertmanager's
-        # group_wait); the batch's offsets are committed only after it was delivered.
-        group_wait = settings.alerts.group_wait
-        async for batch in stream.take(
-            settings.alerts.group_max if group_wait else 1, within=group_wait or 1.0
-        ):
-            fresh: dict[str, Development] = {}
-            for value in batch:
-                dev = _decode(Development, value, "deliver", metrics)
-                if dev is None:
-                    continue
-                if delivered.get(dev.id) is not None or dev.id in fresh:
-                    metrics.articles.labels(stage="deliver", outcome="already_delivered").inc()
-                    continue
-                fresh[dev.id] = dev
-                stages.observe("development", dev)
-            groups: dict[str, list[Development]] = {}
-            for dev in fresh.values():
-                groups.setdefault(dev.storyline_id if group_wait else dev.id, []).append(dev)
-            for members in groups.values():
-                for letter in await stages.deliver(members):
-                    sent = await deadletter.send(
-                        key=letter.key.encode(), value=letter.model_dump(mode="json")
-                    )
-                    await sent
-                for dev in members:  # the table is written by mark_agent, inside its own stream
-                    mark = {"id": dev.id, "at": datetime.now(UTC).isoformat()}
-                    sent = await marks.send(key=dev.storyline_id.encode(), value=mark)
-                    await sent
+    async def route_agent(stream: faust.StreamT[Any]) -> None:
+        # one queue per destination: a failing receiver holds back its own outbox only
+        async for key, value in stream.items():
+            for outbox in outboxes.values():
+                await outbox.send(key=key, value=value)
+
+    for destination, outbox in outboxes.items():
+        app.agent(outbox, name=f"deliver-{names.outbox(destination)}")(
+            _deliver_agent(app, destination, stages, metrics, delivered, outbox, marks, deadletter)
+        )
 
     @app.agent(marks)
     async def mark_agent(stream: faust.StreamT[Any]) -> None:
@@ -174,6 +173,75 @@ def build_app(settings: Settings, bootstrap: str, stages: Stages, metrics: Metri
             metrics.consumer_lag.labels(topic=tp.topic, partition=str(tp.partition)).set(lag)
 
     return app
+
+
+def _deliver_agent(
+    app: faust.App,
+    destination: str,
+    stages: Stages,
+    metrics: Metrics,
+    delivered: Any,
+    outbox: faust.TopicT,
+    marks: faust.TopicT,
+    deadletter: faust.TopicT,
+) -> Callable[[faust.StreamT[Any]], Awaitable[None]]:
+    """The delivery agent of one destination, over its outbox topic.
+
+    Events are acked by hand, only once their developments were delivered, dead-lettered or handed
+    back: a development caught mid-retry when the worker stops or its partitions move is
+    re-published to the outbox, so stopping never waits out a backoff and never loses an alert.
+    ``alerts.group_wait`` > 0 groups a burst per storyline into one digest (like Alertmanager's
+    group_wait).
+    """
+    settings: Settings = app.newsmon_settings  # type: ignore[attr-defined]
+    group_wait = settings.alerts.group_wait
+
+    async def hand_back(devs: Sequence[Development]) -> None:
+        for dev in devs:
+            sent = await outbox.send(key=dev.storyline_id.encode(), value=dev.model_dump(mode="json"))
+            await sent
+
+    async def deliver(stream: faust.StreamT[Any]) -> None:
+        async for events in stream.noack_take(  # type: ignore[attr-defined]  # not in StreamT
+            settings.alerts.group_max if group_wait else 1, within=group_wait or 1.0
+        ):
+            fresh: dict[str, Development] = {}
+            for event in events:
+                dev = _decode(Development, event.value, "deliver", metrics)
+                if dev is None:
+                    continue
+                if delivered.get(f"{destination}|{dev.id}") is not None or dev.id in fresh:
+                    metrics.articles.labels(stage="deliver", outcome="already_delivered").inc()
+                    continue
+                fresh[dev.id] = dev
+            groups: dict[str, list[Development]] = {}
+            for dev in fresh.values():
+                groups.setdefault(dev.storyline_id if group_wait else dev.id, []).append(dev)
+            abandoned = False
+            for members in groups.values():
+                if not abandoned:
+                    result = await stages.deliver(members, destination)
+                    abandoned = result.abandoned
+                if abandoned:
+                    await hand_back(members)
+                    continue
+                for letter in result.dead_letters:
+                    value = letter.model_dump(mode="json")
+                    sent = await deadletter.send(key=letter.key.encode(), value=value)
+                    await sent
+                for dev in members:  # the table is written by mark_agent, inside its own stream
+                    mark = {"id": f"{destination}|{dev.id}", "at": datetime.now(UTC).isoformat()}
+                    sent = await marks.send(key=dev.storyline_id.encode(), value=mark)
+                    await sent
+            for event in events:
+                await stream.ack(event)
+            # While Faust stops or rebalances (flow control suspended) it acks, unprocessed, any
+            # event a stream pulls (see faust-streaming issue 527): pull nothing until it resumes.
+            while not app.flow_control.is_active():
+                await asyncio.sleep(0.1)
+
+    deliver.__name__ = f"deliver_{destination}"
+    return deliver
 
 
 async def declare_topics(app: faust.App) -> None:

@@ -18,7 +18,7 @@ import httpx
 import structlog
 from prometheus_client import CollectorRegistry
 
-from monitor.alerts.deadletter import DeadLetter, dead_letter
+from monitor.alerts.deadletter import dead_letter
 from monitor.alerts.delivery import Deliverer, destinations_from_settings
 from monitor.alerts.grouping import digest
 from monitor.alerts.silences import load_silences, save_silences
@@ -38,7 +38,7 @@ from monitor.nlp.pool import Enricher
 from monitor.settings import Settings
 from monitor.storylines.config import Storyline, load_storylines
 from monitor.storylines.match import match_storylines
-from streams.app import Stages, StateDict, build_app, declare_topics
+from streams.app import Delivered, Stages, StateDict, build_app, declare_topics
 from streams.producer import ArticleProducer
 from streams.topics import TopicNames
 
@@ -211,7 +211,13 @@ class NewsmonService:
             self.settings.alerts,
             console=sys.stdout if self.settings.console_alerts else None,
         )
-        return Deliverer(destinations, metrics=self.metrics, silences=self.silences)
+        return Deliverer(
+            destinations,
+            metrics=self.metrics,
+            silences=self.silences,
+            # Faust suspends flow control to stop or rebalance: a retry series then yields its event
+            interrupted=lambda: self.app is not None and not self.app.flow_control.is_active(),
+        )
 
     def _stages(self) -> Stages:
         enricher, deliverer, settings = self.enricher, self._deliverer, self.settings
@@ -242,17 +248,23 @@ class NewsmonService:
                 metrics.developments.labels(storyline=dev.storyline_id, kind=dev.kind).inc()
             return new_state.model_dump(mode="json"), developments
 
-        async def deliver(devs: Sequence[Development]) -> Sequence[DeadLetter]:
-            if len(devs) == 1:
-                (dev,) = devs
-                outcomes = await deliverer.deliver(dev, ingested_at=dev.trigger_ingested_at)
-            else:
-                dev = digest(devs)
-                outcomes = await deliverer.deliver_batch(devs, ingested_at=dev.trigger_ingested_at)
-            return [dead_letter(dev, outcome) for outcome in outcomes if outcome.status == "dead_letter"]
+        async def deliver(devs: Sequence[Development], destination: str) -> Delivered:
+            dev = devs[0] if len(devs) == 1 else digest(devs)
+            outcomes = await deliverer.deliver_batch(
+                devs, only={destination}, ingested_at=dev.trigger_ingested_at
+            )
+            return Delivered(
+                abandoned=any(o.status == "abandoned" for o in outcomes),
+                dead_letters=[dead_letter(dev, o) for o in outcomes if o.status == "dead_letter"],
+            )
 
         return Stages(
-            enrich=enrich, match=match, detect=detect_stage, deliver=deliver, observe=self.store.observe
+            enrich=enrich,
+            match=match,
+            detect=detect_stage,
+            deliver=deliver,
+            observe=self.store.observe,
+            destinations=tuple(d.name for d in deliverer.destinations),
         )
 
 

@@ -6,6 +6,7 @@
 | ``<p>-enriched``         | article id     | EnrichedArticle   | same                                       |
 | ``<p>-matches``          | storyline id   | StorylineMatch    | co-partitioned with the storyline state    |
 | ``<p>-developments``     | storyline id   | Development       | a storyline's alerts stay in order         |
+| ``<p>-outbox-<dest>``    | storyline id   | Development       | one delivery queue per destination         |
 | ``<p>-delivered-marks``  | storyline id   | {"id", "at"}      | feeds the delivered table (co-partitioned) |
 | ``<p>-alerts-deadletter``| dev id|dest    | DeadLetter record | compacted; ``newsmon alerts replay``       |
 
@@ -15,7 +16,11 @@ changelog topics for the tables (``<app_id>-<table>-changelog``).
 
 from __future__ import annotations
 
+import hashlib
+import re
 from dataclasses import dataclass
+
+_UNSAFE = re.compile(r"[^a-zA-Z0-9._-]+")
 
 
 @dataclass(frozen=True)
@@ -47,6 +52,18 @@ class TopicNames:
     @property
     def deadletter(self) -> str:
         return f"{self.prefix}-alerts-deadletter"
+
+    def outbox(self, destination: str) -> str:
+        """The delivery queue of one destination (a name such as ``webhook:host#1a2b3c4d``).
+
+        Characters Kafka does not allow in topic names become ``_``; a name that
+        had any, or was longer than 80 characters, gets a short hash, so two
+        destinations never share a queue.
+        """
+        safe = _UNSAFE.sub("_", destination).strip("_") or "destination"
+        if safe != destination or len(safe) > 80:
+            safe = f"{safe[:80]}-{hashlib.sha256(destination.encode()).hexdigest()[:8]}"
+        return f"{self.prefix}-outbox-{safe}"
 
     def all(self) -> tuple[str, ...]:
         return (

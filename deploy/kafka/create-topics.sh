@@ -39,6 +39,8 @@ create() { # name partitions [extra kafka-topics.sh arguments...]
 for topic in articles enriched matches developments delivered-marks; do
   create "$prefix-$topic" "$partitions"
 done
+# one outbox per destination, "$prefix-outbox-<destination>": the workers declare them
+# from their webhooks list (same partitions and replication factor)
 # dead letters: compacted, the latest record per "<development id>|<destination>"
 create "$prefix-alerts-deadletter" "$partitions" --config cleanup.policy=compact
 

@@ -7,6 +7,10 @@
 * ``dead_letter`` (reason: the last attempt's reason, ``circuit_open`` when the
   breaker refused every attempt, or ``rate_limited``). The caller publishes
   dead letters (see :mod:`monitor.alerts.deadletter`) to the dead-letter topic.
+* ``abandoned`` (reason ``interrupted``): the ``interrupted`` callable turned
+  true while the series waited for a retry or a rate-limit token, e.g. because
+  the worker is stopping or its partitions are being reassigned. The alert was
+  not delivered; the caller hands it back to Kafka so that it is delivered later.
 
 Retries use exponential backoff with jitter; a ``Retry-After`` longer than the
 backoff is honoured, and one longer than ``RetryPolicy.max_retry_after`` ends the
@@ -14,7 +18,8 @@ series at once (a dead letter, to be replayed later) rather than hammering. A
 series also ends when the next wait would pass ``RetryPolicy.deadline``.
 
 Metrics (``newsmon_alerts_total``): ``delivered``/ok, ``retried``/<reason> per
-failed attempt that is retried, ``dead_lettered``/<reason>, ``filtered``/<reason>;
+failed attempt that is retried, ``dead_lettered``/<reason>, ``filtered``/<reason>,
+``abandoned``/interrupted;
 ``newsmon_alert_delivery_duration_seconds`` per attempt; the end-to-end
 histograms once per development on its first successful delivery.
 """
@@ -45,7 +50,7 @@ from monitor.settings import AlertSettings, WebhookSettings
 
 log = structlog.get_logger(__name__)
 
-OutcomeStatus = Literal["delivered", "filtered", "dead_letter"]
+OutcomeStatus = Literal["delivered", "filtered", "dead_letter", "abandoned"]
 
 
 @dataclass(frozen=True)
@@ -233,6 +238,8 @@ class Deliverer:
         now: Callable[[], datetime] = _utcnow,
         monotonic: Callable[[], float] = time.monotonic,
         max_rate_wait: float = 30.0,
+        interrupted: Callable[[], bool] | None = None,
+        poll_interval: float = 0.25,
     ) -> None:
         names = [d.name for d in destinations]
         duplicates = sorted({n for n in names if names.count(n) > 1})
@@ -246,6 +253,8 @@ class Deliverer:
         self._now = now
         self._monotonic = monotonic
         self._max_rate_wait = max_rate_wait
+        self._interrupted = interrupted
+        self._poll_interval = poll_interval
 
     async def deliver(
         self,
@@ -321,17 +330,38 @@ class Deliverer:
         self._metrics.delivery_seconds.labels(channel=dest.name).observe(time.perf_counter() - started)
         return result
 
-    async def _take_token(self, dest: Destination) -> bool:
-        if dest.limiter is None:
+    async def _pause(self, delay: float) -> bool:
+        """Sleep ``delay`` seconds in short slices; False as soon as ``interrupted()`` turns true."""
+        interrupted = self._interrupted
+        if interrupted is None:
+            await self._sleep(delay)
             return True
+        remaining = delay
+        while remaining > 0:
+            if interrupted():
+                return False
+            step = min(remaining, self._poll_interval)
+            await self._sleep(step)
+            remaining -= step
+        return not interrupted()
+
+    async def _take_token(self, dest: Destination) -> Literal["ok", "rate_limited", "interrupted"]:
+        if dest.limiter is None:
+            return "ok"
         waited = 0.0
         while not dest.limiter.try_acquire(self._monotonic()):
             wait = dest.limiter.wait_time(self._monotonic())
             if waited + wait > self._max_rate_wait:
-                return False
-            await self._sleep(wait)
+                return "rate_limited"
+            if not await self._pause(wait):
+                return "interrupted"
             waited += wait
-        return True
+        return "ok"
+
+    def _abandon(self, dest: Destination, dev: Development, attempts: int) -> Outcome:
+        self._count(dest.name, dev, "abandoned", "interrupted")
+        log.info("alert.abandoned", destination=dest.name, dev_id=dev.id, attempts=attempts)
+        return Outcome(dest.name, "abandoned", "interrupted", attempts)
 
     def _dead(
         self,
@@ -357,7 +387,10 @@ class Deliverer:
         attempts = 0
         started = self._monotonic()
         while attempts < policy.max_attempts:
-            if not await self._take_token(dest):
+            token = await self._take_token(dest)
+            if token == "interrupted":
+                return self._abandon(dest, dev, attempts)
+            if token == "rate_limited":
                 return self._dead(dest, dev, "rate_limited", attempts, last, last_error_at)
             if not dest.breaker.allow():
                 reason = last.reason if last else "circuit_open"
@@ -392,6 +425,7 @@ class Deliverer:
                 attempt=attempts,
                 delay=round(delay, 3),
             )
-            await self._sleep(delay)
+            if not await self._pause(delay):
+                return self._abandon(dest, dev, attempts)
         assert last is not None
         return self._dead(dest, dev, last.reason, attempts, last, last_error_at)

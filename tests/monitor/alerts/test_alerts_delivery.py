@@ -430,3 +430,51 @@ def test_secrets_never_reach_logs_or_metrics(
     assert any(entry["event"] == "alert.retry" for entry in logs)
     exposed = repr(logs) + repr(outcomes) + generate_latest(registry).decode()
     assert "SUPERSECRET" not in exposed and "T0KENPATH" not in exposed
+
+
+def test_interrupted_backoff_abandons_the_series(
+    sample_dev: Development, receiver: Any, metrics: Metrics, count_alerts: Callable[..., float]
+) -> None:
+    """When ``interrupted()`` turns true during a 30 s backoff (a stopping worker), the series ends
+    within one poll interval as ``abandoned``, not delivered and not dead-lettered."""
+    R = receiver.Reply
+    stopping = asyncio.Event()
+
+    async def main() -> None:
+        async with receiver([R(500)] * 5) as rx, default_client() as client:
+            dest = webhook_destination(WebhookSettings(url=rx.url), client, base_delay=30.0, max_delay=30.0)
+            deliverer = Deliverer([dest], metrics, interrupted=stopping.is_set, poll_interval=0.05)
+            task = asyncio.create_task(deliverer.deliver(sample_dev))
+            await asyncio.sleep(0.5)
+            started = time.monotonic()
+            stopping.set()
+            (outcome,) = await asyncio.wait_for(task, timeout=5)
+            assert time.monotonic() - started < 1.0
+        assert (outcome.status, outcome.reason, outcome.attempts) == ("abandoned", "interrupted", 1)
+        assert len(rx.received) == 1
+        assert count_alerts(outcome="abandoned", reason="interrupted") == 1
+        assert count_alerts(outcome="dead_lettered") == 0
+
+    asyncio.run(main())
+
+
+def test_interrupted_rate_limit_wait_abandons(sample_dev: Development, metrics: Metrics) -> None:
+    """A series waiting for a rate-limit token is abandoned, with no attempt, once interrupted."""
+
+    class Counting:
+        name = "counting"
+        sent = 0
+
+        async def send(self, dev: Development) -> DeliveryResult:
+            Counting.sent += 1
+            return DeliveryResult(True, False, "ok", 200)
+
+    limiter = TokenBucket(rate=0.01, burst=1, now=time.monotonic())
+    assert limiter.try_acquire(time.monotonic())  # the bucket is empty: the next token is 100 s away
+    dest = Destination(Counting(), limiter=limiter)
+    calls = iter([False, False, True])
+    deliverer = Deliverer(
+        [dest], metrics, sleep=Sleeps(), interrupted=lambda: next(calls, True), max_rate_wait=1000.0
+    )
+    (outcome,) = asyncio.run(deliverer.deliver(sample_dev))
+    assert (outcome.status, outcome.attempts, Counting.sent) == ("abandoned", 0, 0)

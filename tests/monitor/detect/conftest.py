@@ -15,8 +15,6 @@ from monitor.storylines.config import Storyline
 Enrich = Callable[[Article], EnrichedArticle]
 
 
-
-
 @pytest.fixture(scope="session")
 def enrich(nlp: Language, storylines: tuple[Storyline, ...]) -> Enrich:
     """Real enrichment of an article (entities and claims read by spaCy), cached per article."""

@@ -19,8 +19,6 @@ SEEDS = ROOT / "seeds"
 LABELED = ROOT / "tests" / "data" / "nlp" / "labeled.yaml"
 
 
-
-
 @pytest.fixture(scope="session")
 def seed_articles() -> list[Article]:
     """The five seed articles with their publication dates from the manifest."""

@@ -18,8 +18,6 @@ SEEDS = Path(__file__).resolve().parents[3] / "seeds"
 JK, US = "japan-korea-summits", "us-alliance"
 
 
-
-
 _CACHE: dict[tuple[str, str], EnrichedArticle] = {}
 
 
