@@ -15,7 +15,6 @@ with one outbox topic and one delivery agent per destination, so a failing recei
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -29,6 +28,7 @@ from monitor.alerts.deadletter import DeadLetter
 from monitor.metrics import Metrics
 from monitor.models import Article, Development, EnrichedArticle, StorylineMatch
 from monitor.settings import Settings
+from streams.acks import batches, each
 from streams.topics import TopicNames
 
 log = structlog.get_logger("newsmon.streams")
@@ -104,8 +104,9 @@ def build_app(settings: Settings, bootstrap: str, stages: Stages, metrics: Metri
 
     @app.agent(articles)
     async def enrich_agent(stream: faust.StreamT[Any]) -> None:
-        async for batch in stream.take(settings.nlp.batch_size, within=settings.nlp.batch_wait):
-            items = [a for a in (_decode(Article, v, "enrich", metrics) for v in batch) if a is not None]
+        async for batch in batches(app, stream, settings.nlp.batch_size, settings.nlp.batch_wait):
+            values = (_decode(Article, e.value, "enrich", metrics) for e in batch)
+            items = [a for a in values if a is not None]
             if not items:
                 continue
             for item in await stages.enrich(items):
@@ -114,8 +115,8 @@ def build_app(settings: Settings, bootstrap: str, stages: Stages, metrics: Metri
 
     @app.agent(enriched)
     async def match_agent(stream: faust.StreamT[Any]) -> None:
-        async for value in stream:
-            item = _decode(EnrichedArticle, value, "match", metrics)
+        async for event in each(app, stream):
+            item = _decode(EnrichedArticle, event.value, "match", metrics)
             if item is None:
                 continue
             for found in stages.match(item):
@@ -124,8 +125,8 @@ def build_app(settings: Settings, bootstrap: str, stages: Stages, metrics: Metri
 
     @app.agent(matches)
     async def detect_agent(stream: faust.StreamT[Any]) -> None:
-        async for value in stream:
-            found = _decode(StorylineMatch, value, "detect", metrics)
+        async for event in each(app, stream):
+            found = _decode(StorylineMatch, event.value, "detect", metrics)
             if found is None:
                 continue
             state, found_developments = stages.detect(states.get(found.storyline_id), found)
@@ -146,9 +147,9 @@ def build_app(settings: Settings, bootstrap: str, stages: Stages, metrics: Metri
     @app.agent(developments)
     async def route_agent(stream: faust.StreamT[Any]) -> None:
         # one queue per destination: a failing receiver holds back its own outbox only
-        async for key, value in stream.items():
+        async for event in each(app, stream):
             for outbox in outboxes.values():
-                await outbox.send(key=key, value=value)
+                await outbox.send(key=event.key, value=event.value)
 
     for destination, outbox in outboxes.items():
         app.agent(outbox, name=f"deliver-{names.outbox(destination)}")(
@@ -157,7 +158,8 @@ def build_app(settings: Settings, bootstrap: str, stages: Stages, metrics: Metri
 
     @app.agent(marks)
     async def mark_agent(stream: faust.StreamT[Any]) -> None:
-        async for value in stream:
+        async for event in each(app, stream):
+            value = event.value
             if isinstance(value, dict) and isinstance(value.get("id"), str):
                 delivered[value["id"]] = value.get("at", "")
 
@@ -187,11 +189,11 @@ def _deliver_agent(
 ) -> Callable[[faust.StreamT[Any]], Awaitable[None]]:
     """The delivery agent of one destination, over its outbox topic.
 
-    Events are acked by hand, only once their developments were delivered, dead-lettered or handed
-    back: a development caught mid-retry when the worker stops or its partitions move is
-    re-published to the outbox, so stopping never waits out a backoff and never loses an alert.
-    ``alerts.group_wait`` > 0 groups a burst per storyline into one digest (like Alertmanager's
-    group_wait).
+    Events are acknowledged only once their developments were delivered, dead-lettered or handed
+    back (see :mod:`streams.acks`): a development caught mid-retry when the worker stops or its
+    partitions move is re-published to the outbox, so stopping never waits out a backoff and
+    never loses an alert. ``alerts.group_wait`` > 0 groups a burst per storyline into one
+    digest (like Alertmanager's group_wait).
     """
     settings: Settings = app.newsmon_settings  # type: ignore[attr-defined]
     group_wait = settings.alerts.group_wait
@@ -202,8 +204,8 @@ def _deliver_agent(
             await sent
 
     async def deliver(stream: faust.StreamT[Any]) -> None:
-        async for events in stream.noack_take(  # type: ignore[attr-defined]  # not in StreamT
-            settings.alerts.group_max if group_wait else 1, within=group_wait or 1.0
+        async for events in batches(
+            app, stream, settings.alerts.group_max if group_wait else 1, group_wait or 1.0
         ):
             fresh: dict[str, Development] = {}
             for event in events:
@@ -233,12 +235,6 @@ def _deliver_agent(
                     mark = {"id": f"{destination}|{dev.id}", "at": datetime.now(UTC).isoformat()}
                     sent = await marks.send(key=dev.storyline_id.encode(), value=mark)
                     await sent
-            for event in events:
-                await stream.ack(event)
-            # While Faust stops or rebalances (flow control suspended) it acks, unprocessed, any
-            # event a stream pulls (see faust-streaming issue 527): pull nothing until it resumes.
-            while not app.flow_control.is_active():
-                await asyncio.sleep(0.1)
 
     deliver.__name__ = f"deliver_{destination}"
     return deliver

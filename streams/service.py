@@ -38,6 +38,7 @@ from monitor.nlp.pool import Enricher
 from monitor.settings import Settings
 from monitor.storylines.config import Storyline, load_storylines
 from monitor.storylines.match import match_storylines
+from streams.acks import seek_uncommitted_to_beginning
 from streams.app import Delivered, Stages, StateDict, build_app, declare_topics
 from streams.producer import ArticleProducer
 from streams.topics import TopicNames
@@ -167,6 +168,7 @@ class NewsmonService:
         self._deliverer = self._build_deliverer(self._client)
         self.app = build_app(self.settings, self.bootstrap, self._stages(), self.metrics)
         self.app.finalize()
+        seek_uncommitted_to_beginning(self.app)
         await declare_topics(self.app)
         await self.app.start()
         self.metrics.up.labels(component="worker").set(1)

@@ -31,6 +31,18 @@ def pipeline_topics(prefix: str) -> tuple[str, ...]:
     return (names.articles, names.enriched, names.matches, names.developments)
 
 
+async def committed_offsets(bootstrap: str, group: str, topic: str, partitions: int) -> dict[int, int]:
+    """The group's committed offset per partition of ``topic`` (-1: none)."""
+    tps = [TopicPartition(topic, p) for p in range(partitions)]
+    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap, request_timeout_ms=5000)
+    await admin.start()
+    try:
+        committed = await admin.list_consumer_group_offsets(group, partitions=tps)
+    finally:
+        await admin.close()
+    return {tp.partition: (committed[tp].offset if tp in committed else -1) for tp in tps}
+
+
 async def group_lag(bootstrap: str, group: str, topics: tuple[str, ...], partitions: int) -> int | None:
     """Records of ``topics`` the group has not committed yet; None when the broker does not answer."""
     tps = [TopicPartition(t, p) for t in topics for p in range(partitions)]
@@ -60,6 +72,13 @@ async def group_lag(bootstrap: str, group: str, topics: tuple[str, ...], partiti
 
 async def topic_keys(bootstrap: str, topic: str, partitions: int, *, timeout: float = 30.0) -> list[bytes]:
     """Every key in ``topic`` from the beginning to the current end."""
+    return [key for _, _, key, _ in await topic_records(bootstrap, topic, partitions, timeout=timeout) if key]
+
+
+async def topic_records(
+    bootstrap: str, topic: str, partitions: int, *, timeout: float = 30.0
+) -> list[tuple[int, int, bytes | None, bytes | None]]:
+    """Every record of ``topic`` as (partition, offset, key, value), from the beginning to the end."""
     tps = [TopicPartition(topic, p) for p in range(partitions)]
     consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, enable_auto_commit=False)
     await consumer.start()
@@ -70,7 +89,7 @@ async def topic_keys(bootstrap: str, topic: str, partitions: int, *, timeout: fl
         for tp in tps:
             consumer.seek(tp, begins[tp])
         want = sum(ends[tp] - begins[tp] for tp in tps)
-        keys: list[bytes] = []
+        found: list[tuple[int, int, bytes | None, bytes | None]] = []
         loop = asyncio.get_running_loop()
         deadline = loop.time() + timeout
         seen = 0
@@ -80,9 +99,8 @@ async def topic_keys(bootstrap: str, topic: str, partitions: int, *, timeout: fl
                 for record in records:
                     if record.offset < ends[tp]:
                         seen += 1
-                        if record.key is not None:
-                            keys.append(record.key)
-        return keys
+                        found.append((tp.partition, record.offset, record.key, record.value))
+        return found
     finally:
         await consumer.stop()
 

@@ -93,12 +93,6 @@ async def _check_replay_is_quiet(
 
 @pytest.mark.integration
 @pytest.mark.slow
-@pytest.mark.xfail(
-    strict=False,
-    reason="intermittent known bug (1 run in 3 so far): after kill -9 mid-stream one alert was lost for good "
-    "(the us-alliance new_event of 102_campdavid_preview, an article matching two storylines); on failure "
-    "the message says whether the lost development ever reached the developments topic",
-)
 def test_worker_killed_with_sigkill_mid_stream_recovers(kafka_bootstrap: str, tmp_path: Path) -> None:
     """kill -9 of the worker (and its spaCy process) after the first alert, then a restart:
     nothing lost, alerts at least once (duplicates only as retried deliveries), and the restarted
