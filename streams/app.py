@@ -99,7 +99,6 @@ def build_app(settings: Settings, bootstrap: str, stages: Stages, metrics: Metri
     )
     states = app.Table("storyline-state", default=None, partitions=partitions, key_type=str)
     delivered = app.Table("delivered", default=None, partitions=partitions, key_type=str)
-    app.newsmon_settings = settings  # type: ignore[attr-defined]
     app.newsmon_topics = (articles, enriched, matches, developments, marks, deadletter)  # type: ignore[attr-defined]
 
     @app.agent(articles)
@@ -153,7 +152,7 @@ def build_app(settings: Settings, bootstrap: str, stages: Stages, metrics: Metri
 
     for destination, outbox in outboxes.items():
         app.agent(outbox, name=f"deliver-{names.outbox(destination)}")(
-            _deliver_agent(app, destination, stages, metrics, delivered, outbox, marks, deadletter)
+            _deliver_agent(app, settings, destination, stages, metrics, delivered, outbox, marks, deadletter)
         )
 
     @app.agent(marks)
@@ -179,6 +178,7 @@ def build_app(settings: Settings, bootstrap: str, stages: Stages, metrics: Metri
 
 def _deliver_agent(
     app: faust.App,
+    settings: Settings,
     destination: str,
     stages: Stages,
     metrics: Metrics,
@@ -195,7 +195,6 @@ def _deliver_agent(
     never loses an alert. ``alerts.group_wait`` > 0 groups a burst per storyline into one
     digest (like Alertmanager's group_wait).
     """
-    settings: Settings = app.newsmon_settings  # type: ignore[attr-defined]
     group_wait = settings.alerts.group_wait
 
     async def hand_back(devs: Sequence[Development]) -> None:

@@ -125,20 +125,23 @@ def _run(kafka_bootstrap: str, tmp_path: Path, *, restart: bool) -> dict[str, An
             ],
         }
 
-        bad.status = 200
-        second = NewsmonService(settings)
+        observed: dict[str, Any] = {
+            "developments": developments,
+            "bad_ids_while_good_done": bad_ids_while_good_done,
+            "bad_before_restart": bad_before_restart,
+            "abandoned": abandoned,
+            "good": good.requests,
+            "good_before_restart": good_before_restart,
+            "after_stop": after_stop,
+            "stop_seconds": stop_seconds,
+        }
         if not restart:
             await good.stop()
             await bad.stop()
-            return {
-                "developments": developments,
-                "bad_ids_while_good_done": bad_ids_while_good_done,
-                "bad_before_restart": bad_before_restart,
-                "abandoned": abandoned,
-                "good": good.requests,
-                "after_stop": after_stop,
-                "stop_seconds": stop_seconds,
-            }
+            return observed
+
+        bad.status = 200
+        second = NewsmonService(settings)
         try:
             await second.start()
             await bad.wait_until(lambda got: len(_ids(got)) >= developments, timeout=90)
@@ -151,18 +154,7 @@ def _run(kafka_bootstrap: str, tmp_path: Path, *, restart: bool) -> dict[str, An
             await good.stop()
             await bad.stop()
         dead = await topic_keys(kafka_bootstrap, f"{run}-alerts-deadletter", PARTITIONS)
-        return {
-            "developments": developments,
-            "bad_ids_while_good_done": bad_ids_while_good_done,
-            "bad_before_restart": bad_before_restart,
-            "abandoned": abandoned,
-            "good": good.requests,
-            "good_before_restart": good_before_restart,
-            "bad": bad.requests,
-            "redetected": redetected,
-            "dead": dead,
-            "after_stop": after_stop,
-        }
+        return observed | {"bad": bad.requests, "redetected": redetected, "dead": dead}
 
     return asyncio.run(scenario())
 
