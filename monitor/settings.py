@@ -92,7 +92,12 @@ class AlertSettings(_Frozen):
     rate_per_second: float | None = Field(default=None, gt=0)
     rate_burst: int = Field(default=5, ge=1)
     apprise_urls: tuple[SecretStr, ...] = ()
-    group_wait: float = Field(default=0.0, ge=0, le=3600)
+    group_wait: float = Field(
+        default=0.0, ge=0, le=3600, description="Seconds a new storyline group waits; 0 = no grouping."
+    )
+    group_interval: float = Field(
+        default=300.0, gt=0, le=86400, description="Seconds between a group's later digests."
+    )
     group_max: int = Field(default=50, ge=1, le=1000)
 
 

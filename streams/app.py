@@ -15,57 +15,17 @@ with one outbox topic and one delivery agent per destination, so a failing recei
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Sequence
-from dataclasses import dataclass
-from datetime import UTC, datetime
-from typing import Any, TypeVar
+from typing import Any
 
 import faust
-import structlog
-from pydantic import BaseModel, ValidationError
 
-from monitor.alerts.deadletter import DeadLetter
 from monitor.metrics import Metrics
-from monitor.models import Article, Development, EnrichedArticle, StorylineMatch
+from monitor.models import Article, EnrichedArticle, StorylineMatch
 from monitor.settings import Settings
 from streams.acks import batches, each
+from streams.deliver import DeliveryAgent, DeliveryTopics
+from streams.stages import Stages, decode
 from streams.topics import TopicNames
-
-log = structlog.get_logger("newsmon.streams")
-
-M = TypeVar("M", bound=BaseModel)
-
-StateDict = dict[str, Any]
-
-
-@dataclass(frozen=True)
-class Stages:
-    """The pipeline's plain functions, as the agents call them."""
-
-    enrich: Callable[[Sequence[Article]], Awaitable[list[EnrichedArticle]]]
-    match: Callable[[EnrichedArticle], list[StorylineMatch]]
-    detect: Callable[[StateDict | None, StorylineMatch], tuple[StateDict, list[Development]]]
-    deliver: Callable[[Sequence[Development], str], Awaitable[Delivered]]
-    observe: Callable[[str, BaseModel], None]
-    destinations: tuple[str, ...] = ()
-
-
-@dataclass(frozen=True)
-class Delivered:
-    """What delivering a group of developments to one destination came to."""
-
-    abandoned: bool = False  # interrupted (worker stopping, partitions moving): hand back to Kafka
-    dead_letters: Sequence[DeadLetter] = ()
-
-
-def _decode(model: type[M], value: Any, stage: str, metrics: Metrics) -> M | None:
-    """Validate one record; a bad one is logged and counted, never raised."""
-    try:
-        return model.model_validate(value)
-    except ValidationError as exc:
-        metrics.articles.labels(stage=stage, outcome="invalid_record").inc()
-        log.warning("record_rejected", stage=stage, error=str(exc).splitlines()[0])
-        return None
 
 
 def build_app(settings: Settings, bootstrap: str, stages: Stages, metrics: Metrics) -> faust.App:
@@ -104,7 +64,7 @@ def build_app(settings: Settings, bootstrap: str, stages: Stages, metrics: Metri
     @app.agent(articles)
     async def enrich_agent(stream: faust.StreamT[Any]) -> None:
         async for batch in batches(app, stream, settings.nlp.batch_size, settings.nlp.batch_wait):
-            values = (_decode(Article, e.value, "enrich", metrics) for e in batch)
+            values = (decode(Article, e.value, "enrich", metrics) for e in batch)
             items = [a for a in values if a is not None]
             if not items:
                 continue
@@ -115,7 +75,7 @@ def build_app(settings: Settings, bootstrap: str, stages: Stages, metrics: Metri
     @app.agent(enriched)
     async def match_agent(stream: faust.StreamT[Any]) -> None:
         async for event in each(app, stream):
-            item = _decode(EnrichedArticle, event.value, "match", metrics)
+            item = decode(EnrichedArticle, event.value, "match", metrics)
             if item is None:
                 continue
             for found in stages.match(item):
@@ -125,7 +85,7 @@ def build_app(settings: Settings, bootstrap: str, stages: Stages, metrics: Metri
     @app.agent(matches)
     async def detect_agent(stream: faust.StreamT[Any]) -> None:
         async for event in each(app, stream):
-            found = _decode(StorylineMatch, event.value, "detect", metrics)
+            found = decode(StorylineMatch, event.value, "detect", metrics)
             if found is None:
                 continue
             state, found_developments = stages.detect(states.get(found.storyline_id), found)
@@ -151,9 +111,16 @@ def build_app(settings: Settings, bootstrap: str, stages: Stages, metrics: Metri
                 await outbox.send(key=event.key, value=event.value)
 
     for destination, outbox in outboxes.items():
-        app.agent(outbox, name=f"deliver-{names.outbox(destination)}")(
-            _deliver_agent(app, settings, destination, stages, metrics, delivered, outbox, marks, deadletter)
+        deliver = DeliveryAgent(
+            app,
+            destination,
+            stages,
+            metrics,
+            alerts=settings.alerts,
+            delivered=delivered,
+            topics=DeliveryTopics(outbox=outbox, marks=marks, deadletter=deadletter),
         )
+        app.agent(outbox, name=f"deliver-{names.outbox(destination)}")(deliver)
 
     @app.agent(marks)
     async def mark_agent(stream: faust.StreamT[Any]) -> None:
@@ -174,69 +141,6 @@ def build_app(settings: Settings, bootstrap: str, stages: Stages, metrics: Metri
             metrics.consumer_lag.labels(topic=tp.topic, partition=str(tp.partition)).set(lag)
 
     return app
-
-
-def _deliver_agent(
-    app: faust.App,
-    settings: Settings,
-    destination: str,
-    stages: Stages,
-    metrics: Metrics,
-    delivered: Any,
-    outbox: faust.TopicT,
-    marks: faust.TopicT,
-    deadletter: faust.TopicT,
-) -> Callable[[faust.StreamT[Any]], Awaitable[None]]:
-    """The delivery agent of one destination, over its outbox topic.
-
-    Events are acknowledged only once their developments were delivered, dead-lettered or handed
-    back (see :mod:`streams.acks`): a development caught mid-retry when the worker stops or its
-    partitions move is re-published to the outbox, so stopping never waits out a backoff and
-    never loses an alert. ``alerts.group_wait`` > 0 groups a burst per storyline into one
-    digest (like Alertmanager's group_wait).
-    """
-    group_wait = settings.alerts.group_wait
-
-    async def hand_back(devs: Sequence[Development]) -> None:
-        for dev in devs:
-            sent = await outbox.send(key=dev.storyline_id.encode(), value=dev.model_dump(mode="json"))
-            await sent
-
-    async def deliver(stream: faust.StreamT[Any]) -> None:
-        async for events in batches(
-            app, stream, settings.alerts.group_max if group_wait else 1, group_wait or 1.0
-        ):
-            fresh: dict[str, Development] = {}
-            for event in events:
-                dev = _decode(Development, event.value, "deliver", metrics)
-                if dev is None:
-                    continue
-                if delivered.get(f"{destination}|{dev.id}") is not None or dev.id in fresh:
-                    metrics.articles.labels(stage="deliver", outcome="already_delivered").inc()
-                    continue
-                fresh[dev.id] = dev
-            groups: dict[str, list[Development]] = {}
-            for dev in fresh.values():
-                groups.setdefault(dev.storyline_id if group_wait else dev.id, []).append(dev)
-            abandoned = False
-            for members in groups.values():
-                if not abandoned:
-                    result = await stages.deliver(members, destination)
-                    abandoned = result.abandoned
-                if abandoned:
-                    await hand_back(members)
-                    continue
-                for letter in result.dead_letters:
-                    value = letter.model_dump(mode="json")
-                    sent = await deadletter.send(key=letter.key.encode(), value=value)
-                    await sent
-                for dev in members:  # the table is written by mark_agent, inside its own stream
-                    mark = {"id": f"{destination}|{dev.id}", "at": datetime.now(UTC).isoformat()}
-                    sent = await marks.send(key=dev.storyline_id.encode(), value=mark)
-                    await sent
-
-    deliver.__name__ = f"deliver_{destination}"
-    return deliver
 
 
 async def declare_topics(app: faust.App) -> None:

@@ -39,8 +39,9 @@ from monitor.settings import Settings
 from monitor.storylines.config import Storyline, load_storylines
 from monitor.storylines.match import match_storylines
 from streams.acks import seek_uncommitted_to_beginning
-from streams.app import Delivered, Stages, StateDict, build_app, declare_topics
+from streams.app import build_app, declare_topics
 from streams.producer import ArticleProducer
+from streams.stages import Delivered, Stages, StateDict
 from streams.topics import TopicNames
 
 log = structlog.get_logger("newsmon.service")

@@ -14,6 +14,7 @@ import contextlib
 import json
 from collections.abc import Awaitable, Callable
 from pathlib import Path
+from typing import Any
 
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 from aiokafka.admin import AIOKafkaAdminClient
@@ -105,16 +106,21 @@ async def topic_records(
         await consumer.stop()
 
 
-async def send_articles(bootstrap: str, topic: str, articles: list[Article]) -> None:
-    """Produce articles straight to the articles topic (a replay, bypassing the ingester)."""
+async def send_json(bootstrap: str, topic: str, records: list[tuple[str, Any]]) -> None:
+    """Produce ``(key, JSON value)`` records to ``topic``, each acknowledged by the broker."""
     producer = AIOKafkaProducer(bootstrap_servers=bootstrap, acks="all")
     await producer.start()
     try:
-        for article in articles:
-            body = json.dumps(article.model_dump(mode="json"), ensure_ascii=False).encode()
-            await producer.send_and_wait(topic, value=body, key=article.id.encode())
+        for key, value in records:
+            body = json.dumps(value, ensure_ascii=False).encode()
+            await producer.send_and_wait(topic, value=body, key=key.encode())
     finally:
         await producer.stop()
+
+
+async def send_articles(bootstrap: str, topic: str, articles: list[Article]) -> None:
+    """Produce articles straight to the articles topic (a replay, bypassing the ingester)."""
+    await send_json(bootstrap, topic, [(a.id, a.model_dump(mode="json")) for a in articles])
 
 
 async def wait_drained(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -17,6 +18,7 @@ class Received:
 
     headers: dict[str, str]
     body: bytes
+    at: float = field(default_factory=time.monotonic)  # arrival, on the monotonic clock
 
     @property
     def payload(self) -> Any:

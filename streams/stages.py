@@ -1,0 +1,54 @@
+"""What the agents call: the pipeline's plain functions, and record decoding.
+
+The service builds :class:`Stages` from ``monitor/`` functions; the agents in
+:mod:`streams.app` and :mod:`streams.deliver` only decode, call and send on.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+import structlog
+from pydantic import BaseModel, ValidationError
+
+from monitor.alerts.deadletter import DeadLetter
+from monitor.metrics import Metrics
+from monitor.models import Article, Development, EnrichedArticle, StorylineMatch
+
+log = structlog.get_logger("newsmon.streams")
+
+M = TypeVar("M", bound=BaseModel)
+
+StateDict = dict[str, Any]
+
+
+@dataclass(frozen=True)
+class Delivered:
+    """What delivering a group of developments to one destination came to."""
+
+    abandoned: bool = False  # interrupted (worker stopping, partitions moving): hand back to Kafka
+    dead_letters: Sequence[DeadLetter] = ()
+
+
+@dataclass(frozen=True)
+class Stages:
+    """The pipeline's plain functions, as the agents call them."""
+
+    enrich: Callable[[Sequence[Article]], Awaitable[list[EnrichedArticle]]]
+    match: Callable[[EnrichedArticle], list[StorylineMatch]]
+    detect: Callable[[StateDict | None, StorylineMatch], tuple[StateDict, list[Development]]]
+    deliver: Callable[[Sequence[Development], str], Awaitable[Delivered]]
+    observe: Callable[[str, BaseModel], None]
+    destinations: tuple[str, ...] = ()
+
+
+def decode(model: type[M], value: Any, stage: str, metrics: Metrics) -> M | None:
+    """Validate one record; a bad one is logged and counted, never raised."""
+    try:
+        return model.model_validate(value)
+    except ValidationError as exc:
+        metrics.articles.labels(stage=stage, outcome="invalid_record").inc()
+        log.warning("record_rejected", stage=stage, error=str(exc).splitlines()[0])
+        return None
