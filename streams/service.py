@@ -38,7 +38,7 @@ from monitor.nlp.pool import Enricher
 from monitor.settings import Settings
 from monitor.storylines.config import Storyline, load_storylines
 from monitor.storylines.match import match_storylines
-from streams.acks import seek_uncommitted_to_beginning
+from streams.acks import keep_queued_events_on_resume, seek_uncommitted_to_beginning
 from streams.app import build_app, declare_topics
 from streams.producer import ArticleProducer
 from streams.stages import Delivered, Stages, StateDict
@@ -170,6 +170,7 @@ class NewsmonService:
         self.app = build_app(self.settings, self.bootstrap, self._stages(), self.metrics)
         self.app.finalize()
         seek_uncommitted_to_beginning(self.app)
+        keep_queued_events_on_resume(self.app)
         await declare_topics(self.app)
         await self.app.start()
         self.metrics.up.labels(component="worker").set(1)
