@@ -21,7 +21,7 @@ from prometheus_client import CollectorRegistry
 from monitor.alerts.deadletter import dead_letter
 from monitor.alerts.delivery import Deliverer, destinations_from_settings
 from monitor.alerts.grouping import digest
-from monitor.alerts.silences import load_silences, save_silences
+from monitor.alerts.silences import SilenceSet
 from monitor.api.faust_collector import FaustCollector
 from monitor.api.server import HttpServer
 from monitor.api.store import RecentStore
@@ -41,6 +41,7 @@ from monitor.storylines.match import match_storylines
 from streams.acks import keep_queued_events_on_resume, seek_uncommitted_to_beginning
 from streams.app import build_app, declare_topics
 from streams.producer import ArticleProducer
+from streams.silences import KafkaSilences
 from streams.stages import Delivered, Stages, StateDict
 from streams.topics import TopicNames
 
@@ -62,9 +63,10 @@ class NewsmonService:
         self.registry = registry or CollectorRegistry()
         self.metrics = Metrics(self.registry)
         self.store = RecentStore()
-        # muted storylines/events: managed over the HTTP API, honoured by the deliverer
-        self._silences_path = settings.state_dir / "silences.json"
-        self.silences = load_silences(self._silences_path)
+        # muted storylines/events: kept in the silences topic, managed over the HTTP API of any
+        # process, honoured by every deliverer
+        self.silences = SilenceSet()
+        self.shared_silences: KafkaSilences | None = None
         self.registry.register(FaustCollector(lambda: self.app.monitor if self.app is not None else None))
         self.storylines: tuple[Storyline, ...] = load_storylines(settings.storylines)
         self.run_ingest = ingest
@@ -95,6 +97,14 @@ class NewsmonService:
             )
             self.bootstrap = await asyncio.to_thread(self.broker.start)
         self.metrics.up.labels(component="broker").set(1)
+        self.shared_silences = KafkaSilences(
+            self.bootstrap,
+            TopicNames(self.settings.kafka.topic_prefix).silences,
+            self.silences,
+            replication=self.settings.kafka.replication_factor,
+        )
+        await self.shared_silences.start()  # read whole before anything is delivered
+        await self.shared_silences.import_file(self.settings.state_dir / "silences.json")
         self._client = httpx.AsyncClient(follow_redirects=False)
         self.http = HttpServer(
             self.settings.http,
@@ -103,7 +113,7 @@ class NewsmonService:
             self.store,
             silences=self.silences,
             storylines=self.storylines,
-            persist_silences=lambda silences: save_silences(silences, self._silences_path),
+            silence_writer=self.shared_silences,
         )
         await self.http.start()
         if self.run_worker:
@@ -140,6 +150,9 @@ class NewsmonService:
         if self._client is not None:
             await self._client.aclose()
             self._client = None
+        if self.shared_silences is not None:
+            await self.shared_silences.stop()
+            self.shared_silences = None
         if self.broker is not None:
             await asyncio.to_thread(self.broker.stop)
             self.broker = None

@@ -9,6 +9,7 @@
 | ``<p>-outbox-<dest>``    | storyline id   | Development       | one delivery queue per destination         |
 | ``<p>-delivered-marks``  | storyline id   | {"id", "at"}      | feeds the delivered table (co-partitioned) |
 | ``<p>-alerts-deadletter``| dev id|dest    | DeadLetter record | compacted; ``newsmon alerts replay``       |
+| ``<p>-silences``         | silence id     | Silence or null   | compacted, 1 partition, read by all        |
 
 ``<p>`` is ``kafka.topic_prefix`` (default ``newsmon``). Faust adds its own
 changelog topics for the tables (``<app_id>-<table>-changelog``).
@@ -53,6 +54,10 @@ class TopicNames:
     def deadletter(self) -> str:
         return f"{self.prefix}-alerts-deadletter"
 
+    @property
+    def silences(self) -> str:
+        return f"{self.prefix}-silences"
+
     def outbox(self, destination: str) -> str:
         """The delivery queue of one destination (a name such as ``webhook:host#1a2b3c4d``).
 
@@ -73,4 +78,5 @@ class TopicNames:
             self.developments,
             self.delivered_marks,
             self.deadletter,
+            self.silences,
         )

@@ -43,6 +43,8 @@ done
 # from their webhooks list (same partitions and replication factor)
 # dead letters: compacted, the latest record per "<development id>|<destination>"
 create "$prefix-alerts-deadletter" "$partitions" --config cleanup.policy=compact
+# silences: compacted, one partition, read whole by every process (streams/silences.py)
+create "$prefix-silences" 1 --config cleanup.policy=compact
 
 # Faust's table changelogs (compacted; co-partitioned with the topics) and
 # its leader-election topic (streams/app.py: tables storyline-state, delivered).

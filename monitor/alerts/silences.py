@@ -12,7 +12,7 @@ import json
 import uuid
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from pydantic import Field, model_validator
 
@@ -117,17 +117,29 @@ class SilenceSet:
         except KeyError:
             raise SilenceError(f"no silence with id {silence_id!r}") from None
 
-    def expire(self, silence_id: str, now: datetime) -> Silence:
-        """End a silence at ``now`` (kept, as expired, until pruned); a future one is removed."""
+    def ending(self, silence_id: str, now: datetime) -> Silence | None:
+        """What expiring a silence at ``now`` leaves (the set is unchanged): the silence ended at
+        ``now``, the silence itself when already over, or None when it had not started (removed)."""
         silence = self.get(silence_id)
         if silence.expired(now):
             return silence
         if now <= silence.starts_at:
-            del self._by_id[silence_id]
-            return silence
-        ended = silence.model_copy(update={"ends_at": now})
-        self._by_id[silence_id] = ended
-        return ended
+            return None
+        return silence.model_copy(update={"ends_at": now})
+
+    def apply(self, silence_id: str, silence: Silence | None) -> None:
+        """Record a change: store ``silence`` under its id, or remove ``silence_id`` when None."""
+        if silence is None:
+            self._by_id.pop(silence_id, None)
+        else:
+            self._by_id[silence.id] = silence
+
+    def expire(self, silence_id: str, now: datetime) -> Silence:
+        """End a silence at ``now`` (kept, as expired, until pruned); a future one is removed."""
+        before = self.get(silence_id)
+        after = self.ending(silence_id, now)
+        self.apply(silence_id, after)
+        return after or before
 
     def list(self, now: datetime | None = None, *, include_expired: bool = False) -> builtins.list[Silence]:
         """Silences by start time; with ``now``, expired ones are left out unless asked for."""
@@ -186,3 +198,26 @@ def save_silences(silences: SilenceSet, path: Path) -> None:
     tmp = path.with_suffix(path.suffix + ".tmp")
     tmp.write_text(json.dumps(silences.dump(), indent=1), encoding="utf-8")
     tmp.replace(path)
+
+
+class SilenceWriter(Protocol):
+    """How a change to the silences is recorded (the API's writes go through it)."""
+
+    async def write(self, silence_id: str, silence: Silence | None) -> None:
+        """Store ``silence`` (None: remove ``silence_id``); raises :class:`SilenceError` on failure."""
+        ...
+
+
+class FileSilences:
+    """A :class:`SilenceWriter` for one process: applies to ``silences`` and saves them to ``path``."""
+
+    def __init__(self, silences: SilenceSet, path: Path) -> None:
+        self.silences = silences
+        self.path = path
+
+    async def write(self, silence_id: str, silence: Silence | None) -> None:
+        self.silences.apply(silence_id, silence)
+        try:
+            save_silences(self.silences, self.path)
+        except OSError as exc:
+            raise SilenceError(f"cannot save silences to {self.path}: {exc}") from None

@@ -26,7 +26,7 @@ from aiohttp import web
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, generate_latest
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from monitor.alerts.silences import SilenceError, SilenceSet, mute
+from monitor.alerts.silences import Silence, SilenceError, SilenceSet, SilenceWriter, mute
 from monitor.api import views
 from monitor.api.store import RecentStore
 from monitor.ingest.push import ArticlePush, handle_push
@@ -127,14 +127,14 @@ class HttpServer:
         silences: SilenceSet | None = None,
         storylines: Sequence[Storyline] = (),
         now: Callable[[], datetime] = lambda: datetime.now(UTC),
-        persist_silences: Callable[[SilenceSet], None] | None = None,
+        silence_writer: SilenceWriter | None = None,
     ) -> None:
         self.settings = settings
         self.registry = registry
         self.health = health
         self.store = store
         self.silences = silences if silences is not None else SilenceSet()
-        self._persist_silences = persist_silences
+        self._silence_writer = silence_writer  # None: changes stay in this process's set
         self.storylines = tuple(storylines)
         self.now = now
         self._runner: web.AppRunner | None = None
@@ -310,8 +310,7 @@ class HttpServer:
             raise _bad_request(f"{where}: {first['msg']}") from None
         except SilenceError as exc:
             raise _bad_request(str(exc)) from None
-        self.silences.add(silence)
-        self._silences_changed()
+        await self._write_silence(silence.id, silence)
         log.info("silence_created", silence_id=silence.id, matcher=silence.matcher.model_dump())
         return web.json_response(silence.model_dump(mode="json"), status=201)
 
@@ -324,20 +323,28 @@ class HttpServer:
             raise web.HTTPNotFound(text="WebSub is not enabled (ingest.websub_callback_base)")
         return await self.websub.handle(request)
 
-    def _silences_changed(self) -> None:
-        if self._persist_silences is not None:
-            self._persist_silences(self.silences)
+    async def _write_silence(self, silence_id: str, silence: Silence | None) -> None:
+        """Record a change through the writer (503 when it cannot), or in this process's set."""
+        if self._silence_writer is None:
+            self.silences.apply(silence_id, silence)
+            return
+        try:
+            await self._silence_writer.write(silence_id, silence)
+        except SilenceError as exc:
+            log.warning("silence_write_failed", silence_id=silence_id, error=str(exc))
+            raise web.HTTPServiceUnavailable(text=f"the silence was not stored: {exc}") from None
 
     async def _expire_silence(self, request: web.Request) -> web.Response:
         self._authorize(request)
         silence_id = request.match_info["silence_id"]
         try:
-            ended = self.silences.expire(silence_id, self.now())
+            before = self.silences.get(silence_id)
+            ended = self.silences.ending(silence_id, self.now())
         except SilenceError:
             raise web.HTTPNotFound(text=f"no silence {silence_id!r}") from None
-        self._silences_changed()
+        await self._write_silence(silence_id, ended)
         log.info("silence_expired", silence_id=silence_id)
-        return web.json_response(ended.model_dump(mode="json"))
+        return web.json_response((ended or before).model_dump(mode="json"))
 
     # -- live updates ------------------------------------------------------------
     async def _stream(self, request: web.Request) -> web.StreamResponse:

@@ -98,11 +98,11 @@ def test_creates_every_newsmon_topic_with_three_replicas(tmp_path: Path) -> None
         assert {"--create", "--if-not-exists"} <= call["flags"]
         assert call["replication-factor"] == "3", name
         assert call["configs"]["min.insync.replicas"] == "2", name
-        expected = "1" if name == leader else str(settings.kafka.partitions)
+        names = TopicNames(settings.kafka.topic_prefix)
+        expected = "1" if name in (leader, names.silences) else str(settings.kafka.partitions)
         assert call["partitions"] == expected, name
         compacted = call["configs"].get("cleanup.policy") == "compact"
-        deadletter = TopicNames(settings.kafka.topic_prefix).deadletter
-        assert compacted == (name in changelogs or name == deadletter), name
+        assert compacted == (name in changelogs or name in (names.deadletter, names.silences)), name
 
 
 def test_kubernetes_parameters_give_the_same_topics(tmp_path: Path) -> None:

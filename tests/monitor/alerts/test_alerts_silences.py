@@ -59,6 +59,22 @@ def test_expire_list_and_prune(make_dev: Callable[..., Development]) -> None:
     assert isinstance(info.value, NewsmonError)
 
 
+def test_ending_leaves_the_set_alone_and_apply_records_a_change() -> None:
+    """ending() says what expiring would leave without changing the set (what the API publishes);
+    apply() stores a silence by id or, given None, removes the id (a tombstone from the topic)."""
+    silences = SilenceSet([mute(now=T0, duration=HOUR, event_id="e", silence_id="s1")])
+    later = T0 + timedelta(minutes=5)
+    ended = silences.ending("s1", later)
+    assert ended is not None and ended.ends_at == later
+    assert silences.get("s1").ends_at == T0 + HOUR
+    assert silences.ending("s1", T0 - HOUR) is None  # not started yet: removed rather than ended
+    silences.apply("s1", ended)
+    assert silences.get("s1").ends_at == later
+    silences.apply("s1", None)
+    silences.apply("never-there", None)
+    assert len(silences) == 0
+
+
 def test_silence_validation() -> None:
     """A silence needs a matcher, aware datetimes and a positive duration."""
     with pytest.raises(SilenceError):

@@ -11,7 +11,7 @@ import pytest
 from prometheus_client import CollectorRegistry
 from typer.testing import CliRunner
 
-from monitor.alerts.silences import load_silences, save_silences
+from monitor.alerts.silences import FileSilences, load_silences
 from monitor.api.server import HttpServer
 from monitor.api.store import RecentStore
 from monitor.cli.main import app
@@ -25,14 +25,15 @@ TOKEN = "cli-test-token"
 def api(tmp_path: Path) -> Iterator[tuple[str, Path]]:
     """A real HttpServer on a free port in a background loop, persisting silences to a file."""
     path = tmp_path / "silences.json"
+    silences = load_silences(path)
     loop = asyncio.new_event_loop()
     server = HttpServer(
         HttpSettings(port=0, api_token=TOKEN),  # type: ignore[arg-type]
         CollectorRegistry(),
         lambda: {"http": True},
         RecentStore(),
-        silences=load_silences(path),
-        persist_silences=lambda silences: save_silences(silences, path),
+        silences=silences,
+        silence_writer=FileSilences(silences, path),
     )
     thread = threading.Thread(target=loop.run_forever, daemon=True)
     thread.start()
@@ -52,7 +53,8 @@ def test_add_list_expire_and_persist(api: tuple[str, Path]) -> None:
         env={"NEWSMON_API_TOKEN": TOKEN},
     )
     assert added.exit_code == 0, added.output
-    silence_id = added.output.split()[1]
+    (confirmation,) = [line for line in added.output.splitlines() if line.startswith("silenced:")]
+    silence_id = confirmation.split()[1]
     listed = runner.invoke(app, ["silences", "list", "--url", url])
     assert "storyline_id=us-alliance" in listed.output and "quiet" in listed.output
     assert [s.id for s in load_silences(path).list()] == [silence_id]

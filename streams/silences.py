@@ -1,0 +1,138 @@
+"""Silences shared by every monitor process, kept in a compacted Kafka topic.
+
+``<p>-silences`` has one partition, is compacted and keyed by silence id; its
+value is the silence's current state (JSON), or a tombstone when a silence that
+had not started was expired. Every process reads the whole topic into its
+:class:`~monitor.alerts.silences.SilenceSet` before it starts delivering, then
+follows it, so a silence created through any process's API mutes every
+worker's deliveries within moments, and survives restarts. A write is
+acknowledged by the broker before the API answers; it is applied locally at
+once, so the process that took it reads its own write.
+
+Not a consumer group: each process reads every record (like Kafka Connect's
+config topic), so adding workers needs nothing more.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from pathlib import Path
+
+import structlog
+from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, ConsumerRecord
+from aiokafka.admin import AIOKafkaAdminClient, NewTopic
+from aiokafka.errors import KafkaError, TopicAlreadyExistsError
+from aiokafka.structs import TopicPartition
+from pydantic import ValidationError
+
+from monitor.alerts.silences import Silence, SilenceError, SilenceSet, load_silences
+
+log = structlog.get_logger("newsmon.silences")
+
+
+class KafkaSilences:
+    """A :class:`~monitor.alerts.silences.SilenceWriter` over the silences topic; ``start()`` loads it."""
+
+    def __init__(self, bootstrap: str, topic: str, silences: SilenceSet, *, replication: int = 1) -> None:
+        self.bootstrap = bootstrap
+        self.topic = topic
+        self.silences = silences  # the set the deliverer and the API read, updated in place
+        self.replication = replication
+        self._producer: AIOKafkaProducer | None = None
+        self._consumer: AIOKafkaConsumer | None = None
+        self._follow: asyncio.Task[None] | None = None
+
+    async def start(self) -> None:
+        """Create the topic if needed, read it to its end, then follow it in the background."""
+        await self._declare()
+        self._producer = AIOKafkaProducer(bootstrap_servers=self.bootstrap, acks="all")
+        await self._producer.start()
+        self._consumer = AIOKafkaConsumer(bootstrap_servers=self.bootstrap, enable_auto_commit=False)
+        await self._consumer.start()
+        tp = TopicPartition(self.topic, 0)
+        self._consumer.assign([tp])
+        await self._consumer.seek_to_beginning(tp)
+        end = (await self._consumer.end_offsets([tp]))[tp]
+        while await self._consumer.position(tp) < end:
+            for records in (await self._consumer.getmany(tp, timeout_ms=500)).values():
+                for record in records:
+                    self._apply(record)
+        log.info("silences_loaded", topic=self.topic, silences=len(self.silences))
+        self._follow = asyncio.create_task(self._follow_topic(), name="newsmon-silences")
+
+    async def stop(self) -> None:
+        """Stop following and close the clients; safe to call twice."""
+        if self._follow is not None:
+            self._follow.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._follow
+            self._follow = None
+        for client in (self._consumer, self._producer):
+            if client is not None:
+                await client.stop()
+        self._consumer = self._producer = None
+
+    async def write(self, silence_id: str, silence: Silence | None) -> None:
+        """Publish a change (acknowledged by the broker), then apply it here."""
+        if self._producer is None:
+            raise SilenceError("silences are not started")
+        value = None if silence is None else silence.model_dump_json().encode()
+        try:
+            await self._producer.send_and_wait(self.topic, key=silence_id.encode(), value=value)
+        except KafkaError as exc:
+            raise SilenceError(f"cannot publish to {self.topic}: {exc}") from None
+        self.silences.apply(silence_id, silence)
+
+    async def import_file(self, path: Path) -> int:
+        """Publish the silences of a file kept by an older version that the topic lacks; the file
+        is renamed ``*.imported`` afterwards. Returns how many were published."""
+        if not path.exists():
+            return 0
+        published = 0
+        for silence in load_silences(path).list():
+            if silence.id not in {s.id for s in self.silences.list()}:
+                await self.write(silence.id, silence)
+                published += 1
+        path.rename(path.with_name(path.name + ".imported"))
+        log.info("silences_imported", path=str(path), silences=published)
+        return published
+
+    # -- internals ---------------------------------------------------------
+    async def _declare(self) -> None:
+        admin = AIOKafkaAdminClient(bootstrap_servers=self.bootstrap)
+        await admin.start()
+        try:
+            topic = NewTopic(self.topic, 1, self.replication, topic_configs={"cleanup.policy": "compact"})
+            await admin.create_topics([topic])
+        except TopicAlreadyExistsError:
+            pass
+        finally:
+            await admin.close()
+
+    async def _follow_topic(self) -> None:
+        assert self._consumer is not None
+        while True:
+            try:
+                async for record in self._consumer:
+                    self._apply(record)
+            except KafkaError as exc:  # the client reconnects by itself; keep following
+                log.warning("silences_follow_failed", topic=self.topic, error=str(exc))
+                await asyncio.sleep(1.0)
+
+    def _apply(self, record: ConsumerRecord[bytes, bytes]) -> None:
+        """Apply one record: a silence's state, or a tombstone; a bad record is logged and skipped."""
+        if record.key is None:
+            log.warning("silence_record_rejected", topic=self.topic, offset=record.offset, error="no key")
+            return
+        silence_id = record.key.decode("utf-8", errors="replace")
+        if record.value is None:
+            self.silences.apply(silence_id, None)
+            return
+        try:
+            silence = Silence.model_validate_json(record.value)
+        except ValidationError as exc:
+            error = str(exc).splitlines()[0]
+            log.warning("silence_record_rejected", topic=self.topic, offset=record.offset, error=error)
+            return
+        self.silences.apply(silence_id, silence)
