@@ -25,7 +25,7 @@ from typing import Any
 import faust
 from faust.types import EventT
 
-from monitor.alerts.grouping import Grouper
+from monitor.alerts.grouping import Batch, Grouper
 from monitor.metrics import Metrics
 from monitor.models import Development
 from monitor.settings import AlertSettings
@@ -114,7 +114,7 @@ class DeliveryAgent:
                     await pulling
 
     async def _release(
-        self, batches: Sequence[Any], held: dict[str, list[EventT[Any]]], manual: Any, *, hand_back: bool
+        self, batches: Sequence[Batch], held: dict[str, list[EventT[Any]]], manual: Any, *, hand_back: bool
     ) -> None:
         """Acknowledge the events of ``batches`` (re-publishing their developments first if asked)."""
         for batch in batches:
