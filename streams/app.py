@@ -25,7 +25,7 @@ from monitor.settings import Settings
 from streams.acks import batches, each
 from streams.deliver import DeliveryAgent, DeliveryTopics
 from streams.stages import Stages, decode
-from streams.topics import TopicNames
+from streams.topics import DELIVERED_TABLE, STATE_TABLE, TopicNames
 
 
 def build_app(settings: Settings, bootstrap: str, stages: Stages, metrics: Metrics) -> faust.App:
@@ -57,8 +57,8 @@ def build_app(settings: Settings, bootstrap: str, stages: Stages, metrics: Metri
     deadletter = app.topic(
         names.deadletter, partitions=partitions, key_type=bytes, value_serializer="json", compacting=True
     )
-    states = app.Table("storyline-state", default=None, partitions=partitions, key_type=str)
-    delivered = app.Table("delivered", default=None, partitions=partitions, key_type=str)
+    states = app.Table(STATE_TABLE, default=None, partitions=partitions, key_type=str)
+    delivered = app.Table(DELIVERED_TABLE, default=None, partitions=partitions, key_type=str)
     app.newsmon_topics = (articles, enriched, matches, developments, marks, deadletter)  # type: ignore[attr-defined]
 
     @app.agent(articles)
@@ -69,7 +69,6 @@ def build_app(settings: Settings, bootstrap: str, stages: Stages, metrics: Metri
             if not items:
                 continue
             for item in await stages.enrich(items):
-                stages.observe("enriched", item)
                 await enriched.send(key=item.article.id.encode(), value=item.model_dump(mode="json"))
 
     @app.agent(enriched)
@@ -79,7 +78,6 @@ def build_app(settings: Settings, bootstrap: str, stages: Stages, metrics: Metri
             if item is None:
                 continue
             for found in stages.match(item):
-                stages.observe("match", found)
                 await matches.send(key=found.storyline_id.encode(), value=found.model_dump(mode="json"))
 
     @app.agent(matches)
@@ -92,7 +90,6 @@ def build_app(settings: Settings, bootstrap: str, stages: Stages, metrics: Metri
             # Developments first, acknowledged by the broker, then the state: a crash in between
             # re-detects the same content-derived ids, which the delivered table filters.
             for dev in found_developments:
-                stages.observe("development", dev)
                 # keyed by storyline: a storyline's alerts are delivered in the order detected
                 sent = await developments.send(
                     key=dev.storyline_id.encode(), value=dev.model_dump(mode="json")

@@ -43,7 +43,8 @@ from streams.app import build_app, declare_topics
 from streams.producer import ArticleProducer
 from streams.silences import KafkaSilences
 from streams.stages import Delivered, Stages, StateDict
-from streams.topics import TopicNames
+from streams.topics import STATE_TABLE, TopicNames, changelog
+from streams.view import ClusterView
 
 log = structlog.get_logger("newsmon.service")
 
@@ -67,6 +68,7 @@ class NewsmonService:
         # process, honoured by every deliverer
         self.silences = SilenceSet()
         self.shared_silences: KafkaSilences | None = None
+        self.view: ClusterView | None = None
         self.registry.register(FaustCollector(lambda: self.app.monitor if self.app is not None else None))
         self.storylines: tuple[Storyline, ...] = load_storylines(settings.storylines)
         self.run_ingest = ingest
@@ -105,6 +107,14 @@ class NewsmonService:
         )
         await self.shared_silences.start()  # read whole before anything is delivered
         await self.shared_silences.import_file(self.settings.state_dir / "silences.json")
+        self.view = ClusterView(
+            self.bootstrap,
+            TopicNames(self.settings.kafka.topic_prefix),
+            changelog(self.settings.app_id, STATE_TABLE),
+            self.store,
+            partitions=self.settings.kafka.partitions,
+        )
+        await self.view.start()  # the page shows every worker's output, read from the topics
         self._client = httpx.AsyncClient(follow_redirects=False)
         self.http = HttpServer(
             self.settings.http,
@@ -150,6 +160,9 @@ class NewsmonService:
         if self._client is not None:
             await self._client.aclose()
             self._client = None
+        if self.view is not None:
+            await self.view.stop()
+            self.view = None
         if self.shared_silences is not None:
             await self.shared_silences.stop()
             self.shared_silences = None
@@ -239,7 +252,7 @@ class NewsmonService:
     def _stages(self) -> Stages:
         enricher, deliverer, settings = self.enricher, self._deliverer, self.settings
         assert enricher is not None and deliverer is not None
-        storylines, metrics, observe = self.storylines, self.metrics, self.store.observe
+        storylines, metrics = self.storylines, self.metrics
 
         async def enrich(articles: Sequence[Article]) -> list[EnrichedArticle]:
             result = await enricher.enrich(articles)
@@ -258,7 +271,6 @@ class NewsmonService:
             new_state, developments = detect(
                 state, found, now=datetime.now(UTC), horizon_days=settings.detect.event_horizon_days
             )
-            observe("state", new_state)
             ingested_at = found.enriched.article.ingested_at
             developments = [d.model_copy(update={"trigger_ingested_at": ingested_at}) for d in developments]
             for dev in developments:
@@ -280,7 +292,6 @@ class NewsmonService:
             match=match,
             detect=detect_stage,
             deliver=deliver,
-            observe=self.store.observe,
             destinations=tuple(d.name for d in deliverer.destinations),
         )
 

@@ -40,7 +40,6 @@ class Stages:
     match: Callable[[EnrichedArticle], list[StorylineMatch]]
     detect: Callable[[StateDict | None, StorylineMatch], tuple[StateDict, list[Development]]]
     deliver: Callable[[Sequence[Development], str], Awaitable[Delivered]]
-    observe: Callable[[str, BaseModel], None]
     destinations: tuple[str, ...] = ()
 
 

@@ -23,6 +23,15 @@ from dataclasses import dataclass
 
 _UNSAFE = re.compile(r"[^a-zA-Z0-9._-]+")
 
+#: the Faust tables (streams/app.py); Faust names their changelogs ``<app_id>-<table>-changelog``
+STATE_TABLE = "storyline-state"
+DELIVERED_TABLE = "delivered"
+
+
+def changelog(app_id: str, table: str) -> str:
+    """The changelog topic Faust keeps for ``table`` of app ``app_id``."""
+    return f"{app_id}-{table}-changelog"
+
 
 @dataclass(frozen=True)
 class TopicNames:

@@ -1,7 +1,9 @@
 """What the HTTP API shows: a bounded, in-memory view of recent pipeline output.
 
-Fed by the stream agents through ``observe``; Kafka remains the record of
-truth, this is only the window a person looks through.
+Fed through ``observe`` by :class:`streams.view.ClusterView`, which reads the
+pipeline's topics (every partition), so every process shows the whole
+cluster; Kafka remains the record of truth, this is only the window a person
+looks through.
 """
 
 from __future__ import annotations
@@ -79,5 +81,5 @@ class RecentStore:
         return list(self._developments.values())
 
     def states(self) -> dict[str, StorylineState]:
-        """The latest detection state per storyline this worker holds (its events)."""
+        """The latest detection state per storyline (its events), from the state changelog."""
         return dict(self._states)

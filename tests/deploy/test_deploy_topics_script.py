@@ -19,13 +19,15 @@ import pytest
 import yaml
 
 from monitor.settings import load_settings
+from streams import topics
 from streams.topics import TopicNames
 from tests.deploy.support import COMPOSE, CONFIGS, KUBERNETES, ROOT, TOPICS_SCRIPT, load_yaml_documents, run
 
 
 def _tables() -> list[str]:
     """The Faust tables streams/app.py declares (each has a <app_id>-<table>-changelog topic)."""
-    return re.findall(r'app\.Table\(\s*"([^"]+)"', (ROOT / "streams" / "app.py").read_text(encoding="utf-8"))
+    source = (ROOT / "streams" / "app.py").read_text(encoding="utf-8")
+    return [getattr(topics, name) for name in re.findall(r"app\.Table\(\s*(\w+)", source)]
 
 
 def _stub(tmp_path: Path, *, exit_code: int = 0) -> tuple[Path, Path]:

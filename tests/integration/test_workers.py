@@ -17,6 +17,7 @@ import asyncio
 import uuid
 from pathlib import Path
 
+import httpx
 import pytest
 
 from monitor.settings import load_settings
@@ -59,6 +60,19 @@ async def wait_assigned(workers: list[WorkerProcess], topic: str, timeout: float
             return
         await asyncio.sleep(1.0)
     raise AssertionError(f"not every worker got a partition of {topic} within {timeout}s")
+
+
+async def api_alert_ids(port: int, want: frozenset[str], timeout: float = 30.0) -> frozenset[str]:
+    """The development ids a process's ``/api/alerts`` lists, once it lists ``want`` (or at timeout)."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    async with httpx.AsyncClient(timeout=5) as client:
+        while True:
+            listed = (await client.get(f"http://127.0.0.1:{port}/api/alerts")).json()
+            ids = frozenset(item["id"] for item in listed)
+            if want <= ids or loop.time() > deadline:
+                return ids
+            await asyncio.sleep(0.5)
 
 
 @pytest.mark.integration
@@ -126,6 +140,10 @@ def test_two_workers_split_the_work_and_agree_with_one(kafka_bootstrap: str, tmp
             samples = [await asyncio.to_thread(w.metrics) for w in workers]
             per_worker = [total(m, "newsmon_articles_total", stage="enrich") for m in samples]
             enriched_keys = await topic_keys(kafka_bootstrap, f"{run_id}-enriched", PARTITIONS)
+            assert ingester.http is not None
+            ports = [ingester.http.port, *(w.http_port for w in workers)]
+            delivered = alert_summary(receiver.requests).ids
+            api_views = [await api_alert_ids(port, delivered) for port in ports]
         finally:
             await ingester.stop()
             codes = [await asyncio.to_thread(w.stop) for w in workers]
@@ -138,6 +156,8 @@ def test_two_workers_split_the_work_and_agree_with_one(kafka_bootstrap: str, tmp
         assert {k.decode() for k in enriched_keys} == all_ids
         summary = alert_summary(receiver.requests)
         assert not summary.foreign_duplicates, summary
+        # every process's API (the ingester's too) shows the whole cluster's developments
+        assert all(view == summary.ids for view in api_views), [sorted(summary.ids ^ v) for v in api_views]
         print(f"two workers: enrich {per_worker}, alerts {summary.requests}, duplicates {summary.duplicates}")
         return summary.ids, per_worker, summary.duplicates, logs
 
