@@ -97,7 +97,11 @@ class DeliveryAgent:
                 wait = POLL_SECONDS if due is None else min(POLL_SECONDS, max(0.0, due - clock()))
                 done, _ = await asyncio.wait({pulling}, timeout=wait)
                 if pulling in done:
-                    event, pulling = pulling.result(), None
+                    finished, pulling = pulling, None
+                    try:
+                        event = finished.result()
+                    except StopAsyncIteration:
+                        return  # the stream ended: the agent is stopping
                     dev = self._fresh(event)
                     if dev is None:
                         await manual.ack(event)

@@ -15,18 +15,16 @@ config topic), so adding workers needs nothing more.
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 from pathlib import Path
 
 import structlog
-from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, ConsumerRecord
+from aiokafka import AIOKafkaProducer, ConsumerRecord
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 from aiokafka.errors import KafkaError, TopicAlreadyExistsError
-from aiokafka.structs import TopicPartition
 from pydantic import ValidationError
 
 from monitor.alerts.silences import Silence, SilenceError, SilenceSet, load_silences
+from streams.follow import TopicFollower
 
 log = structlog.get_logger("newsmon.silences")
 
@@ -40,38 +38,23 @@ class KafkaSilences:
         self.silences = silences  # the set the deliverer and the API read, updated in place
         self.replication = replication
         self._producer: AIOKafkaProducer | None = None
-        self._consumer: AIOKafkaConsumer | None = None
-        self._follow: asyncio.Task[None] | None = None
+        self._follower = TopicFollower(bootstrap, {topic: 1}, self._apply)
 
-    async def start(self) -> None:
-        """Create the topic if needed, read it to its end, then follow it in the background."""
+    async def start(self, timeout: float = 60.0) -> None:
+        """Create the topic if needed and read it to its end; it is followed in the background after."""
         await self._declare()
         self._producer = AIOKafkaProducer(bootstrap_servers=self.bootstrap, acks="all")
         await self._producer.start()
-        self._consumer = AIOKafkaConsumer(bootstrap_servers=self.bootstrap, enable_auto_commit=False)
-        await self._consumer.start()
-        tp = TopicPartition(self.topic, 0)
-        self._consumer.assign([tp])
-        await self._consumer.seek_to_beginning(tp)
-        end = (await self._consumer.end_offsets([tp]))[tp]
-        while await self._consumer.position(tp) < end:
-            for records in (await self._consumer.getmany(tp, timeout_ms=500)).values():
-                for record in records:
-                    self._apply(record)
+        await self._follower.start()
+        await self._follower.caught_up(timeout)
         log.info("silences_loaded", topic=self.topic, silences=len(self.silences))
-        self._follow = asyncio.create_task(self._follow_topic(), name="newsmon-silences")
 
     async def stop(self) -> None:
-        """Stop following and close the clients; safe to call twice."""
-        if self._follow is not None:
-            self._follow.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._follow
-            self._follow = None
-        for client in (self._consumer, self._producer):
-            if client is not None:
-                await client.stop()
-        self._consumer = self._producer = None
+        """Stop following and close the producer; safe to call twice."""
+        await self._follower.stop()
+        if self._producer is not None:
+            await self._producer.stop()
+            self._producer = None
 
     async def write(self, silence_id: str, silence: Silence | None) -> None:
         """Publish a change (acknowledged by the broker), then apply it here."""
@@ -109,16 +92,6 @@ class KafkaSilences:
             pass
         finally:
             await admin.close()
-
-    async def _follow_topic(self) -> None:
-        assert self._consumer is not None
-        while True:
-            try:
-                async for record in self._consumer:
-                    self._apply(record)
-            except KafkaError as exc:  # the client reconnects by itself; keep following
-                log.warning("silences_follow_failed", topic=self.topic, error=str(exc))
-                await asyncio.sleep(1.0)
 
     def _apply(self, record: ConsumerRecord[bytes, bytes]) -> None:
         """Apply one record: a silence's state, or a tombstone; a bad record is logged and skipped."""

@@ -124,7 +124,7 @@ def test_a_silence_made_on_one_process_holds_on_every_process(kafka_bootstrap: s
     assert seen["b_mutes"] is True
     assert seen["expire_status"] == 200
     assert seen["a_mutes_after"] is False
-    assert set(seen["c_all"]) == {seen["id"], legacy.id}
+    assert set(seen["c_all"]) == {seen["id"], legacy.id}, (seen["id"], legacy.id)
     assert datetime.fromisoformat(seen["c_all"][seen["id"]]["ends_at"]) <= datetime.now(UTC)
     assert not (tmp_path / "c" / "silences.json").exists()
     assert json.loads((tmp_path / "c" / "silences.json.imported").read_text())[0]["id"] == legacy.id
