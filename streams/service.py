@@ -99,22 +99,7 @@ class NewsmonService:
             )
             self.bootstrap = await asyncio.to_thread(self.broker.start)
         self.metrics.up.labels(component="broker").set(1)
-        self.shared_silences = KafkaSilences(
-            self.bootstrap,
-            TopicNames(self.settings.kafka.topic_prefix).silences,
-            self.silences,
-            replication=self.settings.kafka.replication_factor,
-        )
-        await self.shared_silences.start()  # read whole before anything is delivered
-        await self.shared_silences.import_file(self.settings.state_dir / "silences.json")
-        self.view = ClusterView(
-            self.bootstrap,
-            TopicNames(self.settings.kafka.topic_prefix),
-            changelog(self.settings.app_id, STATE_TABLE),
-            self.store,
-            partitions=self.settings.kafka.partitions,
-        )
-        await self.view.start()  # the page shows every worker's output, read from the topics
+        await self._start_followers()
         self._client = httpx.AsyncClient(follow_redirects=False)
         self.http = HttpServer(
             self.settings.http,
@@ -185,6 +170,24 @@ class NewsmonService:
         return components
 
     # -- components --------------------------------------------------------
+    async def _start_followers(self) -> None:
+        """What every process reads whole from Kafka: the silences, and the cluster's output."""
+        assert self.bootstrap is not None
+        names = TopicNames(self.settings.kafka.topic_prefix)
+        self.shared_silences = KafkaSilences(
+            self.bootstrap, names.silences, self.silences, replication=self.settings.kafka.replication_factor
+        )
+        await self.shared_silences.start()  # read whole before anything is delivered
+        await self.shared_silences.import_file(self.settings.state_dir / "silences.json")
+        self.view = ClusterView(
+            self.bootstrap,
+            names,
+            changelog(self.settings.app_id, STATE_TABLE),
+            self.store,
+            partitions=self.settings.kafka.partitions,
+        )
+        await self.view.start()  # the page shows every worker's output, read from the topics
+
     async def _start_worker(self) -> None:
         assert self.bootstrap is not None and self._client is not None
         self.enricher = Enricher(self.storylines, processes=self.settings.nlp.processes)

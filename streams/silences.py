@@ -46,7 +46,10 @@ class KafkaSilences:
         self._producer = AIOKafkaProducer(bootstrap_servers=self.bootstrap, acks="all")
         await self._producer.start()
         await self._follower.start()
-        await self._follower.caught_up(timeout)
+        try:
+            await self._follower.caught_up(timeout)
+        except TimeoutError:
+            raise SilenceError(f"could not read {self.topic} within {timeout:.0f} s") from None
         log.info("silences_loaded", topic=self.topic, silences=len(self.silences))
 
     async def stop(self) -> None:
@@ -72,14 +75,13 @@ class KafkaSilences:
         is renamed ``*.imported`` afterwards. Returns how many were published."""
         if not path.exists():
             return 0
-        published = 0
-        for silence in load_silences(path).list():
-            if silence.id not in {s.id for s in self.silences.list()}:
-                await self.write(silence.id, silence)
-                published += 1
+        known = {s.id for s in self.silences.list()}
+        missing = [s for s in load_silences(path).list() if s.id not in known]
+        for silence in missing:
+            await self.write(silence.id, silence)
         path.rename(path.with_name(path.name + ".imported"))
-        log.info("silences_imported", path=str(path), silences=published)
-        return published
+        log.info("silences_imported", path=str(path), silences=len(missing))
+        return len(missing)
 
     # -- internals ---------------------------------------------------------
     async def _declare(self) -> None:
