@@ -1,8 +1,9 @@
 """Silences: mute a storyline, or one event, for a while (like Alertmanager silences).
 
 Pure and clock-injected: every time-dependent method takes ``now``. A
-:class:`SilenceSet` is plain data (``dump``/``load`` to JSON-ready lists) so the
-stream layer can keep it in a table or the state directory.
+:class:`SilenceSet` is plain data (``dump``/``load`` to JSON-ready lists); the
+stream layer keeps it in a Kafka topic (:mod:`streams.silences`) through a
+:class:`SilenceWriter`. ``load_silences`` reads the file older versions kept.
 """
 
 from __future__ import annotations
@@ -180,7 +181,7 @@ class SilenceSet:
 
 
 def load_silences(path: Path) -> SilenceSet:
-    """The silences saved at ``path`` (an empty set when there is no file yet)."""
+    """The silences an older version saved at ``path`` (an empty set when there is no file)."""
     try:
         raw = json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
@@ -192,32 +193,9 @@ def load_silences(path: Path) -> SilenceSet:
     return SilenceSet.load(raw)
 
 
-def save_silences(silences: SilenceSet, path: Path) -> None:
-    """Write the silences to ``path`` atomically (a restart keeps them)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(path.suffix + ".tmp")
-    tmp.write_text(json.dumps(silences.dump(), indent=1), encoding="utf-8")
-    tmp.replace(path)
-
-
 class SilenceWriter(Protocol):
     """How a change to the silences is recorded (the API's writes go through it)."""
 
     async def write(self, silence_id: str, silence: Silence | None) -> None:
         """Store ``silence`` (None: remove ``silence_id``); raises :class:`SilenceError` on failure."""
         ...
-
-
-class FileSilences:
-    """A :class:`SilenceWriter` for one process: applies to ``silences`` and saves them to ``path``."""
-
-    def __init__(self, silences: SilenceSet, path: Path) -> None:
-        self.silences = silences
-        self.path = path
-
-    async def write(self, silence_id: str, silence: Silence | None) -> None:
-        self.silences.apply(silence_id, silence)
-        try:
-            save_silences(self.silences, self.path)
-        except OSError as exc:
-            raise SilenceError(f"cannot save silences to {self.path}: {exc}") from None

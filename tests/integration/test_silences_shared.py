@@ -21,7 +21,7 @@ from typing import Any
 import httpx
 import pytest
 
-from monitor.alerts.silences import SilenceSet, mute, save_silences
+from monitor.alerts.silences import SilenceSet, mute
 from monitor.models import Development
 from monitor.settings import Settings, build_settings
 from streams.service import NewsmonService
@@ -72,7 +72,8 @@ def test_a_silence_made_on_one_process_holds_on_every_process(kafka_bootstrap: s
     run = f"sil-{uuid.uuid4().hex[:8]}"
     dev = Development.model_validate_json(SAMPLE.read_text(encoding="utf-8"))
     legacy = mute(now=datetime.now(UTC), duration=timedelta(hours=1), event_id="evt-legacy")
-    save_silences(SilenceSet([legacy]), tmp_path / "c" / "silences.json")
+    (tmp_path / "c").mkdir()
+    (tmp_path / "c" / "silences.json").write_text(json.dumps(SilenceSet([legacy]).dump()), encoding="utf-8")
 
     async def scenario() -> dict[str, Any]:
         a, b = (
