@@ -6,6 +6,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+import structlog
 
 from monitor.broker.embedded import EmbeddedBroker
 
@@ -21,3 +22,12 @@ def kafka_bootstrap(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     bootstrap = broker.start(timeout=120)
     yield bootstrap
     broker.stop()
+
+
+@pytest.fixture(autouse=True)
+def _structlog_config_restored() -> Iterator[None]:
+    """Each test leaves structlog as it found it: a CLI test configures logging (level filter
+    included), which would otherwise hide info events from a later test's ``capture_logs``."""
+    saved = structlog.get_config()
+    yield
+    structlog.configure(**saved)
