@@ -43,7 +43,7 @@ from streams.app import build_app, declare_topics
 from streams.producer import ArticleProducer
 from streams.silences import KafkaSilences
 from streams.stages import Delivered, Stages, StateDict
-from streams.topics import STATE_TABLE, TopicNames, changelog
+from streams.topics import STATE_TABLE, TopicNames, changelog, ensure_topic
 from streams.view import ClusterView
 
 log = structlog.get_logger("newsmon.service")
@@ -208,7 +208,8 @@ class NewsmonService:
         assert self.bootstrap is not None and self._client is not None
         names = TopicNames(self.settings.kafka.topic_prefix)
         if self.app is None:  # ingester alone: still make sure its topic exists
-            await _declare_articles_topic(self.settings, self.bootstrap)
+            kafka = self.settings.kafka
+            await ensure_topic(self.bootstrap, names.articles, kafka.partitions, kafka.replication_factor)
         self.producer = ArticleProducer(self.bootstrap, names.articles)
         await self.producer.start()
         state = FeedStateStore(self.settings.state_dir / "ingest")
@@ -297,18 +298,3 @@ class NewsmonService:
             deliver=deliver,
             destinations=tuple(d.name for d in deliverer.destinations),
         )
-
-
-async def _declare_articles_topic(settings: Settings, bootstrap: str) -> None:
-    """Create the articles topic for an ingester running without a worker."""
-    names = TopicNames(settings.kafka.topic_prefix)
-    app = faust.App(
-        settings.app_id + "-ingest",
-        broker=f"kafka://{bootstrap}",
-        web_enabled=False,
-        topic_replication_factor=settings.kafka.replication_factor,  # as the worker would create it
-    )
-    topic = app.topic(names.articles, partitions=settings.kafka.partitions)
-    app.finalize()
-    await topic.maybe_declare()
-    await app.producer.stop()

@@ -19,12 +19,12 @@ from pathlib import Path
 
 import structlog
 from aiokafka import AIOKafkaProducer, ConsumerRecord
-from aiokafka.admin import AIOKafkaAdminClient, NewTopic
-from aiokafka.errors import KafkaError, TopicAlreadyExistsError
+from aiokafka.errors import KafkaError
 from pydantic import ValidationError
 
 from monitor.alerts.silences import Silence, SilenceError, SilenceSet, load_silences
 from streams.follow import TopicFollower
+from streams.topics import ensure_topic
 
 log = structlog.get_logger("newsmon.silences")
 
@@ -42,7 +42,7 @@ class KafkaSilences:
 
     async def start(self, timeout: float = 60.0) -> None:
         """Create the topic if needed and read it to its end; it is followed in the background after."""
-        await self._declare()
+        await ensure_topic(self.bootstrap, self.topic, 1, self.replication, compact=True)
         self._producer = AIOKafkaProducer(bootstrap_servers=self.bootstrap, acks="all")
         await self._producer.start()
         await self._follower.start()
@@ -84,17 +84,6 @@ class KafkaSilences:
         return len(missing)
 
     # -- internals ---------------------------------------------------------
-    async def _declare(self) -> None:
-        admin = AIOKafkaAdminClient(bootstrap_servers=self.bootstrap)
-        await admin.start()
-        try:
-            topic = NewTopic(self.topic, 1, self.replication, topic_configs={"cleanup.policy": "compact"})
-            await admin.create_topics([topic])
-        except TopicAlreadyExistsError:
-            pass
-        finally:
-            await admin.close()
-
     def _apply(self, record: ConsumerRecord[bytes, bytes]) -> None:
         """Apply one record: a silence's state, or a tombstone; a bad record is logged and skipped."""
         if record.key is None:

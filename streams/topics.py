@@ -21,6 +21,9 @@ import hashlib
 import re
 from dataclasses import dataclass
 
+from aiokafka.admin import AIOKafkaAdminClient, NewTopic
+from aiokafka.errors import TopicAlreadyExistsError
+
 _UNSAFE = re.compile(r"[^a-zA-Z0-9._-]+")
 
 #: the Faust tables (streams/app.py); Faust names their changelogs ``<app_id>-<table>-changelog``
@@ -89,3 +92,18 @@ class TopicNames:
             self.deadletter,
             self.silences,
         )
+
+
+async def ensure_topic(
+    bootstrap: str, name: str, partitions: int, replication: int, *, compact: bool = False
+) -> None:
+    """Create ``name`` unless it exists (topics the Faust app does not declare itself)."""
+    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap)
+    await admin.start()
+    try:
+        config = {"cleanup.policy": "compact"} if compact else {}
+        await admin.create_topics([NewTopic(name, partitions, replication, topic_configs=config)])
+    except TopicAlreadyExistsError:
+        pass
+    finally:
+        await admin.close()
