@@ -24,7 +24,7 @@ from monitor.models import Article, EnrichedArticle, StorylineMatch
 from monitor.settings import Settings
 from streams.acks import batches, each
 from streams.deliver import DeliveryAgent, DeliveryTopics
-from streams.stages import Stages, decode
+from streams.stages import Stages, decode, publish
 from streams.topics import DELIVERED_TABLE, STATE_TABLE, TopicNames
 
 
@@ -91,10 +91,7 @@ def build_app(settings: Settings, bootstrap: str, stages: Stages, metrics: Metri
             # re-detects the same content-derived ids, which the delivered table filters.
             for dev in found_developments:
                 # keyed by storyline: a storyline's alerts are delivered in the order detected
-                sent = await developments.send(
-                    key=dev.storyline_id.encode(), value=dev.model_dump(mode="json")
-                )
-                await sent
+                await publish(developments, dev.storyline_id, dev.model_dump(mode="json"))
             states[found.storyline_id] = state
 
     outboxes = {dest: topic(names.outbox(dest)) for dest in stages.destinations}

@@ -30,7 +30,7 @@ from monitor.metrics import Metrics
 from monitor.models import Development
 from monitor.settings import AlertSettings
 from streams.acks import each, until_flowing
-from streams.stages import Stages, decode
+from streams.stages import Stages, decode, publish
 
 #: how often a grouping agent with nothing due looks whether Faust suspended flow control
 POLL_SECONDS = 0.25
@@ -145,19 +145,13 @@ class DeliveryAgent:
         if result.abandoned:
             return True
         for letter in result.dead_letters:
-            value = letter.model_dump(mode="json")
-            sent = await self.topics.deadletter.send(key=letter.key.encode(), value=value)
-            await sent
+            await publish(self.topics.deadletter, letter.key, letter.model_dump(mode="json"))
         for dev in members:  # the table is written by mark_agent, inside its own stream
             mark = {"id": f"{self.destination}|{dev.id}", "at": datetime.now(UTC).isoformat()}
-            sent = await self.topics.marks.send(key=dev.storyline_id.encode(), value=mark)
-            await sent
+            await publish(self.topics.marks, dev.storyline_id, mark)
         return False
 
     async def _hand_back(self, devs: Sequence[Development]) -> None:
         """Re-publish ``devs`` to the outbox (awaited), so their events may be acknowledged."""
         for dev in devs:
-            sent = await self.topics.outbox.send(
-                key=dev.storyline_id.encode(), value=dev.model_dump(mode="json")
-            )
-            await sent
+            await publish(self.topics.outbox, dev.storyline_id, dev.model_dump(mode="json"))

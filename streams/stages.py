@@ -10,6 +10,7 @@ from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
+import faust
 import structlog
 from pydantic import BaseModel, ValidationError
 
@@ -51,3 +52,9 @@ def decode(model: type[M], value: Any, stage: str, metrics: Metrics) -> M | None
         metrics.articles.labels(stage=stage, outcome="invalid_record").inc()
         log.warning("record_rejected", stage=stage, error=str(exc).splitlines()[0])
         return None
+
+
+async def publish(topic: faust.TopicT, key: str, value: Any) -> None:
+    """Send one record and wait until the broker acknowledged it."""
+    sent = await topic.send(key=key.encode(), value=value)
+    await sent
