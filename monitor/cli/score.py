@@ -51,6 +51,27 @@ def score_detect(
     )
 
 
+@score_app.command("judgement")
+def score_judgement(
+    paths: Annotated[
+        list[Path] | None, typer.Argument(help="Labelled files or folders (default: the held-out part).")
+    ] = None,
+    storylines: Storylines = Path("tests/data/judgement/storylines.yaml"),
+    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="List every error.")] = False,
+    as_json: AsJson = False,
+) -> None:
+    """Alerts as a user judges them: one new_event per event, titles, conflicts vs look-alikes."""
+    from monitor.detect import judgement
+
+    chosen = paths or [Path("tests/data/judgement/heldout")]
+    _report(
+        chosen[0],
+        as_json,
+        lambda: judgement.load_and_score(chosen, storylines),
+        lambda result: judgement.format_report(result, verbose=verbose),
+    )
+
+
 def _report(
     path: Path, as_json: bool, compute: Callable[[], dict[str, Any]], render: Callable[[dict[str, Any]], str]
 ) -> None:

@@ -188,7 +188,9 @@ def check(labelled: LabelledSet, storylines: Sequence[str] | None = None) -> lis
             elif events[event_id].storyline != sid:
                 problems.append(f"article {article.id!r}: event {event_id!r} belongs to another storyline")
     for index, conflict in enumerate(labelled.conflicts):
-        problems.extend(_pair_problems(f"conflict {index} {conflict.articles}", conflict, articles, set(events)))
+        problems.extend(
+            _pair_problems(f"conflict {index} {conflict.articles}", conflict, articles, set(events))
+        )
     for index, lookalike in enumerate(labelled.lookalikes):
         problems.extend(
             _pair_problems(f"lookalike {index} {lookalike.articles}", lookalike, articles, set(events))
