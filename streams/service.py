@@ -32,6 +32,7 @@ from monitor.ingest.poller import FeedPoller
 from monitor.ingest.push import ArticlePush
 from monitor.ingest.state import FeedStateStore
 from monitor.ingest.websub import SubscriptionStore, WebSubSubscriber
+from monitor.lexicon import load_lexicon
 from monitor.metrics import Metrics
 from monitor.models import Article, Development, EnrichedArticle, StorylineMatch
 from monitor.nlp.pool import Enricher
@@ -263,6 +264,9 @@ class NewsmonService:
             metrics.articles.labels(stage="enrich", outcome="ok").inc(len(result))
             return result
 
+        lexicon = load_lexicon()
+        profiles = {storyline.id: lexicon.profile(storyline.profile) for storyline in storylines}
+
         def match(item: EnrichedArticle) -> list[StorylineMatch]:
             found = match_storylines(item, storylines, min_score=settings.detect.min_match_score)
             metrics.articles.labels(stage="match", outcome="matched" if found else "unmatched").inc()
@@ -273,7 +277,11 @@ class NewsmonService:
         def detect_stage(raw: StateDict | None, found: StorylineMatch) -> tuple[StateDict, list[Development]]:
             state = StorylineState.model_validate(raw) if raw else None
             new_state, developments = detect(
-                state, found, now=datetime.now(UTC), horizon_days=settings.detect.event_horizon_days
+                state,
+                found,
+                now=datetime.now(UTC),
+                horizon_days=settings.detect.event_horizon_days,
+                profile=profiles.get(found.storyline_id),
             )
             ingested_at = found.enriched.article.ingested_at
             developments = [d.model_copy(update={"trigger_ingested_at": ingested_at}) for d in developments]

@@ -14,15 +14,12 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
-from monitor.detect.dates import FUTURE
 from monitor.detect.facts import FIGURE_KINDS
 from monitor.detect.state import EventState, HeldFact
-from monitor.detect.text import COUNTRIES, fold
+from monitor.detect.text import fold
+from monitor.lexicon import Lexicon, Profile, StatusClass, load_lexicon
 
 LOW_CONFIDENCE = 0.3
-_UPDATE = re.compile(
-    r"\b(rose|risen|rises|increased|climbed|jumped|fell|dropped|revised|updated|now stands)\b", re.I
-)
 _SAME_OUTCOME = 0.5
 
 
@@ -64,7 +61,7 @@ def _differs(fact: HeldFact, held: HeldFact) -> bool:
 _CLAUSE = re.compile(r"[,;]|\b(?:while|whereas|but|and)\b")
 
 
-def _places(fact: HeldFact) -> set[str]:
+def _places(fact: HeldFact, lexicon: Lexicon) -> set[str]:
     """Countries named in the figure's own clause ('54,000 troops are stationed in Japan')."""
     quote = fold(fact.quote)
     position = quote.find(fold(fact.text))
@@ -74,30 +71,27 @@ def _places(fact: HeldFact) -> set[str]:
         before = _CLAUSE.split(quote[max(0, position - 60) : position])[-1]
         after = _CLAUSE.split(quote[position + len(fact.text) : position + len(fact.text) + 60])[0]
         window = f"{before} {fact.text} {after}"
-    return {
-        country
-        for country in COUNTRIES
-        if len(country) > 3 and re.search(rf"\b{re.escape(country)}\b", window)
-    }
+    found = (lexicon.places.country(m.group(0)) for m in lexicon.places.country_pattern.finditer(window))
+    return {country.name for country in found if country is not None}
 
 
-def _same_subject(fact: HeldFact, held: HeldFact) -> bool:
-    mine, theirs = _places(fact), _places(held)
+def _same_subject(fact: HeldFact, held: HeldFact, lexicon: Lexicon) -> bool:
+    mine, theirs = _places(fact, lexicon), _places(held, lexicon)
     return not (mine and theirs and not mine & theirs)
 
 
-def _compare_figure(fact: HeldFact, held_facts: list[HeldFact]) -> Finding | None:
+def _compare_figure(fact: HeldFact, held_facts: list[HeldFact], lexicon: Lexicon) -> Finding | None:
     same_slot = [
         held
         for held in held_facts
-        if held.slot == fact.slot and held.number is not None and _same_subject(fact, held)
+        if held.slot == fact.slot and held.number is not None and _same_subject(fact, held, lexicon)
     ]
     candidates = [held for held in same_slot if _jaccard(held.terms, fact.terms) >= 0.2 or not held.terms]
     if not candidates:
         return None
     if any(not _differs(fact, held) for held in candidates):
         return None  # the same figure again
-    if fact.background or _UPDATE.search(fact.quote):
+    if fact.background or lexicon.language.update.search(fact.quote):
         return None
     current = [held for held in candidates if not held.background and held.article_id != fact.article_id]
     if not current:
@@ -128,11 +122,16 @@ def _date_confidence(fact: HeldFact, held: HeldFact) -> tuple[float, str]:
 
 
 def _compare_event_fact(
-    fact: HeldFact, held_facts: list[HeldFact], event: EventState, article_date: date | None
+    fact: HeldFact,
+    held_facts: list[HeldFact],
+    event: EventState,
+    article_date: date | None,
+    lexicon: Lexicon,
+    profile: Profile,
 ) -> Finding | None:
     same = [held for held in held_facts if held.slot == fact.slot]
     if fact.slot == "status:event":
-        return _compare_status(fact, same)
+        return _compare_status(fact, same, profile)
     if fact.slot == "participants:event":
         stated = {day.isoformat() for day in (event.date, article_date) if day is not None}
         return _compare_participants(fact, held_facts, event, stated)
@@ -149,10 +148,11 @@ def _compare_event_fact(
         confidence, reason = _date_confidence(fact, held)
         return Finding("conflict", fact, held, confidence, reason)
     if fact.slot == "place:event":
-        if fold(fact.value) in COUNTRIES or any(fold(held.value) in COUNTRIES for held in others):
+        is_country, future = lexicon.places.is_country, lexicon.language.future
+        if is_country(fact.value) or any(is_country(held.value) for held in others):
             return None
-        reported = [held for held in others if not FUTURE.search(held.quote)]
-        if FUTURE.search(fact.quote) or not reported:
+        reported = [held for held in others if not future.search(held.quote)]
+        if future.search(fact.quote) or not reported:
             return None  # a preview's venue is a plan; only reports of where it happened can conflict
         return Finding("conflict", fact, reported[0], 0.65)
     del event
@@ -185,17 +185,22 @@ def _compare_participants(
     return Finding("conflict", fact, held, 0.4, reason)
 
 
-def _compare_status(fact: HeldFact, same: list[HeldFact]) -> Finding | None:
+def _compare_status(fact: HeldFact, same: list[HeldFact], profile: Profile) -> Finding | None:
+    """A status the event did not have is news; 'done' against 'off' (held vs called off) is a conflict."""
     values = {held.value for held in same}
     if fact.value in values:
         return None
-    off = {"postponed", "cancelled"}
-    if (fact.value == "held" and values & off) or (fact.value in off and "held" in values):
-        held = next(held for held in same if held.value in off | {"held"} and held.value != fact.value)
-        return Finding("conflict", fact, held, 0.75)
-    if fact.value == "planned":
+    mine = profile.status_class(fact.value)
+    opposite = {StatusClass.DONE: StatusClass.OFF, StatusClass.OFF: StatusClass.DONE}.get(
+        mine or StatusClass.PLANNED
+    )
+    rival = next((held for held in same if opposite and profile.status_class(held.value) == opposite), None)
+    if rival is not None:
+        return Finding("conflict", fact, rival, 0.75)
+    if mine == StatusClass.PLANNED:
         return None
-    if fact.value == "held" and "planned" not in values and same:
+    planned = {held.value for held in same if profile.status_class(held.value) == StatusClass.PLANNED}
+    if mine == StatusClass.DONE and not planned and same:
         return None
     return Finding("new", fact)
 
@@ -213,20 +218,29 @@ def _compare_outcome(fact: HeldFact, held_facts: list[HeldFact], known: list[lis
     return Finding("new", fact)
 
 
-def compare(event: EventState, facts: list[HeldFact], article_date: date | None = None) -> list[Finding]:
+def compare(
+    event: EventState,
+    facts: list[HeldFact],
+    article_date: date | None = None,
+    *,
+    profile: Profile | None = None,
+    lexicon: Lexicon | None = None,
+) -> list[Finding]:
     """What the article's facts add to the event: new facts and conflicts."""
+    lexicon = lexicon or load_lexicon()
+    profile = profile or lexicon.profile()
     findings: list[Finding] = []
     held_facts = list(event.facts)
     known_outcomes = [held.terms for held in held_facts if held.slot == "outcome"]
     for fact in facts:
         finding: Finding | None
         if fact.kind in FIGURE_KINDS:
-            finding = _compare_figure(fact, held_facts)
+            finding = _compare_figure(fact, held_facts, lexicon)
         elif fact.slot == "outcome":
             finding = _compare_outcome(fact, held_facts, known_outcomes)
             known_outcomes.append(fact.terms)
         else:
-            finding = _compare_event_fact(fact, held_facts, event, article_date)
+            finding = _compare_event_fact(fact, held_facts, event, article_date, lexicon, profile)
         if finding is not None:
             findings.append(finding)
     return findings

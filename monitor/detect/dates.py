@@ -28,16 +28,10 @@ from dataclasses import dataclass
 from datetime import date
 
 from monitor.detect.text import Sentence
+from monitor.lexicon import Lexicon, Profile
 from monitor.models import Claim, EnrichedArticle
 from monitor.nlp.dates import WEEKDAYS, resolve_date
 
-FUTURE = re.compile(
-    r"\b(will|would|is|are)\s+(?:\w+\s+)?(?:to\s+)?(?:meet|host|hold|visit|travel|be held|scheduled|set|due|"
-    r"expected|plan\w*)\b|\b(?:ahead of|upcoming|plans? to|scheduled|set to|due to|to be held|next)\b|"
-    r"\bwill\b",
-    re.IGNORECASE,
-)
-_ANCHOR = re.compile(r"\b(summit|talks|meeting|meet|met|visit|hosts?|hosted|held|agreed|signed)\b", re.I)
 _WEEKDAY = re.compile(r"^(?:on\s+)?(" + "|".join(WEEKDAYS) + r")$", re.IGNORECASE)
 _FUTURE_TENSE = 2  # ``when`` for resolve_date: the clause speaks of the future
 
@@ -81,16 +75,16 @@ def _sentence_at(sentences: Sequence[Sentence], position: int) -> Sentence | Non
     return None
 
 
-def _forward(claim: Claim, value: date, sentence: str, published: date) -> date:
+def _forward(claim: Claim, value: date, sentence: str, published: date, future: re.Pattern[str]) -> date:
     """A weekday the NLP read as past, in a sentence that looks ahead, is the coming one."""
-    if value >= published or not _WEEKDAY.match(claim.text.strip()) or not FUTURE.search(sentence):
+    if value >= published or not _WEEKDAY.match(claim.text.strip()) or not future.search(sentence):
         return value
     resolved = resolve_date(claim.text, published, when=_FUTURE_TENSE)
     return resolved[0] if resolved is not None else value
 
 
-def _distance(found: FoundDate, sentence: str) -> int:
-    anchors = [anchor.end() for anchor in _ANCHOR.finditer(sentence)]
+def _distance(found: FoundDate, sentence: str, anchor: re.Pattern[str]) -> int:
+    anchors = [match.end() for match in anchor.finditer(sentence)]
     if not anchors:
         return 0
     return min(found.start - end if found.start >= end else 2 * (end - found.start) for end in anchors)
@@ -113,9 +107,18 @@ class ArticleDates:
 
 
 def article_dates(
-    enriched: EnrichedArticle, sentences: Sequence[Sentence], offset: int, published: date
+    enriched: EnrichedArticle,
+    sentences: Sequence[Sentence],
+    offset: int,
+    published: date,
+    lexicon: Lexicon,
+    profile: Profile,
 ) -> ArticleDates:
-    """Place the article's date claims in ``sentences`` (offsets ``offset`` past the article text's)."""
+    """Place the article's date claims in ``sentences`` (offsets ``offset`` past the article text's).
+
+    A sentence's dates are ordered calendar dates first, then by distance to the profile's event words.
+    """
+    anchor = profile.anchor_pattern
     text = enriched.article.text
     days: dict[int, list[FoundDate]] = {}
     periods: dict[int, list[PeriodMention]] = {}
@@ -133,13 +136,13 @@ def article_dates(
                 PeriodMention(value, claim.unit, claim.text, ongoing)
             )
             continue
-        value = _forward(claim, value, sentence.text, published)
+        value = _forward(claim, value, sentence.text, published, lexicon.language.future)
         explicit = any(ch.isdigit() for ch in claim.text)
         start = position + offset - sentence.start
         days.setdefault(sentence.index, []).append(FoundDate(value, explicit, claim.text, start))
     by_index = {sentence.index: sentence.text for sentence in sentences}
     for index, found_dates in days.items():
         found_dates.sort(
-            key=lambda found: (not found.explicit, _distance(found, by_index[index]), found.start)
+            key=lambda found: (not found.explicit, _distance(found, by_index[index], anchor), found.start)
         )
     return ArticleDates(days, periods)

@@ -16,6 +16,7 @@ from monitor.detect.events import absorb, best_event, new_event
 from monitor.detect.extract import Signature, signature
 from monitor.detect.state import EventState, HeldFact, StorylineState, prune, remember
 from monitor.detect.text import fingerprint, stable_hash
+from monitor.lexicon import Profile, load_lexicon
 from monitor.models import ArticleRef, Development, DevelopmentKind, EvidenceRef, StorylineMatch
 
 _SLOT_LABELS = {
@@ -152,9 +153,19 @@ def _new_state(storyline_id: str) -> StorylineState:
 
 
 def detect(
-    state: StorylineState | None, match: StorylineMatch, *, now: datetime, horizon_days: int = 120
+    state: StorylineState | None,
+    match: StorylineMatch,
+    *,
+    now: datetime,
+    horizon_days: int = 120,
+    profile: Profile | None = None,
 ) -> tuple[StorylineState, list[Development]]:
-    """Fold one matched article into the storyline state; return the new state and its developments."""
+    """Fold one matched article into the storyline state; return the new state and its developments.
+
+    ``profile`` is the storyline's domain profile (the default profile when None).
+    """
+    lexicon = load_lexicon()
+    profile = profile or lexicon.profile()
     base = state.model_copy(deep=True) if state is not None else _new_state(match.storyline_id)
     current = prune(base, now, horizon_days)
     article = match.enriched.article
@@ -169,17 +180,18 @@ def detect(
     remember(current.fingerprints, print_)
     current.updated_at = now
 
-    sig = signature(match, now=now)
-    event = best_event(current.events, sig)
+    sig = signature(match, now=now, profile=profile, lexicon=lexicon)
+    event = best_event(current.events, sig, lexicon)
     developments: list[Development] = []
     if event is None:
         event = new_event(match.storyline_id, sig)
-        absorb(event, sig, sig.facts, now=now)
+        absorb(event, sig, sig.facts, now=now, profile=profile)
         current.events.append(event)
         developments.append(_Builder(match, event, sig, now).new_event())
     else:
-        findings = compare(event, sig.facts, sig.date if sig.date_quote else None)
-        absorb(event, sig, sig.facts, now=now)
+        found_date = sig.date if sig.date_quote else None
+        findings = compare(event, sig.facts, found_date, profile=profile, lexicon=lexicon)
+        absorb(event, sig, sig.facts, now=now, profile=profile)
         builder = _Builder(match, event, sig, now)
         refs = {ref.id: ref for ref in event.articles}
         news = [finding for finding in findings if finding.kind == "new"]

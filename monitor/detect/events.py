@@ -15,7 +15,8 @@ from datetime import date, datetime
 
 from monitor.detect.extract import Signature
 from monitor.detect.state import MAX_TERMS, EventState, HeldFact
-from monitor.detect.text import COUNTRIES, fold, stable_hash
+from monitor.detect.text import fold, stable_hash
+from monitor.lexicon import Lexicon, Profile, StatusClass
 
 MAX_GAP_DAYS = 14
 MAX_PEOPLE = 40
@@ -37,20 +38,21 @@ def _gap_days(event: EventState, sig: Signature) -> int:
     return min(abs((a - b).days) for a in article_dates for b in event_dates)
 
 
-def _elsewhere_another_day(event: EventState, sig: Signature) -> bool:
+def _elsewhere_another_day(event: EventState, sig: Signature, lexicon: Lexicon) -> bool:
     """Both place and stated date differ: another meeting (Tokyo on Saturday, then Washington on Monday)."""
     if not (event.place and sig.place and sig.date_quote and event.date):
         return False
-    if fold(event.place) == fold(sig.place) or fold(event.place) in COUNTRIES or fold(sig.place) in COUNTRIES:
+    is_country = lexicon.places.is_country
+    if fold(event.place) == fold(sig.place) or is_country(event.place) or is_country(sig.place):
         return False
     stated = any(fact.slot == "date:event" for fact in event.facts)
     return stated and sig.date != event.date
 
 
-def similarity(event: EventState, sig: Signature) -> float:
+def similarity(event: EventState, sig: Signature, lexicon: Lexicon) -> float:
     """How likely the article covers this event, in [0, 1]; 0 when too far apart in time."""
     gap = _gap_days(event, sig)
-    if gap > MAX_GAP_DAYS or _elsewhere_another_day(event, sig):
+    if gap > MAX_GAP_DAYS or _elsewhere_another_day(event, sig, lexicon):
         return 0.0
     time_score = 1.0 - gap / MAX_GAP_DAYS
     if event.participants and sig.participants:
@@ -64,9 +66,9 @@ def similarity(event: EventState, sig: Signature) -> float:
     return 0.3 * time_score + 0.3 * people + 0.15 * place + 0.25 * min(1.0, words * 1.5)
 
 
-def best_event(events: list[EventState], sig: Signature) -> EventState | None:
+def best_event(events: list[EventState], sig: Signature, lexicon: Lexicon) -> EventState | None:
     """The held event the article belongs to, if any."""
-    scored = [(similarity(event, sig), event) for event in events]
+    scored = [(similarity(event, sig, lexicon), event) for event in events]
     scored = [(score, event) for score, event in scored if score >= JOIN_THRESHOLD]
     if not scored:
         return None
@@ -126,7 +128,9 @@ def _majority(facts: list[HeldFact], slot: str) -> str | None:
     return max(values, key=lambda value: (values[value], -first_seen[value]))
 
 
-def absorb(event: EventState, sig: Signature, new_facts: list[HeldFact], *, now: datetime) -> None:
+def absorb(
+    event: EventState, sig: Signature, new_facts: list[HeldFact], *, now: datetime, profile: Profile
+) -> None:
     """Fold an article into an event: facts, participants, place, date, status, title."""
     first_time = sig.ref.id not in {ref.id for ref in event.articles}
     if first_time:
@@ -141,7 +145,9 @@ def absorb(event: EventState, sig: Signature, new_facts: list[HeldFact], *, now:
     if first_time:
         for pid in sig.participants:
             event.votes[pid] = event.votes.get(pid, 0.0) + sig.weights.get(pid, 1.0)
-            event.names.setdefault(pid, sig.names.get(pid, pid))
+            name = sig.names.get(pid, pid)
+            if pid not in event.names or len(name.split()) < len(event.names[pid].split()):
+                event.names[pid] = name  # the short form some article uses ('Yoon' for 'Yoon Suk Yeol')
     ranked = sorted(event.votes, key=lambda pid: (-event.votes[pid], pid))
     top = event.votes[ranked[0]] if ranked else 0.0
     chosen = [pid for pid in ranked[:2] if event.votes[pid] >= 0.3 * top]
@@ -156,9 +162,10 @@ def absorb(event: EventState, sig: Signature, new_facts: list[HeldFact], *, now:
         event.place = place
     elif event.place is None:
         event.place = sig.place
-    if sig.status in {"held", "postponed", "cancelled"} or event.status is None:
+    if profile.status_class(sig.status) in {StatusClass.DONE, StatusClass.OFF} or event.status is None:
         event.status = sig.status or event.status
-    if event.noun == "event" or sig.noun == "summit":
+    weights = {kind.noun: kind.weight for kind in profile.event_kinds}
+    if event.noun == "event" or weights.get(sig.noun, 0.0) > weights.get(event.noun, 0.0):
         event.noun = sig.noun
     terms = Counter(event.terms)
     terms.update(dict(Counter(sig.terms).most_common(MAX_TERMS)))

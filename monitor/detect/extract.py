@@ -14,49 +14,16 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from monitor.detect.dates import FUTURE, ArticleDates, FoundDate, article_dates
+from monitor.detect.dates import ArticleDates, FoundDate, article_dates
 from monitor.detect.facts import article_facts
 from monitor.detect.participants import own_participants, rival_participants
 from monitor.detect.state import HeldFact
-from monitor.detect.text import COUNTRIES, Sentence, fold, term_pattern, tokens
+from monitor.detect.text import Sentence, fold, term_pattern, tokens
+from monitor.lexicon import Lexicon, Profile, StatusClass, load_lexicon, phrase_pattern
 from monitor.models import ArticleRef, CanonicalEntity, StorylineMatch
 from monitor.storylines.match import article_sentences, body_offset
 
-EVENT_NOUNS = (
-    "summit", "talks", "meeting", "visit", "call", "dialogue", "conference", "agreement", "deal", "treaty",
-    "exercise", "drills", "tariff", "sanctions", "launch", "test", "election", "attack", "strike",
-)  # fmt: skip
-_NOUN_RE = re.compile(
-    r"\b(summit|talks|meet|meets|met|meeting|visit|visits|visited|call|dialogue|conference|agreement|deal|"
-    r"treaty|exercises?|drills?|tariffs?|sanctions|launch|test|election|host|hosts|hosted)\b",
-    re.IGNORECASE,
-)
-_BACKGROUND = re.compile(
-    r"\b(last met|previously|previous|predecessor|former|then-|at that time|in the past|historically|"
-    r"history|years ago|last year|last week|last month|earlier this year|back in|since taking office|"
-    r"took office)\b",
-    re.IGNORECASE,
-)
-_OUTCOME_CONTEXT = re.compile(
-    r"\b(summit|talks|meeting|met|meet|visit|visited|leaders|both sides|the two sides|the two)\b",
-    re.IGNORECASE,
-)
-_LEADERS = re.compile(r"\b(the (?:two|three) leaders|leaders of|both leaders|the leaders)\b", re.IGNORECASE)
-_CONTINUES = re.compile(r"^(They|He|She|It|The two|Both)\s+(also|then)\b")
 _YEAR = re.compile(r"\b(19[5-9]\d|20[0-4]\d)\b")
-_POSTPONED = re.compile(
-    r"\b(postponed|postpone|called off|cancell?ed|cancel|delayed|scrapped|put off)\b", re.I
-)
-_NEGATED = re.compile(r"\b(not|no|never|denied|deny|rather than)\b", re.IGNORECASE)
-_HELD = re.compile(
-    r"\b(met|held|concluded|wrapped up|finished|arrived|hailed|agreed|took place|hosted|visited)\b",
-    re.IGNORECASE,
-)
-_PLACE_CONTEXT = (
-    r"(?:\bin|\bat|(?:visit|visits|trip|travel\w*|arriv\w*|came|went|flew|return\w*|welcomed?)\s+to|"
-    r"\bvisit(?:s|ed|ing)?|\bcity\s+of)"
-    r"\s+(?:the\s+)?"
-)
 
 
 @dataclass
@@ -84,22 +51,28 @@ class Signature:
 
 
 def short_name(entity: CanonicalEntity) -> str:
-    """How a title names a person: the family name ('Kishida', 'Yoon' for 'Yoon Suk Yeol', 'Lee Jae-myung').
-
-    East Asian names written family-first (three parts, or a hyphenated given name) keep their first part,
-    others their last; a one-word form the article itself uses wins when it is one of the name's parts.
+    """How a title names a person: the short form the article itself uses most ('Kishida', 'Yoon',
+    'von der Leyen'): a run of the full name's words, shorter than it; the full name when the article
+    uses no such form. No naming convention of any culture is assumed.
     """
-    parts = entity.name.split()
-    if not parts:
+    words = entity.name.split()
+    if len(words) < 2:
         return entity.name
-    family = parts[0] if len(parts) == 3 or (len(parts) == 2 and "-" in parts[-1]) else parts[-1]
-    singles = [
-        form for form in entity.surface_forms if " " not in form and "-" not in form and form[:1].isupper()
-    ]
-    if not singles or family in singles:
-        return family
-    in_name = [form for form in singles if form in parts]
-    return in_name[0] if in_name else family
+    folded = [fold(word) for word in words]
+    counts: Counter[str] = Counter(mention.text for mention in entity.mentions)
+    for form in entity.surface_forms:
+        counts.setdefault(form, 0)
+    best: tuple[int, int, str] | None = None
+    for form, count in counts.items():
+        parts = [fold(part) for part in form.replace("’s", "").replace("'s", "").split()]
+        size = len(parts)
+        if not parts or size >= len(words) or not form[:1].isupper():
+            continue
+        runs = (folded[i : i + size] for i in range(len(words) - size + 1))
+        if any(run == parts for run in runs):
+            candidate = (count, -size, " ".join(form.split()))
+            best = candidate if best is None or candidate > best else best
+    return best[2] if best is not None else entity.name
 
 
 def _mentions(entity: CanonicalEntity, text: str) -> bool:
@@ -109,7 +82,7 @@ def _mentions(entity: CanonicalEntity, text: str) -> bool:
 
 
 def is_background(
-    sentence: Sentence, previous_background: bool, published: date, dates: ArticleDates
+    sentence: Sentence, previous_background: bool, published: date, dates: ArticleDates, lexicon: Lexicon
 ) -> bool:
     """True when the sentence describes something other than the current event.
 
@@ -119,16 +92,20 @@ def is_background(
     years = {int(year) for year in _YEAR.findall(sentence.text)}
     if years and not years & {published.year, published.year + 1}:
         return True
-    if _BACKGROUND.search(sentence.text):
+    if lexicon.language.background.search(sentence.text):
         return True
     for period in dates.periods_in(sentence):
         if period.unit == "month" and not period.ongoing and (period.value.month - published.month) % 12 > 1:
             return True
-    return previous_background and _CONTINUES.match(sentence.text) is not None
+    return previous_background and lexicon.language.continues.match(sentence.text) is not None
 
 
 def _participants(
-    persons: list[CanonicalEntity], sentences: list[Sentence], background: list[bool], preferred: set[str]
+    persons: list[CanonicalEntity],
+    sentences: list[Sentence],
+    background: list[bool],
+    preferred: set[str],
+    profile: Profile,
 ) -> list[tuple[float, CanonicalEntity]]:
     """Who the article's event is about: people named in current (not background) event sentences, early."""
     scored: list[tuple[float, CanonicalEntity]] = []
@@ -138,7 +115,9 @@ def _participants(
             if old or not _mentions(entity, sentence.text):
                 continue
             weight += (
-                1.0 + (2.0 if _NOUN_RE.search(sentence.text) else 0.0) + (2.0 if sentence.index < 3 else 0.0)
+                1.0
+                + (2.0 if profile.trigger_pattern.search(sentence.text) else 0.0)
+                + (2.0 if sentence.index < 3 else 0.0)
             )
         boost = 1.3 if entity.id in preferred else 1.1 if entity.known else 1.0
         if weight:
@@ -170,15 +149,20 @@ def _place(
     event_sentences: list[Sentence],
     participants: list[CanonicalEntity],
     dateline: str,
+    lexicon: Lexicon,
+    profile: Profile,
 ) -> tuple[str | None, bool, str]:
-    """Where the event happens: places after 'in/to/at' or before 'summit/talks' in event sentences."""
+    """Where the event happens: places after the profile's place words ('in', 'travel to') or before its
+    event nouns ('Seoul summit') in event sentences; countries count half, being coarser than cities."""
     weights: dict[str, float] = {}
     quotes: dict[str, str] = {}
+    before, after = profile.place_pattern_prefix, profile.place_pattern_suffix
+    is_country = lexicon.places.is_country
     for entity in places:
         for form in sorted({entity.name, *entity.surface_forms}):
             name = re.escape(form)
-            context = re.compile(rf"{_PLACE_CONTEXT}{name}\b|\b{name}\s+(?:summit|talks|meeting|visit)", re.I)
-            shown = entity.name if fold(form) in COUNTRIES or fold(entity.name) not in COUNTRIES else form
+            context = re.compile(rf"{before}\s+(?:the\s+)?{name}\b|\b{name}\s+{after}", re.I)
+            shown = entity.name if is_country(form) or not is_country(entity.name) else form
             for sentence in event_sentences:
                 if context.search(sentence.text):
                     weight = 3.0 if sentence.index < 3 else 1.0
@@ -189,7 +173,7 @@ def _place(
             if term_pattern(form).search(dateline):
                 weights[shown] = weights.get(shown, 0.0) + 2.0
     for name in list(weights):
-        if fold(name) in COUNTRIES:
+        if is_country(name):
             weights[name] *= 0.5
     if not weights:
         return None, False, ""
@@ -206,45 +190,48 @@ def _choose_date(candidates: list[tuple[FoundDate, str]], published: date) -> tu
     return published, False, ""
 
 
-def _status(event_sentences: list[Sentence], published: date, event_date: date) -> tuple[str | None, str]:
+def _status(
+    event_sentences: list[Sentence], published: date, event_date: date, lexicon: Lexicon, profile: Profile
+) -> tuple[str | None, str]:
+    """The event's status as the profile names it: called off, done, or planned, in that order."""
+    language = lexicon.language
     for sentence in event_sentences:
-        if _POSTPONED.search(sentence.text) and not _NEGATED.search(sentence.text):
-            word = _POSTPONED.search(sentence.text)
-            assert word is not None
-            kind = (
-                "cancelled"
-                if word.group(1).casefold().startswith(("cancel", "called", "scrap"))
-                else "postponed"
-            )
-            return kind, sentence.text
+        if language.negation.search(sentence.text):
+            continue
+        for status in profile.statuses_of(StatusClass.OFF):
+            if phrase_pattern(profile.statuses[status].triggers).search(sentence.text):
+                return status, sentence.text
+    done = profile.statuses_of(StatusClass.DONE)
     for sentence in event_sentences:
-        if _HELD.search(sentence.text) and not FUTURE.search(sentence.text) and event_date <= published:
-            return "held", sentence.text
+        for status in done:
+            if (
+                phrase_pattern(profile.statuses[status].triggers).search(sentence.text)
+                and not language.future.search(sentence.text)
+                and event_date <= published
+            ):
+                return status, sentence.text
+    planned = profile.statuses_of(StatusClass.PLANNED)
     for sentence in event_sentences:
-        if FUTURE.search(sentence.text):
-            return "planned", sentence.text
+        if planned and language.future.search(sentence.text):
+            return planned[0], sentence.text
     return None, ""
 
 
-_NOUN_ALIASES = {
-    "meet": "meeting", "meets": "meeting", "met": "meeting", "visits": "visit", "visited": "visit",
-    "host": "visit", "hosts": "visit", "hosted": "visit", "exercise": "exercises", "drill": "drills",
-    "tariff": "tariffs",
-}  # fmt: skip
-
-
-def _noun(text: str) -> str:
-    counts = Counter(fold(match) for match in _NOUN_RE.findall(text))
-    aliases = _NOUN_ALIASES
-    merged: Counter[str] = Counter()
-    for word, count in counts.items():
-        merged[aliases.get(word, word)] += count
-    priority = {noun: len(EVENT_NOUNS) - index for index, noun in enumerate(EVENT_NOUNS)}
-    if not merged:
+def _noun(text: str, profile: Profile) -> str:
+    """The noun naming the event: the profile's event kind mentioned most, weighted by the kind's weight."""
+    counts: Counter[str] = Counter()
+    order: dict[str, int] = {}
+    weights: dict[str, float] = {}
+    for index, kind in enumerate(profile.event_kinds):
+        order.setdefault(kind.noun, index)
+        weights[kind.noun] = kind.weight
+    for match in profile.trigger_pattern.finditer(text):
+        found = profile.noun_of.get(fold(" ".join(match.group(0).split())))
+        if found is not None:
+            counts[found.noun] += 1
+    if not counts:
         return "event"
-    return max(
-        merged, key=lambda noun: (merged[noun] + (2 if noun == "summit" else 0), priority.get(noun, 0))
-    )
+    return max(counts, key=lambda noun: (counts[noun] + weights[noun] - 1, -order[noun]))
 
 
 def article_ref(match: StorylineMatch) -> ArticleRef:
@@ -259,42 +246,50 @@ def article_ref(match: StorylineMatch) -> ArticleRef:
     )
 
 
-def signature(match: StorylineMatch, *, now: datetime) -> Signature:
-    """Read the event-relevant content of a matched article."""
+def signature(
+    match: StorylineMatch, *, now: datetime, profile: Profile | None = None, lexicon: Lexicon | None = None
+) -> Signature:
+    """Read the event-relevant content of a matched article, in the words of the storyline's profile."""
+    lexicon = lexicon or load_lexicon()
+    profile = profile or lexicon.profile()
+    triggers, groups = profile.trigger_pattern, lexicon.language.group_references
     enriched = match.enriched
     article = enriched.article
     published = article.published or article.ingested_at or now
     pub_date = published.date()
     sentences = article_sentences(enriched)
     lead = " ".join(sentence.text for sentence in sentences[:3])
-    dates = article_dates(enriched, sentences, body_offset(enriched), pub_date)
+    dates = article_dates(enriched, sentences, body_offset(enriched), pub_date, lexicon, profile)
     background: list[bool] = []
     for sentence in sentences:
-        background.append(is_background(sentence, bool(background and background[-1]), pub_date, dates))
+        previous = bool(background and background[-1])
+        background.append(is_background(sentence, previous, pub_date, dates, lexicon))
     persons = [entity for entity in enriched.entities if entity.label == "PERSON"]
-    weighted = _participants(persons, sentences, background, set(match.reason.entities))
+    weighted = _participants(persons, sentences, background, set(match.reason.entities), profile)
     chosen = [entity for _, entity in weighted]
     places = [entity for entity in enriched.entities if entity.label in {"GPE", "LOC", "FAC"}]
     event_sentences = [
         sentence
         for sentence, old in zip(sentences, background, strict=True)
         if not old
-        and _NOUN_RE.search(sentence.text)
-        and (any(_mentions(p, sentence.text) for p in chosen) or not chosen or _LEADERS.search(sentence.text))
+        and triggers.search(sentence.text)
+        and (any(_mentions(p, sentence.text) for p in chosen) or not chosen or groups.search(sentence.text))
     ]
     candidates = [(found, s.text) for s in event_sentences for found in dates.in_sentence(s)]
     event_date, date_explicit, date_quote = _choose_date(candidates, pub_date)
     event_like = [
-        s for s, old in zip(sentences, background, strict=True) if not old and _NOUN_RE.search(s.text)
+        s for s, old in zip(sentences, background, strict=True) if not old and triggers.search(s.text)
     ]
-    place, place_explicit, place_quote = _place(places, event_like, chosen, article.text[:80])
-    status, status_quote = _status(event_sentences, pub_date, event_date)
-    noun = _noun(" ".join(s.text for s in event_sentences) or lead)
+    place, place_explicit, place_quote = _place(
+        places, event_like, chosen, article.text[:80], lexicon, profile
+    )
+    status, status_quote = _status(event_sentences, pub_date, event_date, lexicon, profile)
+    noun = _noun(" ".join(s.text for s in event_sentences) or lead, profile)
     current = [s for s, old in zip(sentences, background, strict=True) if not old]
     about_event = [
         s
         for s in current
-        if any(_OUTCOME_CONTEXT.search(t.text) or any(_mentions(p, t.text) for p in chosen)
+        if any(triggers.search(t.text) or groups.search(t.text) or any(_mentions(p, t.text) for p in chosen)
                for t in sentences[max(0, s.index - 1) : s.index + 1])
     ]  # fmt: skip
     sig = Signature(
@@ -331,7 +326,8 @@ def signature(match: StorylineMatch, *, now: datetime) -> Signature:
         background=[s for s, old in zip(sentences, background, strict=True) if old],
         participants=chosen,
         names={entity.id: entity.name for entity in enriched.entities},
+        lexicon=lexicon,
     )
-    sig.facts += own_participants(article.id, about_event, chosen)
-    sig.facts += rival_participants(article.id, sentences, persons, chosen, places, dates)
+    sig.facts += own_participants(article.id, about_event, chosen, profile, lexicon)
+    sig.facts += rival_participants(article.id, sentences, persons, chosen, places, dates, profile, lexicon)
     return sig

@@ -15,26 +15,12 @@ from datetime import date
 
 from monitor.detect.state import HeldFact
 from monitor.detect.text import Sentence, fold, tokens
+from monitor.lexicon import Lexicon
 from monitor.models import CanonicalEntity, Claim
 
 FIGURE_KINDS = ("quantity", "percent", "percent_change", "money", "duration")
-_MODIFIERS = re.compile(
-    r"\b(proposed|proposal|propose|initial|initially|sought|seeks?|demand\w*|request\w*|target\w*|offer\w*|"
-    r"threaten\w*|up to|as many as|as much as|could|would|plans?|planned|expected|projected|estimated)\b",
-    re.IGNORECASE,
-)
-_FINAL = re.compile(r"\b(agreed|final|signed|actual|settled|deal)\b", re.IGNORECASE)
 _DAY = re.compile(r"^\d{4}-\d{2}-\d{2}")
 _WORD = re.compile(r"[A-Za-z][A-Za-z'-]+")
-_OUTCOME = re.compile(
-    r"\b(agreed|pledged|signed|committed|decided|announced|reached|vowed|hailed|launched|approved|"
-    r"adopted|unveiled|endorsed|reaffirmed|confirmed)\b",
-    re.IGNORECASE,
-)
-_HYPOTHETICAL = re.compile(
-    r"\b(will|would|could|may|might|expected|plans?|planned|aims?|hopes?|likely|should|if|unless|whether)\b",
-    re.IGNORECASE,
-)
 
 
 def _number(value: object) -> float | None:
@@ -63,7 +49,7 @@ def measure_terms(claim: Claim) -> list[str]:
     return sorted(set(words))
 
 
-def qualifier_of(claim: Claim) -> str:
+def qualifier_of(claim: Claim, lexicon: Lexicon) -> str:
     """'proposed'/'agreed'/'' — whether the figure is an offer or a settled value."""
     text = f"{claim.qualifier} {claim.evidence.sentence}"
     position = claim.evidence.sentence.find(claim.text)
@@ -72,14 +58,15 @@ def qualifier_of(claim: Claim) -> str:
         if position >= 0
         else text
     )
-    if _MODIFIERS.search(claim.qualifier or "") or _MODIFIERS.search(window):
+    tentative = lexicon.language.tentative
+    if tentative.search(claim.qualifier or "") or tentative.search(window):
         return "proposed"
-    if _FINAL.search(window):
+    if lexicon.language.settled.search(window):
         return "agreed"
     return ""
 
 
-def claim_fact(claim: Claim, article_id: str) -> HeldFact | None:
+def claim_fact(claim: Claim, article_id: str, lexicon: Lexicon) -> HeldFact | None:
     """A held fact from one NLP claim, or None when the claim carries no comparable value."""
     if claim.kind in FIGURE_KINDS:
         number = _number(claim.value)
@@ -101,7 +88,7 @@ def claim_fact(claim: Claim, article_id: str) -> HeldFact | None:
             number=number,
             unit=claim.unit,
             subject=claim.subject,
-            qualifier=qualifier_of(claim),
+            qualifier=qualifier_of(claim, lexicon),
             approximate=claim.approximate,
             terms=terms,
             text=claim.text,
@@ -148,12 +135,12 @@ def _event_fact(name: str, value: str, quote: str, article_id: str, *, explicit:
     )  # fmt: skip
 
 
-def outcome_facts(sentences: Sequence[Sentence], article_id: str) -> list[HeldFact]:
+def outcome_facts(sentences: Sequence[Sentence], article_id: str, lexicon: Lexicon) -> list[HeldFact]:
     """Agreements and decisions the article reports as done."""
     facts: list[HeldFact] = []
     for sentence in sentences:
-        match = _OUTCOME.search(sentence.text)
-        if match is None or _HYPOTHETICAL.search(sentence.text[: match.start()]):
+        match = lexicon.language.outcome.search(sentence.text)
+        if match is None or lexicon.language.hypothetical.search(sentence.text[: match.start()]):
             continue
         clause = sentence.text[match.start() :]
         terms = sorted(set(tokens(clause)))
@@ -198,6 +185,7 @@ def article_facts(
     background: Sequence[Sentence],
     participants: Sequence[CanonicalEntity],
     names: dict[str, str],
+    lexicon: Lexicon,
 ) -> list[HeldFact]:
     """Every comparable fact of one article."""
     facts: list[HeldFact] = []
@@ -226,11 +214,11 @@ def article_facts(
                     and not (fact.slot == "place:event" and place)
                 )
             continue
-        fact = claim_fact(claim, article_id)
+        fact = claim_fact(claim, article_id, lexicon)
         if fact is not None:
             fact.background = old
             facts.append(fact)
-    facts.extend(outcome_facts(current, article_id))
+    facts.extend(outcome_facts(current, article_id, lexicon))
     unique: dict[tuple[str, str], HeldFact] = {}
     for fact in facts:
         unique.setdefault((fact.slot, fold(fact.value)), fact)

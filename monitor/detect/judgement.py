@@ -29,6 +29,7 @@ from monitor.detect.developments import detect
 from monitor.detect.labels import GoldConflict, LabelledSet, Lookalike
 from monitor.detect.state import StorylineState
 from monitor.detect.text import fold
+from monitor.lexicon import load_lexicon
 from monitor.models import Development
 from monitor.nlp.enrich import enrich_batch
 from monitor.nlp.pipeline import load_pipeline
@@ -51,12 +52,16 @@ def run(labelled: LabelledSet, storylines: Sequence[Storyline], *, min_score: fl
     """Enrich, match and detect every article in publication order, as the stream does."""
     articles = [item.article() for item in labelled.articles]
     enriched = enrich_batch(load_pipeline(storylines), articles, storylines)
+    lexicon = load_lexicon()
+    profiles = {storyline.id: lexicon.profile(storyline.profile) for storyline in storylines}
     result = Run()
     for article, item in zip(articles, enriched, strict=True):
         for match in match_storylines(item, storylines, min_score=min_score):
             result.matched.add((article.id, match.storyline_id))
             now = (article.published or article.ingested_at) + timedelta(minutes=30)
-            state, found = detect(result.states.get(match.storyline_id), match, now=now)
+            state, found = detect(
+                result.states.get(match.storyline_id), match, now=now, profile=profiles[match.storyline_id]
+            )
             result.states[match.storyline_id] = state
             result.developments.extend(found)
     return result

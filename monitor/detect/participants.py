@@ -16,17 +16,16 @@ from collections.abc import Sequence
 from monitor.detect.dates import ArticleDates
 from monitor.detect.state import HeldFact
 from monitor.detect.text import Sentence, fold, term_pattern
+from monitor.lexicon import Lexicon, Profile, Slot
 from monitor.models import CanonicalEntity
 
-_MEETING = re.compile(r"\b(meeting|talks|summit|met|meet|dialogue)\b", re.IGNORECASE)
-SLOT = "participants:event"
+SLOT = Slot.PARTICIPANTS.value
 
 
 _PARENS = re.compile(r"\([^)]*\)")
-_FORMER = re.compile(r"\b(former|late|then-)\b[^,;]*$", re.IGNORECASE)
 
 
-def people_in(text: str, persons: Sequence[CanonicalEntity]) -> list[CanonicalEntity]:
+def people_in(text: str, persons: Sequence[CanonicalEntity], lexicon: Lexicon) -> list[CanonicalEntity]:
     """People a sentence names outside parentheses; a bare 'Lee' inside 'Lee Jong-seok' is Lee Jong-seok."""
     text = _PARENS.sub(" ", text)
     spans: list[tuple[int, int, str, bool]] = []
@@ -40,7 +39,7 @@ def people_in(text: str, persons: Sequence[CanonicalEntity]) -> list[CanonicalEn
     long_spans = [(start, end, pid) for start, end, pid, multi in spans if multi]
     found: set[str] = set()
     for start, end, pid, multi in spans:
-        if _FORMER.search(text[max(0, start - 40) : start]):
+        if lexicon.language.former.search(text[max(0, start - 40) : start]):
             continue  # 'former Prime Minister Shinzo Abe' is mentioned, not meeting
         inside_other = any(s <= start and end <= e and other != pid for s, e, other in long_spans)
         if multi or not inside_other:
@@ -49,14 +48,18 @@ def people_in(text: str, persons: Sequence[CanonicalEntity]) -> list[CanonicalEn
 
 
 def own_participants(
-    article_id: str, sentences: Sequence[Sentence], chosen: Sequence[CanonicalEntity]
+    article_id: str,
+    sentences: Sequence[Sentence],
+    chosen: Sequence[CanonicalEntity],
+    profile: Profile,
+    lexicon: Lexicon,
 ) -> list[HeldFact]:
     """The article's participants, quoted from the first sentence naming two of them."""
     if len(chosen) < 2:
         return []
     for sentence in sentences:
-        named = people_in(sentence.text, chosen)
-        if len(named) >= 2 and _MEETING.search(sentence.text):
+        named = people_in(sentence.text, chosen, lexicon)
+        if len(named) >= 2 and profile.trigger_pattern.search(sentence.text):
             ids = sorted(entity.id for entity in named)
             return [
                 HeldFact(
@@ -79,14 +82,16 @@ def rival_participants(
     chosen: Sequence[CanonicalEntity],
     places: Sequence[CanonicalEntity],
     dates: ArticleDates,
+    profile: Profile,
+    lexicon: Lexicon,
 ) -> list[HeldFact]:
     """Meetings on a stated day and place between people who are not the article's participants."""
     mine = {entity.id for entity in chosen}
     facts: list[HeldFact] = []
     for sentence in sentences:
-        if not _MEETING.search(sentence.text):
+        if not profile.trigger_pattern.search(sentence.text):
             continue
-        named = people_in(sentence.text, persons)
+        named = people_in(sentence.text, persons, lexicon)
         if len(named) < 2 or any(entity.id in mine for entity in named):
             continue
         days = [found.value for found in dates.in_sentence(sentence) if found.explicit]

@@ -174,13 +174,3 @@ def shingles(text: str, size: int = 5) -> set[str]:
 def stable_hash(*parts: str, length: int = 16) -> str:
     """Deterministic hex digest of the joined parts."""
     return hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()[:length]
-
-
-COUNTRIES = frozenset({
-    "japan", "south korea", "north korea", "korea", "united states", "us", "u.s.", "usa", "america", "china",
-    "russia", "taiwan", "philippines", "australia", "india", "vietnam", "ukraine", "france", "germany",
-    "united kingdom", "britain", "canada", "mongolia", "indonesia", "thailand", "singapore", "malaysia",
-    "israel", "iran", "iraq", "syria", "turkey", "saudi arabia", "egypt", "italy", "spain", "poland",
-    "brazil", "mexico", "argentina", "new zealand", "pakistan", "afghanistan", "myanmar", "cambodia",
-    "republic of korea", "rok",
-})  # fmt: skip

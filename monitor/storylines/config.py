@@ -13,6 +13,8 @@ Each storyline::
       require_any: [[japan, korea]]    # optional: groups of entity ids or keywords; each group needs a hit
       exclude_keywords: [k-pop]        # optional: an article whose text has one of these never matches
       min_score: 0.5                   # optional: overrides detect.min_match_score
+      profile: policy-decision         # optional: the domain profile (monitor/lexicon/data/profiles),
+                                       # diplomatic-meeting by default
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from monitor.errors import ConfigError
+from monitor.lexicon import load_lexicon
 
 _ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 
@@ -56,6 +59,15 @@ class Storyline(_Frozen):
     require_any: tuple[tuple[str, ...], ...] = ()
     exclude_keywords: tuple[str, ...] = ()
     min_score: float | None = None
+    profile: str | None = None
+
+    @field_validator("profile")
+    @classmethod
+    def _known_profile(cls, value: str | None) -> str | None:
+        if value is not None and value not in load_lexicon().profiles:
+            known = ", ".join(sorted(load_lexicon().profiles))
+            raise ValueError(f"unknown profile {value!r} (known: {known})")
+        return value
 
     @field_validator("id")
     @classmethod

@@ -11,6 +11,7 @@ from monitor.detect.dates import ArticleDates, article_dates
 from monitor.detect.extract import is_background
 from monitor.detect.facts import article_facts
 from monitor.detect.text import Sentence
+from monitor.lexicon import load_lexicon
 from monitor.models import Article, EnrichedArticle
 from monitor.storylines.match import article_sentences, body_offset
 
@@ -22,7 +23,10 @@ def _dates(enrich: Enrich, text: str, published: str, title: str = "") -> tuple[
     sentences = article_sentences(enriched)
     stamp = enriched.article.published
     assert stamp is not None
-    return sentences, article_dates(enriched, sentences, body_offset(enriched), stamp.date())
+    lexicon = load_lexicon()
+    return sentences, article_dates(
+        enriched, sentences, body_offset(enriched), stamp.date(), lexicon, lexicon.profile()
+    )
 
 
 def test_calendar_date_is_explicit_and_ranked_before_the_weekday(enrich: Enrich) -> None:
@@ -74,8 +78,8 @@ def test_month_mentions_decide_background_but_since_does_not(enrich: Enrich) -> 
     )
     sentences, dates = _dates(enrich, text, "2023-05-03T10:00:00+00:00")
     published = date(2023, 5, 3)
-    assert is_background(sentences[0], False, published, dates)
-    assert not is_background(sentences[1], False, published, dates)
+    assert is_background(sentences[0], False, published, dates, load_lexicon())
+    assert not is_background(sentences[1], False, published, dates, load_lexicon())
 
 
 def test_a_meeting_dated_only_by_week_gives_no_event_date(enrich: Enrich) -> None:
@@ -90,5 +94,6 @@ def test_a_meeting_dated_only_by_week_gives_no_event_date(enrich: Enrich) -> Non
         "w", event_date=date(2023, 5, 3), date_explicit=False, date_quote="", place=None,
         place_explicit=False, place_quote="", status=None, status_quote="", claims=enriched.claims,
         current=[], background=[], participants=people, names={e.id: e.name for e in enriched.entities},
+        lexicon=load_lexicon(),
     )  # fmt: skip
     assert not [fact for fact in facts if fact.slot == "date:event"]

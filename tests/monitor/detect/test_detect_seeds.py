@@ -131,7 +131,11 @@ def test_seed_real_nlp_gives_two_titled_events(nlp_seeds: list[EnrichedArticle],
 def test_seeds_in_file_order_with_a_wall_clock(
     storylines: tuple[object, ...], enrich: Callable[[Article], EnrichedArticle]
 ) -> None:
-    """As the demo runs them (file order 000..004, today's clock): still two summit events, nothing else new."""
+    """As the demo runs them (file order 000..004, today's clock): still two summit events, nothing else new.
+
+    000 comes first and names Yoon only in full ("Yoon Suk-yeol"), so the first alert's title does too: a
+    title names people as the articles do, never by a guess at which part of a name is the family name.
+    """
     items = sorted((enrich(article) for article in seed_articles()), key=lambda item: item.article.id)
     timeline = Timeline(storylines)  # type: ignore[arg-type]
     clock = datetime(2026, 11, 23, tzinfo=UTC)
@@ -139,10 +143,12 @@ def test_seeds_in_file_order_with_a_wall_clock(
         timeline.push(item, now=clock + timedelta(seconds=index))
     new_events = timeline.of(JK, "new_event")
     assert [alert.event_title for alert in new_events] == [
-        "Kishida–Yoon summit in Seoul, 7 May 2023",
+        "Kishida–Yoon Suk Yeol summit in Seoul, 7 May 2023",
         "Ishiba–Lee summit in Tokyo, 23 August 2025",
     ]
     assert not timeline.of(JK, "conflict")
+    latest = {event.id: event.title for event in timeline.states[JK].events}
+    assert latest[new_events[0].event_id] == "Kishida–Yoon summit in Seoul, 7 May 2023"  # 003 says "Yoon"
 
 
 def test_seed_rival_account_of_the_tokyo_meeting(

@@ -1,0 +1,359 @@
+"""Reading the lexicon files into frozen, validated objects with compiled patterns."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from enum import StrEnum
+from functools import cached_property, lru_cache
+from pathlib import Path
+from typing import Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from monitor.errors import ConfigError
+
+DATA = Path(__file__).resolve().parent / "data"
+DEFAULT_PROFILE = "diplomatic-meeting"
+
+
+class StatusClass(StrEnum):
+    """What a status says of an event: it happened, it is off, or it is ahead."""
+
+    DONE = "done"
+    OFF = "off"
+    PLANNED = "planned"
+
+
+class Slot(StrEnum):
+    """What a held fact is a value of (figures add ``<kind>:<unit>`` slots of their own)."""
+
+    DATE = "date:event"
+    PLACE = "place:event"
+    STATUS = "status:event"
+    PARTICIPANTS = "participants:event"
+    OUTCOME = "outcome"
+
+
+def _fold(text: str) -> str:
+    text = unicodedata.normalize("NFKD", text)
+    text = "".join(ch for ch in text if not unicodedata.combining(ch))
+    return text.replace("’", "'").replace("–", "-").replace("—", "-").casefold()
+
+
+def phrase_pattern(phrases: Iterable[str], *, case_sensitive: bool = False) -> re.Pattern[str]:
+    """One whole-word pattern for a list of words and phrases (longest first, spaces flexible)."""
+    parts = sorted({phrase.strip() for phrase in phrases if phrase.strip()}, key=lambda p: (-len(p), p))
+    if not parts:
+        return re.compile(r"(?!x)x")
+    body = "|".join(r"\s+".join(re.escape(word) for word in part.split()) for part in parts)
+    flags = 0 if case_sensitive else re.IGNORECASE
+    return re.compile(rf"(?<![\w-])(?:{body})(?![\w])", flags)
+
+
+class _Data(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class EventKind(_Data):
+    """A kind of event of a profile: the noun titles use and the words that signal it."""
+
+    noun: str = Field(min_length=1)
+    triggers: tuple[str, ...] = Field(min_length=1)
+    weight: float = 1.0
+
+
+class StatusRule(_Data):
+    """One status of a profile and the words that report it."""
+
+    class_: StatusClass = Field(alias="class")
+    triggers: tuple[str, ...] = ()
+
+
+class _ProfileFile(_Data):
+    id: str
+    description: str = ""
+    participants: Literal["people", "organisations"] = "people"
+    event_kinds: tuple[EventKind, ...] = Field(min_length=1)
+    statuses: dict[str, StatusRule]
+    place_before: tuple[str, ...] = ()
+    place_after: tuple[str, ...] = ()
+    transit: tuple[str, ...] = ()
+    preparatory: tuple[str, ...] = ()
+
+
+class _LanguageFile(_Data):
+    background: tuple[str, ...]
+    continuation_openers: tuple[str, ...]
+    future: tuple[str, ...]
+    future_verbs: tuple[str, ...]
+    hypothetical: tuple[str, ...]
+    negation: tuple[str, ...]
+    update: tuple[str, ...]
+    tentative: tuple[str, ...]
+    settled: tuple[str, ...]
+    outcome_verbs: tuple[str, ...]
+    announcing: tuple[str, ...]
+    former_markers: tuple[str, ...]
+    titles: tuple[str, ...]
+    group_references: tuple[str, ...]
+
+
+class Country(_Data):
+    """A country with the names news uses for it."""
+
+    name: str
+    aliases: tuple[str, ...] = ()
+    demonyms: tuple[str, ...] = ()
+    capital: str | None = None
+
+
+class NamedPlace(_Data):
+    """A city or an international body."""
+
+    name: str
+    aliases: tuple[str, ...] = ()
+
+
+class _PlacesFile(_Data):
+    countries: tuple[Country, ...]
+    cities: tuple[NamedPlace, ...] = ()
+    bodies: tuple[NamedPlace, ...] = ()
+
+
+@dataclass(frozen=True)
+class Profile:
+    """One kind of news: its event kinds, statuses and place words, with compiled patterns."""
+
+    id: str
+    description: str
+    participants: str
+    event_kinds: tuple[EventKind, ...]
+    statuses: dict[str, StatusRule]
+    place_before: tuple[str, ...]
+    place_after: tuple[str, ...]
+    transit: tuple[str, ...]
+    preparatory: tuple[str, ...]
+
+    @cached_property
+    def trigger_pattern(self) -> re.Pattern[str]:
+        """Any word that signals one of the profile's events."""
+        return phrase_pattern(t for kind in self.event_kinds for t in kind.triggers)
+
+    @cached_property
+    def anchor_pattern(self) -> re.Pattern[str]:
+        """Event words and words reporting it done, less arrival words: where a date is the event's."""
+        transit = {_fold(word) for word in self.transit}
+        done = [
+            t for rule in self.statuses.values() if rule.class_ == StatusClass.DONE for t in rule.triggers
+        ]
+        words = [*(t for kind in self.event_kinds for t in kind.triggers), *done]
+        return phrase_pattern(word for word in words if _fold(word) not in transit)
+
+    @cached_property
+    def place_pattern_prefix(self) -> str:
+        """Regex text of the words before an event's place ('in', 'travel to')."""
+        return phrase_pattern(self.place_before).pattern
+
+    @cached_property
+    def place_pattern_suffix(self) -> str:
+        """Regex text of the words after an event's place ('summit' in 'Seoul summit')."""
+        return phrase_pattern(self.place_after).pattern
+
+    @cached_property
+    def noun_of(self) -> dict[str, EventKind]:
+        """Folded trigger -> its event kind (the first kind listing it wins)."""
+        found: dict[str, EventKind] = {}
+        for kind in self.event_kinds:
+            for trigger in kind.triggers:
+                found.setdefault(_fold(" ".join(trigger.split())), kind)
+        return found
+
+    def status_pattern(self, status_class: StatusClass) -> re.Pattern[str]:
+        """Words reporting any status of the class."""
+        return _status_pattern(self, status_class)
+
+    def statuses_of(self, status_class: StatusClass) -> list[str]:
+        """The profile's statuses of one class, in file order."""
+        return [name for name, rule in self.statuses.items() if rule.class_ == status_class]
+
+    def status_class(self, status: str | None) -> StatusClass | None:
+        """The class of a status name (None for an unknown one)."""
+        rule = self.statuses.get(status or "")
+        return rule.class_ if rule is not None else None
+
+    @cached_property
+    def transit_pattern(self) -> re.Pattern[str]:
+        """Words marking an arrival or a stopover place."""
+        return phrase_pattern(self.transit)
+
+    @cached_property
+    def preparatory_pattern(self) -> re.Pattern[str]:
+        """Words marking a preparatory meeting of officials."""
+        return phrase_pattern(self.preparatory)
+
+    def __hash__(self) -> int:
+        return hash(self.id)
+
+
+@lru_cache(maxsize=64)
+def _status_pattern(profile: Profile, status_class: StatusClass) -> re.Pattern[str]:
+    return phrase_pattern(
+        t for rule in profile.statuses.values() if rule.class_ == status_class for t in rule.triggers
+    )
+
+
+@dataclass(frozen=True)
+class Language:
+    """Words of news English every profile shares, as compiled patterns."""
+
+    words: _LanguageFile
+
+    @cached_property
+    def background(self) -> re.Pattern[str]:
+        return phrase_pattern(self.words.background)
+
+    @cached_property
+    def continues(self) -> re.Pattern[str]:
+        openers = "|".join(re.escape(opener) for opener in self.words.continuation_openers)
+        return re.compile(rf"^(?:{openers})\s+(?:also|then)\b")
+
+    @cached_property
+    def future(self) -> re.Pattern[str]:
+        """Looking ahead: the future words, or 'would/is/are (x) (to) <future verb>'."""
+        verbs = phrase_pattern(self.words.future_verbs).pattern
+        words = phrase_pattern(self.words.future).pattern
+        return re.compile(rf"\b(?:would|is|are)\s+(?:\w+\s+)?(?:to\s+)?{verbs}|{words}", re.IGNORECASE)
+
+    @cached_property
+    def hypothetical(self) -> re.Pattern[str]:
+        return phrase_pattern(self.words.hypothetical)
+
+    @cached_property
+    def negation(self) -> re.Pattern[str]:
+        return phrase_pattern(self.words.negation)
+
+    @cached_property
+    def update(self) -> re.Pattern[str]:
+        return phrase_pattern(self.words.update)
+
+    @cached_property
+    def tentative(self) -> re.Pattern[str]:
+        return phrase_pattern(self.words.tentative)
+
+    @cached_property
+    def settled(self) -> re.Pattern[str]:
+        return phrase_pattern(self.words.settled)
+
+    @cached_property
+    def outcome(self) -> re.Pattern[str]:
+        return phrase_pattern(self.words.outcome_verbs)
+
+    @cached_property
+    def announcing(self) -> re.Pattern[str]:
+        return phrase_pattern(self.words.announcing)
+
+    @cached_property
+    def former(self) -> re.Pattern[str]:
+        markers = "|".join(re.escape(marker) for marker in self.words.former_markers)
+        return re.compile(rf"(?<![\w-])(?:{markers})(?:\s|(?<=-))[^,;]*$", re.IGNORECASE)
+
+    @cached_property
+    def group_references(self) -> re.Pattern[str]:
+        return phrase_pattern(self.words.group_references)
+
+    @cached_property
+    def titles(self) -> frozenset[str]:
+        return frozenset(_fold(title) for title in self.words.titles)
+
+
+@dataclass(frozen=True)
+class Places:
+    """Countries, cities and bodies, looked up by folded name."""
+
+    data: _PlacesFile
+    _countries: dict[str, Country] = field(init=False, repr=False, default_factory=dict)
+
+    def __post_init__(self) -> None:
+        for country in self.data.countries:
+            for name in (country.name, *country.aliases):
+                self._countries.setdefault(_fold(name), country)
+
+    def country(self, name: str) -> Country | None:
+        """The country a name or alias stands for ('U.S.' -> United States)."""
+        return self._countries.get(_fold(name.strip()))
+
+    def is_country(self, name: str | None) -> bool:
+        """True for a country's name or alias: too coarse to be an event's place."""
+        return bool(name) and self.country(name or "") is not None
+
+    @cached_property
+    def country_pattern(self) -> re.Pattern[str]:
+        """Country names and aliases of four letters or more, as whole words."""
+        names = [n for c in self.data.countries for n in (c.name, *c.aliases) if len(n) > 3]
+        return phrase_pattern(names)
+
+    def demonyms(self) -> dict[str, str]:
+        """Folded demonym -> country name ('south korean' -> 'South Korea')."""
+        return {_fold(d): c.name for c in self.data.countries for d in c.demonyms}
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    """Places, language and profiles, loaded once."""
+
+    places: Places
+    language: Language
+    profiles: dict[str, Profile]
+
+    def profile(self, name: str | None = None) -> Profile:
+        """A profile by id (the default one for None); a ConfigError names an unknown one."""
+        key = name or DEFAULT_PROFILE
+        if key not in self.profiles:
+            known = ", ".join(sorted(self.profiles))
+            raise ConfigError(f"unknown profile {key!r} (known: {known})")
+        return self.profiles[key]
+
+    def __hash__(self) -> int:
+        return id(self)
+
+
+def _read(path: Path, model: type[BaseModel]) -> BaseModel:
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+        return model.model_validate(raw)
+    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
+        raise ConfigError(f"cannot read lexicon file {path}: {exc}") from None
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        key = ".".join(str(part) for part in err["loc"])
+        raise ConfigError(f"lexicon file {path}: {key}: {err['msg']}") from None
+
+
+def _profile(path: Path) -> Profile:
+    data = _read(path, _ProfileFile)
+    assert isinstance(data, _ProfileFile)
+    if path.stem != data.id:
+        raise ConfigError(f"lexicon file {path}: id: must be {path.stem!r}, the file's name")
+    return Profile(
+        id=data.id, description=data.description, participants=data.participants,
+        event_kinds=data.event_kinds, statuses=dict(data.statuses), place_before=data.place_before,
+        place_after=data.place_after, transit=data.transit, preparatory=data.preparatory,
+    )  # fmt: skip
+
+
+@lru_cache(maxsize=4)
+def load_lexicon(folder: Path = DATA) -> Lexicon:
+    """Read the lexicon files once (cached per folder)."""
+    places = _read(folder / "places.yaml", _PlacesFile)
+    language = _read(folder / "language.yaml", _LanguageFile)
+    assert isinstance(places, _PlacesFile) and isinstance(language, _LanguageFile)
+    profiles = {
+        profile.id: profile for profile in map(_profile, sorted((folder / "profiles").glob("*.yaml")))
+    }
+    if DEFAULT_PROFILE not in profiles:
+        raise ConfigError(f"lexicon folder {folder}: the default profile {DEFAULT_PROFILE!r} is missing")
+    return Lexicon(places=Places(places), language=Language(language), profiles=profiles)
