@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from monitor.detect.facts import FIGURE_KINDS
+from monitor.detect.figures import bounds_agree, identity_gap
 from monitor.detect.state import EventState, HeldFact
 from monitor.detect.text import fold
 from monitor.lexicon import Lexicon, Profile, StatusClass, load_lexicon
@@ -44,49 +45,70 @@ def _jaccard(left: list[str], right: list[str]) -> float:
     return len(a & b) / len(a | b) if a | b else 1.0
 
 
-def _tolerance(fact: HeldFact, held: HeldFact) -> float:
-    if fact.kind in {"percent", "percent_change"}:
-        return 2.0 if fact.approximate or held.approximate else 0.5
-    return 0.1 if fact.approximate or held.approximate else 0.02
+_NUMBER = re.compile(r"\d[\d,]*(?:\.(\d+))?")
+
+
+def _step(fact: HeldFact) -> float:
+    """The precision a figure was written with: 17.4 -> 0.1 (per cent), '$1.13 billion' -> 1e7."""
+    assert fact.number is not None
+    match = _NUMBER.search(fact.text)
+    if match is None:
+        return 0.0
+    written = float(match.group(0).replace(",", ""))
+    decimals = len(match.group(1) or "")
+    scale = abs(fact.number / written) if written else 1.0
+    return 10.0**-decimals * scale
 
 
 def _differs(fact: HeldFact, held: HeldFact) -> bool:
+    """True when the two values cannot both be right, given how precisely each was written."""
     assert fact.number is not None and held.number is not None
-    if fact.kind in {"percent", "percent_change"}:
-        return abs(fact.number - held.number) > _tolerance(fact, held)
-    scale = max(abs(fact.number), abs(held.number), 1e-9)
-    return abs(fact.number - held.number) / scale > _tolerance(fact, held)
+    gap = abs(fact.number - held.number)
+    if fact.approximate or held.approximate:
+        if fact.kind in {"percent", "percent_change"}:
+            return gap > 2.0
+        return gap / max(abs(fact.number), abs(held.number), 1e-9) > 0.1
+    return gap > max(_step(fact), _step(held)) / 2 + 1e-9  # 21 and 20.8 agree; 17.4 and 17.1 do not
 
 
-_CLAUSE = re.compile(r"[,;]|\b(?:while|whereas|but|and)\b")
+def _about(fact: HeldFact) -> str:
+    """What a figure is a value of, in words: 'percent (duty) of BYD'."""
+    what = " ".join(fact.terms[:3]) or fact.kind
+    owner = f" of {', '.join(fact.referent_names)}" if fact.referent_names else ""
+    return f"{fact.kind.replace('_', ' ')} ({what}){owner}"
 
 
-def _places(fact: HeldFact, lexicon: Lexicon) -> set[str]:
-    """Countries named in the figure's own clause ('54,000 troops are stationed in Japan')."""
-    quote = fold(fact.quote)
-    position = quote.find(fold(fact.text))
-    if position < 0:
-        window = fold(fact.subject)
-    else:
-        before = _CLAUSE.split(quote[max(0, position - 60) : position])[-1]
-        after = _CLAUSE.split(quote[position + len(fact.text) : position + len(fact.text) + 60])[0]
-        window = f"{before} {fact.text} {after}"
-    found = (lexicon.places.country(m.group(0)) for m in lexicon.places.country_pattern.finditer(window))
-    return {country.name for country in found if country is not None}
-
-
-def _same_subject(fact: HeldFact, held: HeldFact, lexicon: Lexicon) -> bool:
-    mine, theirs = _places(fact, lexicon), _places(held, lexicon)
-    return not (mine and theirs and not mine & theirs)
+def _comparable(fact: HeldFact, held: HeldFact) -> tuple[bool, str]:
+    """Whether two figures of one slot are values of the same thing, and a doubt to report if unsure."""
+    gap = identity_gap(tuple(fact.referents), tuple(held.referents), fact.marks, held.marks)
+    if gap:
+        return False, gap
+    if bool(fact.referents) != bool(held.referents):
+        named = fact if fact.referents else held
+        return True, f"only one of them is said to be of {', '.join(named.referent_names)}"
+    mine = {mark.partition(":")[0] for mark in fact.marks}
+    theirs = {mark.partition(":")[0] for mark in held.marks}
+    if mine ^ theirs:
+        only = sorted(
+            m.partition(":")[2] for m in (*fact.marks, *held.marks) if m.partition(":")[0] in mine ^ theirs
+        )
+        return True, f"only one of them is qualified as {', '.join(only)}"
+    return True, ""
 
 
 def _compare_figure(fact: HeldFact, held_facts: list[HeldFact], lexicon: Lexicon) -> Finding | None:
-    same_slot = [
+    """A figure conflicts only with a value of the same quantity of the same referent that cannot hold too."""
+    same_slot = [held for held in held_facts if held.slot == fact.slot and held.number is not None]
+    candidates = [
         held
-        for held in held_facts
-        if held.slot == fact.slot and held.number is not None and _same_subject(fact, held, lexicon)
+        for held in same_slot
+        if (
+            _jaccard(held.terms, fact.terms) >= 0.2
+            or not held.terms
+            or set(held.referents) & set(fact.referents)
+        )
+        and _comparable(fact, held)[0]
     ]
-    candidates = [held for held in same_slot if _jaccard(held.terms, fact.terms) >= 0.2 or not held.terms]
     if not candidates:
         return None
     if any(not _differs(fact, held) for held in candidates):
@@ -96,16 +118,28 @@ def _compare_figure(fact: HeldFact, held_facts: list[HeldFact], lexicon: Lexicon
     current = [held for held in candidates if not held.background and held.article_id != fact.article_id]
     if not current:
         return None
-    held = max(current, key=lambda item: _jaccard(item.terms, fact.terms))
+
+    def closeness(item: HeldFact) -> tuple[bool, float]:
+        return bool(set(item.referents) & set(fact.referents)), _jaccard(item.terms, fact.terms)
+
+    held = max(current, key=closeness)
+    assert held.number is not None and fact.number is not None
+    if (fact.bound or held.bound) and bounds_agree(fact.number, fact.bound, held.number, held.bound):
+        return None
+    if (fact.cumulative or held.cumulative) and fact.number > held.number:
+        return None  # a count that grows as the story unfolds (a toll): a later, larger figure is an update
     similarity = _jaccard(held.terms, fact.terms)
+    owned = fact.named_owner and held.named_owner
+    shared_referent = owned and bool(set(held.referents) & set(fact.referents))
     if held.qualifier != fact.qualifier and "proposed" in {held.qualifier, fact.qualifier}:
         reason = "one figure is a proposal or starting point, the other a settled value"
         return Finding("conflict", fact, held, LOW_CONFIDENCE, reason)
-    if similarity < 0.5:
-        left, right = held.subject or held.text, fact.subject or fact.text
-        reason = f"they may measure different things ({left!r} vs {right!r})"
+    _, doubt = _comparable(fact, held)
+    if doubt:
+        return Finding("conflict", fact, held, LOW_CONFIDENCE, f"they may measure different things: {doubt}")
+    if similarity < 0.5 and not shared_referent:
+        reason = f"they may measure different things ({_about(held)!r} vs {_about(fact)!r})"
         return Finding("conflict", fact, held, LOW_CONFIDENCE, reason)
-    assert held.number is not None and fact.number is not None
     gap = abs(held.number - fact.number) / max(abs(held.number), abs(fact.number), 1e-9)
     if (held.approximate or fact.approximate) and gap <= 0.25:
         return Finding("conflict", fact, held, 0.4, "one figure is approximate and they are close")

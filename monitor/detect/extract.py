@@ -327,6 +327,7 @@ def signature(
         participants=chosen,
         names={entity.id: entity.name for entity in enriched.entities},
         lexicon=lexicon,
+        entities=enriched.entities,
     )
     sig.facts += own_participants(article.id, about_event, chosen, profile, lexicon)
     sig.facts += rival_participants(article.id, sentences, persons, chosen, places, dates, profile, lexicon)

@@ -13,6 +13,7 @@ import re
 from collections.abc import Sequence
 from datetime import date
 
+from monitor.detect.figures import figure_context
 from monitor.detect.state import HeldFact
 from monitor.detect.text import Sentence, fold, tokens
 from monitor.lexicon import Lexicon
@@ -66,7 +67,9 @@ def qualifier_of(claim: Claim, lexicon: Lexicon) -> str:
     return ""
 
 
-def claim_fact(claim: Claim, article_id: str, lexicon: Lexicon) -> HeldFact | None:
+def claim_fact(
+    claim: Claim, article_id: str, lexicon: Lexicon, entities: tuple[CanonicalEntity, ...] = ()
+) -> HeldFact | None:
     """A held fact from one NLP claim, or None when the claim carries no comparable value."""
     if claim.kind in FIGURE_KINDS:
         number = _number(claim.value)
@@ -81,7 +84,14 @@ def claim_fact(claim: Claim, article_id: str, lexicon: Lexicon) -> HeldFact | No
             if claim.kind in {"percent", "percent_change", "duration", "money"}
             else (f"{claim.kind}:{head}")
         )
+        context = figure_context(claim, entities, lexicon)
         return HeldFact(
+            referents=list(context.referents),
+            referent_names=list(context.referent_names),
+            named_owner=context.named_owner,
+            marks=[f"{group}:{word}" for group, word in context.marks],
+            bound=context.bound,
+            cumulative=context.cumulative,
             slot=slot,
             kind=claim.kind,
             value=f"{number:g}",
@@ -186,6 +196,7 @@ def article_facts(
     participants: Sequence[CanonicalEntity],
     names: dict[str, str],
     lexicon: Lexicon,
+    entities: tuple[CanonicalEntity, ...] = (),
 ) -> list[HeldFact]:
     """Every comparable fact of one article."""
     facts: list[HeldFact] = []
@@ -214,7 +225,7 @@ def article_facts(
                     and not (fact.slot == "place:event" and place)
                 )
             continue
-        fact = claim_fact(claim, article_id, lexicon)
+        fact = claim_fact(claim, article_id, lexicon, entities)
         if fact is not None:
             fact.background = old
             facts.append(fact)

@@ -136,6 +136,28 @@ def _event_scores(labelled: LabelledSet, result: Run) -> dict[str, Any]:
     }
 
 
+def _why_missed(gold: GoldConflict, result: Run, threshold: float) -> str:
+    """Where the pipeline lost a genuine conflict: matching, grouping, or comparison."""
+    unmatched = [ref for ref in gold.articles if (ref, gold.storyline) not in result.matched]
+    if unmatched:
+        return f"not matched to the storyline: {', '.join(unmatched)}"
+    state = result.states.get(gold.storyline)
+    events = [
+        next((e.id for e in (state.events if state else []) if ref in {a.id for a in e.articles}), None)
+        for ref in gold.articles
+    ]
+    if events[0] != events[1]:
+        return "the two articles are in different events"
+    weak = [
+        d for d in result.developments
+        if d.kind == "conflict" and d.storyline_id == gold.storyline and _cites(d, gold.articles)
+        and d.confidence < threshold
+    ]  # fmt: skip
+    if weak:
+        return f"low confidence ({weak[0].confidence}): {weak[0].summary[-120:]}"
+    return "no comparable facts"
+
+
 def _conflict_scores(labelled: LabelledSet, result: Run, threshold: float, articles: int) -> dict[str, Any]:
     confident = [d for d in result.developments if d.kind == "conflict" and d.confidence >= threshold]
     found: list[GoldConflict] = []
@@ -146,7 +168,8 @@ def _conflict_scores(labelled: LabelledSet, result: Run, threshold: float, artic
         hits = [d for d in confident if d.storyline_id == gold.storyline and _cites(d, gold.articles)]
         explained.update(d.id for d in hits)
         if not hits:
-            missed.append(f"{gold.articles[0]} ~ {gold.articles[1]}: {gold.what} {dict(gold.values)}")
+            why = _why_missed(gold, result, threshold)
+            missed.append(f"{gold.articles[0]} ~ {gold.articles[1]}: {gold.what} {dict(gold.values)} [{why}]")
             continue
         found.append(gold)
         if any(_quoted(gold.erring_sentence, d) for d in hits):

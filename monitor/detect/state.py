@@ -48,6 +48,12 @@ class HeldFact(_State):
     explicit: bool = True
     background: bool = False
     terms: list[str] = Field(default_factory=list)
+    referents: list[str] = Field(default_factory=list, description="entity ids the figure belongs to")
+    referent_names: list[str] = Field(default_factory=list)
+    named_owner: bool = Field(default=False, description="the referent is not merely a place")
+    marks: list[str] = Field(default_factory=list, description="contrast-set words of the figure's clause")
+    bound: str = Field(default="", description="'lower' ('more than 5') or 'upper' ('up to 5')")
+    cumulative: bool = False
     text: str = ""
     quote: str = ""
     article_id: str

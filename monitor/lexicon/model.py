@@ -64,6 +64,7 @@ class EventKind(_Data):
     noun: str = Field(min_length=1)
     triggers: tuple[str, ...] = Field(min_length=1)
     weight: float = 1.0
+    core: bool = Field(default=True, description="the profile's own kind of event: its words help matching")
 
 
 class StatusRule(_Data):
@@ -100,6 +101,11 @@ class _LanguageFile(_Data):
     former_markers: tuple[str, ...]
     titles: tuple[str, ...]
     group_references: tuple[str, ...]
+    lower_bounds: tuple[str, ...]
+    upper_bounds: tuple[str, ...]
+    cumulative: tuple[str, ...]
+    contrasts: tuple[tuple[str, ...], ...]
+    referent_labels: tuple[str, ...]
 
 
 class Country(_Data):
@@ -264,6 +270,29 @@ class Language:
     @cached_property
     def group_references(self) -> re.Pattern[str]:
         return phrase_pattern(self.words.group_references)
+
+    @cached_property
+    def lower_bound(self) -> re.Pattern[str]:
+        """A lower-bound phrase right before a figure ('more than ')."""
+        return re.compile(phrase_pattern(self.words.lower_bounds).pattern + r"\s*$", re.IGNORECASE)
+
+    @cached_property
+    def upper_bound(self) -> re.Pattern[str]:
+        """An upper-bound phrase right before a figure ('up to ')."""
+        return re.compile(phrase_pattern(self.words.upper_bounds).pattern + r"\s*$", re.IGNORECASE)
+
+    @cached_property
+    def cumulative(self) -> re.Pattern[str]:
+        return phrase_pattern(self.words.cumulative)
+
+    @cached_property
+    def contrasts(self) -> tuple[tuple[int, re.Pattern[str]], ...]:
+        """(set index, pattern of one member) for every member of every contrast set."""
+        return tuple(
+            (index, phrase_pattern([member]))
+            for index, group in enumerate(self.words.contrasts)
+            for member in group
+        )
 
     @cached_property
     def titles(self) -> frozenset[str]:

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from monitor.detect.text import Sentence, fold, split_sentences, term_pattern
+from monitor.lexicon import load_lexicon
 from monitor.models import EnrichedArticle, MatchReason, StorylineMatch
 from monitor.nlp.gazetteer import demonym_countries
 from monitor.storylines.config import Storyline, entity_id
@@ -26,6 +27,7 @@ _MAX_REASON_SENTENCES = 3
 _NO_PERSON_FACTOR = 0.6
 _NO_PERSON_KNOWN_FACTOR = 0.8
 _NO_CONTEXT_FACTOR = 0.5
+_PLACE_LABELS = frozenset({"GPE", "LOC"})
 
 
 @dataclass
@@ -118,7 +120,7 @@ def _group_terms(
         if entities:
             groups.append(list(entities.values()))
         if storyline.keywords:
-            groups.append([_keyword_term(keyword) for keyword in storyline.keywords])
+            groups.append([_keyword_term(keyword) for keyword in _vocabulary(storyline)])
     return groups
 
 
@@ -219,6 +221,55 @@ def _salience_factor(storyline: Storyline, hits: _Hits, enriched: EnrichedArticl
     return factor
 
 
+@lru_cache(maxsize=256)
+def _vocabulary(storyline: Storyline) -> tuple[str, ...]:
+    """The storyline's keywords; a plain storyline (no ``require_any``) adds its profile's event words.
+
+    An analyst lists a few keywords; the kind of news the storyline follows (its profile) says how its
+    events are reported ("held talks", "cut rates", "imposed duties").
+    """
+    if storyline.require_any:
+        return storyline.keywords
+    profile = load_lexicon().profile(storyline.profile)
+    words = [trigger for kind in profile.event_kinds if kind.core for trigger in kind.triggers]
+    known = {fold(keyword) for keyword in storyline.keywords}
+    return (*storyline.keywords, *sorted({w for w in words if fold(w) not in known}))
+
+
+@lru_cache(maxsize=256)
+def _country_terms(storyline: Storyline) -> dict[str, tuple[re.Pattern[str], ...]]:
+    """The countries a storyline lists, with the names that signal each: names, aliases, demonyms, capital."""
+    places = load_lexicon().places
+    found: dict[str, list[str]] = {}
+    for spec in storyline.entities:
+        country = places.country(spec.name) if spec.label in _PLACE_LABELS else None
+        if country is None:
+            continue
+        names = found.setdefault(country.name, [])
+        names += [spec.name, *spec.aliases, country.name, *country.aliases, *country.demonyms]
+        if country.capital:
+            names.append(country.capital)
+    return {name: tuple(term_pattern(form) for form in sorted(set(forms))) for name, forms in found.items()}
+
+
+def _own_keyword(storyline: Storyline, text: str) -> bool:
+    return any(_found(_keyword_term(keyword), text) for keyword in storyline.keywords)
+
+
+def _places_together(storyline: Storyline, text: str) -> bool:
+    """A plain storyline that lists several countries is about them together: an article names two of them.
+
+    A story naming only one side of a relation (a Japanese leader's summit with someone else, another
+    country's tariffs on the same goods) is not the storyline's; ``require_any`` states this explicitly.
+    A country counts when the article names it, its people or its capital.
+    """
+    countries = _country_terms(storyline)
+    if storyline.require_any or len(countries) < 2:
+        return True
+    named = sum(1 for patterns in countries.values() if any(p.search(text) for p in patterns))
+    return named >= 2
+
+
 def score_storyline(enriched: EnrichedArticle, storyline: Storyline) -> tuple[float, MatchReason] | None:
     """Score one article against one storyline; None when a hard rule rules it out."""
     sentences = article_sentences(enriched)
@@ -226,14 +277,16 @@ def score_storyline(enriched: EnrichedArticle, storyline: Storyline) -> tuple[fl
     if not sentences or _excluded(storyline, full_text):
         return None
     entities = _entity_terms(storyline, enriched)
-    keywords = [_keyword_term(keyword) for keyword in storyline.keywords]
+    keywords = [_keyword_term(keyword) for keyword in _vocabulary(storyline)]
     groups = _group_terms(storyline, entities, enriched)
     if not groups:
         return None
     hits = _scan(sentences, entities, keywords, groups)
     covered: set[int] = set().union(*hits.groups)
-    if len(covered) < len(groups):
+    if len(covered) < len(groups) or not _places_together(storyline, full_text):
         return None
+    if not storyline.require_any and storyline.keywords and not _own_keyword(storyline, full_text):
+        return None  # the profile's event words alone do not make an article the storyline's topic
     score, best = _score(hits, len(groups), len(entities))
     score = round(score * _salience_factor(storyline, hits, enriched), 3)
     reason = MatchReason(

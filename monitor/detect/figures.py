@@ -1,0 +1,142 @@
+"""Figure identity: what a figure is a value *of*, so that only values of one thing are compared.
+
+Two figures can conflict only when they measure the same quantity of the same
+referent. From the figure's own clause of its sentence this reads:
+
+* the *referent*: the named thing the figure belongs to: an entity a
+  preposition ties to it ("4,500 troops from South Korea"), else the nearest
+  entity before it in its clause ("BYD will face 17.4%, Geely 19.9%" gives BYD
+  and Geely);
+* the *marks*: words of the lexicon's contrast sets that name a variant of the
+  measure ("additional" vs "total" duty, "deposit" vs "refinancing" rate,
+  "aftershock" vs "main shock");
+* the *bound*: "more than 1,600" is a lower bound, "up to 38%" an upper one;
+* whether the count is *cumulative* (a death toll), which grows between reports.
+
+:func:`identity_gap` says why two figures are not values of one thing, or
+``""`` when they are.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Literal
+
+from monitor.lexicon import Lexicon
+from monitor.models import CanonicalEntity, Claim
+
+_CLAUSE_BREAK = re.compile(
+    r"[;()\[\]]|,\s|\s[–—-]\s|\s(?:and|while|whereas|but|compared with|against|versus|vs\.?|than)\s",
+    re.IGNORECASE,
+)
+
+# A named thing after the figure owns it when a preposition links them ("4,500 troops from South Korea").
+_OWNER = re.compile(r"^\W*(?:[\w'’-]+\W+){0,4}?(?:from|in|of|for|on|at|across|within)\b", re.IGNORECASE)
+
+Bound = Literal["", "lower", "upper"]
+_PLACE_LABELS = frozenset({"GPE", "LOC", "NORP", "FAC"})
+
+
+@dataclass(frozen=True)
+class FigureContext:
+    """What a figure is a value of, read from its clause."""
+
+    referents: tuple[str, ...]
+    referent_names: tuple[str, ...]
+    named_owner: bool  # the referent is an organisation, person or product, not merely a place
+    marks: tuple[tuple[int, str], ...]
+    bound: Bound
+    cumulative: bool
+    clause: str
+
+
+def _clause(sentence: str, start: int, end: int) -> tuple[int, int]:
+    """Character bounds of the clause around ``sentence[start:end]``."""
+    left = 0
+    for match in _CLAUSE_BREAK.finditer(sentence, 0, start):
+        left = match.end()
+    after = _CLAUSE_BREAK.search(sentence, end)
+    return left, after.start() if after else len(sentence)
+
+
+def _mentions(
+    entities: tuple[CanonicalEntity, ...], begin: int, end: int, labels: frozenset[str]
+) -> list[tuple[int, int, CanonicalEntity]]:
+    found = []
+    for entity in entities:
+        if entity.label not in labels:
+            continue
+        for mention in entity.mentions:
+            if begin <= mention.start and mention.end <= end:
+                found.append((mention.start, mention.end, entity))
+    return sorted(found, key=lambda item: item[0])
+
+
+def figure_context(claim: Claim, entities: tuple[CanonicalEntity, ...], lexicon: Lexicon) -> FigureContext:
+    """Referent, marks, bound and cumulativeness of a figure claim, from its own clause."""
+    sentence = claim.evidence.sentence
+    position = sentence.find(claim.text)
+    if position < 0:
+        return FigureContext((), (), False, (), "", False, sentence)
+    end = position + len(claim.text)
+    left, right = _clause(sentence, position, end)
+    clause = sentence[left:right]
+    language = lexicon.language
+    base = claim.evidence.start
+    labels = frozenset(language.words.referent_labels)
+    before = _mentions(entities, base + left, base + position, labels)
+    after = [
+        m for m in _mentions(entities, base + end, base + right, labels)
+        if _OWNER.search(sentence[end : m[0] - base])
+    ]  # fmt: skip
+    chosen = after[:1] or before[-1:]  # "troops from South Korea", else the subject ("BYD will face")
+    referents = tuple(entity.id for _, _, entity in chosen)
+    names = tuple(entity.name for _, _, entity in chosen)
+    marks = tuple(
+        sorted({(index, match.group(0).casefold()) for index, pattern in language.contrasts
+                for match in pattern.finditer(clause)})
+    )  # fmt: skip
+    lead = sentence[max(0, position - 25) : position]
+    bound: Bound = ""
+    if language.lower_bound.search(lead) or claim.text.casefold().startswith(
+        ("more than", "over", "at least")
+    ):
+        bound = "lower"
+    elif language.upper_bound.search(lead) or claim.text.casefold().startswith(("up to", "nearly", "almost")):
+        bound = "upper"
+    cumulative = bool(language.cumulative.search(clause))
+    named = any(entity.label not in _PLACE_LABELS for _, _, entity in chosen)
+    return FigureContext(referents, names, named, marks, bound, cumulative, clause)
+
+
+def identity_gap(
+    mine: tuple[str, ...], theirs: tuple[str, ...], my_marks: list[str], their_marks: list[str]
+) -> str:
+    """Why two figures are values of different things ('' when nothing says so).
+
+    ``mine``/``theirs`` are referent ids; marks are ``"<set>:<word>"`` strings.
+    """
+    if mine and theirs and not set(mine) & set(theirs):
+        return "different referents"
+    sets_mine: dict[str, set[str]] = {}
+    for mark in my_marks:
+        group, _, word = mark.partition(":")
+        sets_mine.setdefault(group, set()).add(word)
+    for mark in their_marks:
+        group, _, word = mark.partition(":")
+        if group in sets_mine and word not in sets_mine[group]:
+            return f"different variants ({'/'.join(sorted(sets_mine[group]))} vs {word})"
+    return ""
+
+
+def bounds_agree(mine: float, my_bound: str, theirs: float, their_bound: str) -> bool:
+    """True when two figures, one or both of them bounds, can both hold."""
+    if my_bound == their_bound and my_bound:
+        return True  # two lower (or upper) bounds never contradict each other
+    for value, bound, other in ((mine, my_bound, theirs), (theirs, their_bound, mine)):
+        if bound == "lower" and other < value:
+            return False
+        if bound == "upper" and other > value:
+            return False
+    return True
