@@ -32,7 +32,6 @@ from monitor.ingest.poller import FeedPoller
 from monitor.ingest.push import ArticlePush
 from monitor.ingest.state import FeedStateStore
 from monitor.ingest.websub import SubscriptionStore, WebSubSubscriber
-from monitor.lexicon import load_lexicon
 from monitor.metrics import Metrics
 from monitor.models import Article, Development, EnrichedArticle, StorylineMatch
 from monitor.nlp.pool import Enricher
@@ -264,8 +263,7 @@ class NewsmonService:
             metrics.articles.labels(stage="enrich", outcome="ok").inc(len(result))
             return result
 
-        lexicon = load_lexicon()
-        profiles = {storyline.id: lexicon.profile(storyline.profile) for storyline in storylines}
+        by_id = {storyline.id: storyline for storyline in storylines}
 
         def match(item: EnrichedArticle) -> list[StorylineMatch]:
             found = match_storylines(item, storylines, min_score=settings.detect.min_match_score)
@@ -281,7 +279,7 @@ class NewsmonService:
                 found,
                 now=datetime.now(UTC),
                 horizon_days=settings.detect.event_horizon_days,
-                profile=profiles.get(found.storyline_id),
+                storyline=by_id.get(found.storyline_id),
             )
             ingested_at = found.enriched.article.ingested_at
             developments = [d.model_copy(update={"trigger_ingested_at": ingested_at}) for d in developments]

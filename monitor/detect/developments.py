@@ -18,6 +18,7 @@ from monitor.detect.state import EventState, HeldFact, StorylineState, prune, re
 from monitor.detect.text import fingerprint, stable_hash
 from monitor.lexicon import Profile, load_lexicon
 from monitor.models import ArticleRef, Development, DevelopmentKind, EvidenceRef, StorylineMatch
+from monitor.storylines.config import Storyline
 
 _SLOT_LABELS = {
     "date:event": "date",
@@ -159,13 +160,16 @@ def detect(
     now: datetime,
     horizon_days: int = 120,
     profile: Profile | None = None,
+    storyline: Storyline | None = None,
 ) -> tuple[StorylineState, list[Development]]:
     """Fold one matched article into the storyline state; return the new state and its developments.
 
-    ``profile`` is the storyline's domain profile (the default profile when None).
+    ``storyline`` gives the names titles use and the domain profile (``profile`` overrides it; the default
+    profile when neither says).
     """
     lexicon = load_lexicon()
-    profile = profile or lexicon.profile()
+    profile = profile or lexicon.profile(storyline.profile if storyline else None)
+    aliases = {spec.id: (spec.name, *spec.aliases) for spec in storyline.entities} if storyline else {}
     base = state.model_copy(deep=True) if state is not None else _new_state(match.storyline_id)
     current = prune(base, now, horizon_days)
     article = match.enriched.article
@@ -180,7 +184,7 @@ def detect(
     remember(current.fingerprints, print_)
     current.updated_at = now
 
-    sig = signature(match, now=now, profile=profile, lexicon=lexicon)
+    sig = signature(match, now=now, profile=profile, lexicon=lexicon, aliases=aliases)
     event = best_event(current.events, sig, lexicon)
     developments: list[Development] = []
     if event is None:

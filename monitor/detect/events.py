@@ -104,7 +104,7 @@ def new_event(storyline_id: str, sig: Signature) -> EventState:
         title="",
         headline=_headline(sig.ref.title),
         noun=sig.noun,
-        date=sig.date,
+        date=sig.date if sig.date_quote else None,  # no stated date: none in the title either
         date_explicit=sig.date_explicit,
         place=sig.place,
         participants=list(sig.participants),
@@ -155,8 +155,8 @@ def absorb(
     explicit_date = _majority(event.facts, "date:event")
     if explicit_date is not None:
         event.date, event.date_explicit = date.fromisoformat(explicit_date), True
-    elif not event.date_explicit and sig.date_explicit:
-        event.date, event.date_explicit = sig.date, True
+    elif sig.date_quote and (event.date is None or (not event.date_explicit and sig.date_explicit)):
+        event.date, event.date_explicit = sig.date, sig.date_explicit
     place = _majority(event.facts, "place:event")
     if place is not None:
         event.place = place

@@ -50,27 +50,42 @@ class Signature:
     text: str = ""
 
 
-def short_name(entity: CanonicalEntity) -> str:
-    """How a title names a person: the short form the article itself uses most ('Kishida', 'Yoon',
-    'von der Leyen'): a run of the full name's words, shorter than it; the full name when the article
-    uses no such form. No naming convention of any culture is assumed.
+def short_name(entity: CanonicalEntity, aliases: tuple[str, ...] = ()) -> str:
+    """How a title names a participant, as the storyline and the article name it.
+
+    A person: the storyline's shortest alias that is a run of the full name's words ('Starmer' for 'Keir
+    Starmer'), else the short form the article uses most ('Kishida', 'von der Leyen'), else the full name.
+    No naming convention of any culture is assumed. An organisation: the form the article uses most ('ECB').
     """
+    counts: Counter[str] = Counter(" ".join(mention.text.split()) for mention in entity.mentions)
+    for form in entity.surface_forms:
+        counts.setdefault(form, 0)
+    if entity.label != "PERSON":
+        if aliases:
+            return min(aliases, key=lambda alias: (len(alias), alias))  # the storyline's 'EU', 'ECB'
+        forms = [form for form in counts if form[:1].isupper() and (len(form) <= 5 or not form.isupper())]
+        return max(forms, key=lambda form: (counts[form], -len(form))) if forms else entity.name
     words = entity.name.split()
     if len(words) < 2:
         return entity.name
     folded = [fold(word) for word in words]
-    counts: Counter[str] = Counter(mention.text for mention in entity.mentions)
-    for form in entity.surface_forms:
-        counts.setdefault(form, 0)
-    best: tuple[int, int, str] | None = None
-    for form, count in counts.items():
+
+    def part_of_name(form: str) -> int:
         parts = [fold(part) for part in form.replace("’s", "").replace("'s", "").split()]
         size = len(parts)
         if not parts or size >= len(words) or not form[:1].isupper():
-            continue
+            return 0
         runs = (folded[i : i + size] for i in range(len(words) - size + 1))
-        if any(run == parts for run in runs):
-            candidate = (count, -size, " ".join(form.split()))
+        return size if any(run == parts for run in runs) else 0
+
+    chosen = [alias for alias in aliases if part_of_name(alias)]
+    if chosen:
+        return min(chosen, key=lambda alias: (part_of_name(alias), alias))
+    best: tuple[int, int, str] | None = None
+    for form, count in counts.items():
+        size = part_of_name(form)
+        if size:
+            candidate = (count, -size, form)
             best = candidate if best is None or candidate > best else best
     return best[2] if best is not None else entity.name
 
@@ -247,9 +262,18 @@ def article_ref(match: StorylineMatch) -> ArticleRef:
 
 
 def signature(
-    match: StorylineMatch, *, now: datetime, profile: Profile | None = None, lexicon: Lexicon | None = None
+    match: StorylineMatch,
+    *,
+    now: datetime,
+    profile: Profile | None = None,
+    lexicon: Lexicon | None = None,
+    aliases: dict[str, tuple[str, ...]] | None = None,
 ) -> Signature:
-    """Read the event-relevant content of a matched article, in the words of the storyline's profile."""
+    """Read the event-relevant content of a matched article, in the words of the storyline's profile.
+
+    ``aliases`` are the storyline's names for its entities, by entity id: titles use them.
+    """
+    aliases = aliases or {}
     lexicon = lexicon or load_lexicon()
     profile = profile or lexicon.profile()
     triggers, groups = profile.trigger_pattern, lexicon.language.group_references
@@ -265,7 +289,8 @@ def signature(
         previous = bool(background and background[-1])
         background.append(is_background(sentence, previous, pub_date, dates, lexicon))
     persons = [entity for entity in enriched.entities if entity.label == "PERSON"]
-    weighted = _participants(persons, sentences, background, set(match.reason.entities), profile)
+    actors = [entity for entity in enriched.entities if entity.label in profile.participant_labels]
+    weighted = _participants(actors, sentences, background, set(match.reason.entities), profile)
     chosen = [entity for _, entity in weighted]
     places = [entity for entity in enriched.entities if entity.label in {"GPE", "LOC", "FAC"}]
     event_sentences = [
@@ -296,7 +321,7 @@ def signature(
         ref=article_ref(match),
         published=published,
         participants=[entity.id for entity in chosen],
-        names={entity.id: short_name(entity) for entity in chosen},
+        names={entity.id: short_name(entity, aliases.get(entity.id, ())) for entity in chosen},
         weights={entity.id: round(weight, 3) for weight, entity in weighted},
         people=[entity.id for entity in persons],
         place=place,

@@ -8,8 +8,8 @@ as the stream does. What is measured is what the issue promises users:
 * storylines: precision and recall over (article, storyline) pairs;
 * events: every gold event gets exactly one ``new_event`` alert, and no
   ``new_event`` is raised for an article that covers no gold event;
-* titles: the new event's title names the words the labels ask for (the
-  people as the articles name them, the place) and the event's day;
+* titles: the event's title in its latest alert names the words the labels
+  ask for (the people as the articles name them, the place) and the event's day;
 * conflicts: a genuine conflict is found when a confident conflict alert cites
   both articles, and found *with evidence* when the erring sentence is among its
   quotes; a look-alike is flagged when a confident conflict cites both of its
@@ -29,7 +29,6 @@ from monitor.detect.developments import detect
 from monitor.detect.labels import GoldConflict, LabelledSet, Lookalike
 from monitor.detect.state import StorylineState
 from monitor.detect.text import fold
-from monitor.lexicon import load_lexicon
 from monitor.models import Development
 from monitor.nlp.enrich import enrich_batch
 from monitor.nlp.pipeline import load_pipeline
@@ -52,15 +51,14 @@ def run(labelled: LabelledSet, storylines: Sequence[Storyline], *, min_score: fl
     """Enrich, match and detect every article in publication order, as the stream does."""
     articles = [item.article() for item in labelled.articles]
     enriched = enrich_batch(load_pipeline(storylines), articles, storylines)
-    lexicon = load_lexicon()
-    profiles = {storyline.id: lexicon.profile(storyline.profile) for storyline in storylines}
+    by_id = {storyline.id: storyline for storyline in storylines}
     result = Run()
     for article, item in zip(articles, enriched, strict=True):
         for match in match_storylines(item, storylines, min_score=min_score):
             result.matched.add((article.id, match.storyline_id))
             now = (article.published or article.ingested_at) + timedelta(minutes=30)
             state, found = detect(
-                result.states.get(match.storyline_id), match, now=now, profile=profiles[match.storyline_id]
+                result.states.get(match.storyline_id), match, now=now, storyline=by_id[match.storyline_id]
             )
             result.states[match.storyline_id] = state
             result.developments.extend(found)
@@ -112,10 +110,13 @@ def _event_scores(labelled: LabelledSet, result: Run) -> dict[str, Any]:
     ]
     titles_ok: list[str] = []
     titles_bad: list[str] = []
+    latest: dict[str, Development] = {}
+    for development in result.developments:
+        latest[development.event_id] = development  # the event's title as the user last saw it
     for event in labelled.events:
         if not counts[event.id]:
             continue
-        alert = counts[event.id][0]
+        alert = latest[counts[event.id][0].event_id]
         title = fold(alert.event_title)
         named = all(fold(word) in title for word in event.title_must_name)
         dated = alert.event_date == event.date

@@ -77,7 +77,7 @@ class StatusRule(_Data):
 class _ProfileFile(_Data):
     id: str
     description: str = ""
-    participants: Literal["people", "organisations"] = "people"
+    participants: Literal["people", "organisations", "none"] = "people"
     event_kinds: tuple[EventKind, ...] = Field(min_length=1)
     statuses: dict[str, StatusRule]
     place_before: tuple[str, ...] = ()
@@ -190,6 +190,15 @@ class Profile:
         """The class of a status name (None for an unknown one)."""
         rule = self.statuses.get(status or "")
         return rule.class_ if rule is not None else None
+
+    @cached_property
+    def participant_labels(self) -> frozenset[str]:
+        """Entity labels that can be an event's participants: people, or organisations and governments."""
+        return {
+            "people": frozenset({"PERSON"}),
+            "organisations": frozenset({"ORG", "GPE", "NORP"}),
+            "none": frozenset[str](),
+        }[self.participants]
 
     @cached_property
     def transit_pattern(self) -> re.Pattern[str]:
