@@ -47,6 +47,7 @@ class FoundDate:
     explicit: bool
     text: str
     start: int = 0
+    role: str = "event"  # "announced": the day something was said; "transit": a day of travel
 
 
 @dataclass(frozen=True)
@@ -81,6 +82,43 @@ def _forward(claim: Claim, value: date, sentence: str, published: date, future: 
         return value
     resolved = resolve_date(claim.text, published, when=_FUTURE_TENSE)
     return resolved[0] if resolved is not None else value
+
+
+_HAS_YEAR = re.compile(r"\b\d{4}\b|'\d{2}\b")
+
+
+def _nearest_year(value: date, published: date) -> date:
+    """A day and month written without a year are the ones nearest the publication ('April 16' in March).
+
+    A past-tense report of 'April 16' published in March states an impossible date (a typo for March 16),
+    not last April: reading it in the publication's year lets it be compared.
+    """
+    options = []
+    for year in (published.year - 1, published.year, published.year + 1):
+        try:
+            options.append(value.replace(year=year))
+        except ValueError:  # 29 February
+            continue
+    return min(options, key=lambda day: abs((day - published).days)) if options else value
+
+
+_WORDS_BEFORE = re.compile(r"([\w'’-]+\W+){0,3}$")
+
+
+def _role(sentence: str, start: int, lexicon: Lexicon, profile: Profile) -> str:
+    """What a date in a sentence is the day of: the event, its announcement, or someone's travel.
+
+    'arrived on Sunday', 'left Seoul on Monday': travel. 'the office announced Tuesday' in a sentence that
+    looks ahead ('will travel from Saturday to Sunday'): the announcement, not the event.
+    """
+    before = sentence[max(0, start - 40) : start]
+    near = _WORDS_BEFORE.search(before)
+    words = near.group(0) if near else ""
+    if profile.transit_pattern.search(words):
+        return "transit"
+    if lexicon.language.announcing.search(words) and lexicon.language.future.search(sentence):
+        return "announced"
+    return "event"
 
 
 def _distance(found: FoundDate, sentence: str, anchor: re.Pattern[str]) -> int:
@@ -138,8 +176,11 @@ def article_dates(
             continue
         value = _forward(claim, value, sentence.text, published, lexicon.language.future)
         explicit = any(ch.isdigit() for ch in claim.text)
+        if explicit and not _HAS_YEAR.search(claim.text):
+            value = _nearest_year(value, published)
         start = position + offset - sentence.start
-        days.setdefault(sentence.index, []).append(FoundDate(value, explicit, claim.text, start))
+        role = _role(sentence.text, start, lexicon, profile)
+        days.setdefault(sentence.index, []).append(FoundDate(value, explicit, claim.text, start, role))
     by_index = {sentence.index: sentence.text for sentence in sentences}
     for index, found_dates in days.items():
         found_dates.sort(

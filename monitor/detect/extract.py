@@ -196,13 +196,19 @@ def _place(
     return best, best in quotes, quotes.get(best, "")
 
 
-def _choose_date(candidates: list[tuple[FoundDate, str]], published: date) -> tuple[date, bool, str]:
-    """The event's date: the first calendar date within 45 days of publication, else the first inferred."""
-    for explicit in (True, False):
-        for found, quote in candidates:
-            if found.explicit == explicit and abs((found.value - published).days) <= 45:
-                return found.value, found.explicit, quote
-    return published, False, ""
+def _choose_date(candidates: list[tuple[FoundDate, Sentence]], published: date) -> tuple[date, bool, str]:
+    """The event's date: a date of the event itself (not of travel, nor of an announcement of a coming
+    event) within 45 days of publication; the lead's first (news puts the event first), calendar dates
+    before inferred ones; the publication day, unstated, when there is none."""
+    usable = [
+        (found, sentence)
+        for found, sentence in candidates
+        if found.role == "event" and abs((found.value - published).days) <= 45
+    ]
+    if not usable:
+        return published, False, ""
+    found, sentence = min(usable, key=lambda item: (item[1].index > 1, not item[0].explicit, item[1].index))
+    return found.value, found.explicit, sentence.text
 
 
 def _status(
@@ -297,10 +303,10 @@ def signature(
         sentence
         for sentence, old in zip(sentences, background, strict=True)
         if not old
-        and triggers.search(sentence.text)
+        and (triggers.search(sentence.text) or profile.anchor_pattern.search(sentence.text))
         and (any(_mentions(p, sentence.text) for p in chosen) or not chosen or groups.search(sentence.text))
     ]
-    candidates = [(found, s.text) for s in event_sentences for found in dates.in_sentence(s)]
+    candidates = [(found, s) for s in event_sentences for found in dates.in_sentence(s)]
     event_date, date_explicit, date_quote = _choose_date(candidates, pub_date)
     event_like = [
         s for s, old in zip(sentences, background, strict=True) if not old and triggers.search(s.text)
