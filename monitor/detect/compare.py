@@ -78,6 +78,14 @@ def _about(fact: HeldFact) -> str:
     return f"{fact.kind.replace('_', ' ')} ({what}){owner}"
 
 
+_UNIT_WORDS = frozenset({"percent", "cent", "per", "pct", "point", "usd", "eur", "gbp", "jpy", "krw", "cny"})
+
+
+def _measured(fact: HeldFact) -> bool:
+    """True when the figure's clause says what it measures beyond its unit ('a 9% share', not '9%')."""
+    return bool(set(fact.terms) - _UNIT_WORDS) or bool(fact.referents)
+
+
 def _comparable(fact: HeldFact, held: HeldFact) -> tuple[bool, str]:
     """Whether two figures of one slot are values of the same thing, and a doubt to report if unsure."""
     gap = identity_gap(tuple(fact.referents), tuple(held.referents), fact.marks, held.marks)
@@ -135,6 +143,8 @@ def _compare_figure(fact: HeldFact, held_facts: list[HeldFact], lexicon: Lexicon
         reason = "one figure is a proposal or starting point, the other a settled value"
         return Finding("conflict", fact, held, LOW_CONFIDENCE, reason)
     _, doubt = _comparable(fact, held)
+    if not _measured(fact) or not _measured(held):
+        return Finding("conflict", fact, held, LOW_CONFIDENCE, "it is not said what one of them measures")
     if doubt:
         return Finding("conflict", fact, held, LOW_CONFIDENCE, f"they may measure different things: {doubt}")
     if similarity < 0.5 and not shared_referent:
@@ -146,13 +156,20 @@ def _compare_figure(fact: HeldFact, held_facts: list[HeldFact], lexicon: Lexicon
     return Finding("conflict", fact, held, 0.85)
 
 
-def _date_confidence(fact: HeldFact, held: HeldFact) -> tuple[float, str]:
+_MAX_DATE_GAP = {2: 60, 1: 60, 0: 7}  # days, by how many of the two dates were written as calendar dates
+
+
+def _date_confidence(fact: HeldFact, held: HeldFact, future: re.Pattern[str]) -> tuple[float, str]:
+    """Two calendar dates are sure; a weekday in a report of what happened is read surely too (the past
+    week), one in a preview less so ('on Friday' may be next week's)."""
     explicit = int(fact.explicit) + int(held.explicit)
     if explicit == 2:
         return 0.85, ""
     if explicit == 1:
         return 0.6, ""
-    return LOW_CONFIDENCE, "both dates were inferred from weekday names"
+    if not future.search(fact.quote) and not future.search(held.quote):
+        return 0.6, ""
+    return LOW_CONFIDENCE, "both dates were inferred from weekday names, one in a look ahead"
 
 
 def _compare_event_fact(
@@ -177,9 +194,11 @@ def _compare_event_fact(
     if fact.slot == "date:event":
         held = max(others, key=lambda item: (item.explicit, item.value))
         days = abs((date.fromisoformat(fact.value) - date.fromisoformat(held.value)).days)
-        if days > 21:
+        if days > _MAX_DATE_GAP[int(fact.explicit) + int(held.explicit)]:
             return None
-        confidence, reason = _date_confidence(fact, held)
+        if fact.value in held.terms or held.value in fact.terms:
+            return None  # the other report names both days (a trip from one to the other, arrival and talks)
+        confidence, reason = _date_confidence(fact, held, lexicon.language.future)
         return Finding("conflict", fact, held, confidence, reason)
     if fact.slot == "place:event":
         is_country, future = lexicon.places.is_country, lexicon.language.future

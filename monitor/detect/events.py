@@ -21,6 +21,8 @@ from monitor.lexicon import Lexicon, Profile, StatusClass
 MAX_GAP_DAYS = 14
 MAX_PEOPLE = 40
 JOIN_THRESHOLD = 0.5
+MAX_MISDATE_DAYS = 3  # stated days this far apart may be one event misreported (a wrong weekday)
+SAME_DESPITE_DATE = 0.75  # further apart, an article joins only an event it otherwise matches this well
 
 
 def _cosine(left: dict[str, int], right: dict[str, int]) -> float:
@@ -63,7 +65,15 @@ def similarity(event: EventState, sig: Signature, lexicon: Lexicon) -> float:
     place = (1.0 if fold(event.place) == fold(sig.place) else 0.1) if event.place and sig.place else 0.5
     top = dict(Counter(sig.terms).most_common(MAX_TERMS))
     words = _cosine(event.terms, top)
-    return 0.3 * time_score + 0.3 * people + 0.15 * place + 0.25 * min(1.0, words * 1.5)
+    score = 0.3 * time_score + 0.3 * people + 0.15 * place + 0.25 * min(1.0, words * 1.5)
+    if _other_day(event, sig) and score < SAME_DESPITE_DATE:
+        return 0.0  # another stated day and no overwhelming agreement: another event of the same actors
+    return score
+
+
+def _other_day(event: EventState, sig: Signature) -> bool:
+    """Both the event and the article state its day, days apart (a misdated report stays possible)."""
+    return bool(sig.date_quote and event.date and abs((sig.date - event.date).days) > MAX_MISDATE_DAYS)
 
 
 def best_event(events: list[EventState], sig: Signature, lexicon: Lexicon) -> EventState | None:

@@ -196,19 +196,30 @@ def _place(
     return best, best in quotes, quotes.get(best, "")
 
 
-def _choose_date(candidates: list[tuple[FoundDate, Sentence]], published: date) -> tuple[date, bool, str]:
+def _reports_done(lead: list[Sentence], lexicon: Lexicon, profile: Profile) -> bool:
+    """The article's lead reports its event as done ('cut rates on Thursday'), not as coming."""
+    done = profile.status_pattern(StatusClass.DONE)
+    return any(done.search(s.text) and not lexicon.language.future.search(s.text) for s in lead)
+
+
+def _choose_date(
+    candidates: list[tuple[FoundDate, Sentence]], published: date, *, report: bool = False
+) -> tuple[date, bool, Sentence | None]:
     """The event's date: a date of the event itself (not of travel, nor of an announcement of a coming
-    event) within 45 days of publication; the lead's first (news puts the event first), calendar dates
-    before inferred ones; the publication day, unstated, when there is none."""
+    event) within 45 days of publication, not after it in a ``report`` of something done; the lead's first
+    (news puts the event first), calendar dates before inferred ones; the publication day, unstated, when
+    there is none."""
     usable = [
         (found, sentence)
         for found, sentence in candidates
         if found.role == "event" and abs((found.value - published).days) <= 45
     ]
+    if report:  # a report's event is behind it: a later day is something else ('ahead of the July 4 vote')
+        usable = [item for item in usable if item[0].value <= published] or usable
     if not usable:
-        return published, False, ""
+        return published, False, None
     found, sentence = min(usable, key=lambda item: (item[1].index > 1, not item[0].explicit, item[1].index))
-    return found.value, found.explicit, sentence.text
+    return found.value, found.explicit, sentence
 
 
 def _status(
@@ -307,7 +318,11 @@ def signature(
         and (any(_mentions(p, sentence.text) for p in chosen) or not chosen or groups.search(sentence.text))
     ]
     candidates = [(found, s) for s in event_sentences for found in dates.in_sentence(s)]
-    event_date, date_explicit, date_quote = _choose_date(candidates, pub_date)
+    report = _reports_done(sentences[:2], lexicon, profile)
+    event_date, date_explicit, date_sentence = _choose_date(candidates, pub_date, report=report)
+    date_quote = date_sentence.text if date_sentence else ""
+    stated = dates.in_sentence(date_sentence) if date_sentence else []
+    other_days = [found.value.isoformat() for found in stated]
     event_like = [
         s for s, old in zip(sentences, background, strict=True) if not old and triggers.search(s.text)
     ]
@@ -359,6 +374,7 @@ def signature(
         names={entity.id: entity.name for entity in enriched.entities},
         lexicon=lexicon,
         entities=enriched.entities,
+        date_days=other_days,
     )
     sig.facts += own_participants(article.id, about_event, chosen, profile, lexicon)
     sig.facts += rival_participants(article.id, sentences, persons, chosen, places, dates, profile, lexicon)

@@ -197,13 +197,14 @@ def article_facts(
     names: dict[str, str],
     lexicon: Lexicon,
     entities: tuple[CanonicalEntity, ...] = (),
+    date_days: Sequence[str] = (),
 ) -> list[HeldFact]:
-    """Every comparable fact of one article."""
+    """Every comparable fact of one article (``date_days``: every day its date sentence names)."""
     facts: list[HeldFact] = []
     if date_quote:
-        facts.append(
-            _event_fact("date", event_date.isoformat(), date_quote, article_id, explicit=date_explicit)
-        )
+        fact = _event_fact("date", event_date.isoformat(), date_quote, article_id, explicit=date_explicit)
+        fact.terms = sorted(set(date_days))
+        facts.append(fact)
     if place and place_explicit:
         facts.append(_event_fact("place", place, place_quote, article_id, explicit=True))
     if status:
@@ -225,10 +226,10 @@ def article_facts(
                     and not (fact.slot == "place:event" and place)
                 )
             continue
-        fact = claim_fact(claim, article_id, lexicon, entities)
-        if fact is not None:
-            fact.background = old
-            facts.append(fact)
+        figure = claim_fact(claim, article_id, lexicon, entities)
+        if figure is not None:
+            figure.background = old
+            facts.append(figure)
     facts.extend(outcome_facts(current, article_id, lexicon))
     unique: dict[tuple[str, str], HeldFact] = {}
     for fact in facts:

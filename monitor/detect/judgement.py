@@ -10,10 +10,12 @@ as the stream does. What is measured is what the issue promises users:
   ``new_event`` is raised for an article that covers no gold event;
 * titles: the event's title in its latest alert names the words the labels
   ask for (the people as the articles name them, the place) and the event's day;
-* conflicts: a genuine conflict is found when a confident conflict alert cites
-  both articles, and found *with evidence* when the erring sentence is among its
-  quotes; a look-alike is flagged when a confident conflict cites both of its
-  articles; every other confident conflict alert is false.
+* conflicts: a genuine conflict is found when a confident conflict alert sets
+  the erring article against another report of the same event, and found
+  *with evidence* when the erring sentence is among its quotes; a look-alike is
+  flagged when a confident conflict cites both of its articles; every other
+  confident conflict alert (one that does not quote a labelled erring sentence)
+  is false.
 """
 
 from __future__ import annotations
@@ -86,6 +88,12 @@ def _quoted(sentence: str, development: Development) -> bool:
 def _cites(development: Development, pair: Sequence[str]) -> bool:
     cited = {evidence.article_id for evidence in development.evidence}
     return set(pair) <= cited
+
+
+def _flags(development: Development, gold: GoldConflict, event_articles: set[str]) -> bool:
+    """The alert sets the erring article against another report of the same event."""
+    cited = {evidence.article_id for evidence in development.evidence}
+    return gold.erring in cited and bool((cited - {gold.erring}) & event_articles)
 
 
 def _event_scores(labelled: LabelledSet, result: Run) -> dict[str, Any]:
@@ -165,9 +173,15 @@ def _conflict_scores(labelled: LabelledSet, result: Run, threshold: float, artic
     with_evidence: list[GoldConflict] = []
     missed: list[str] = []
     explained: set[str] = set()
+    members: dict[str, set[str]] = defaultdict(set)
+    for item in labelled.articles:
+        for event_id in item.events.values():
+            members[event_id].add(item.id)
     for gold in labelled.conflicts:
-        hits = [d for d in confident if d.storyline_id == gold.storyline and _cites(d, gold.articles)]
-        explained.update(d.id for d in hits)
+        hits = [
+            d for d in confident if d.storyline_id == gold.storyline and _flags(d, gold, members[gold.event])
+        ]
+        explained.update(d.id for d in hits if _quoted(gold.erring_sentence, d))
         if not hits:
             why = _why_missed(gold, result, threshold)
             missed.append(f"{gold.articles[0]} ~ {gold.articles[1]}: {gold.what} {dict(gold.values)} [{why}]")
