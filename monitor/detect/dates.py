@@ -48,6 +48,7 @@ class FoundDate:
     text: str
     start: int = 0
     role: str = "event"  # "announced": the day something was said; "transit": a day of travel
+    noun: str = ""  # the event kind of the nearest event word ('election' in 'the July 4 election')
 
 
 @dataclass(frozen=True)
@@ -116,9 +117,21 @@ def _role(sentence: str, start: int, lexicon: Lexicon, profile: Profile) -> str:
     words = near.group(0) if near else ""
     if profile.transit_pattern.search(words):
         return "transit"
-    if lexicon.language.announcing.search(words) and lexicon.language.future.search(sentence):
+    announced = lexicon.language.announcing.search(words) and lexicon.language.future.search(sentence)
+    if announced and not profile.announcements_are_events:
         return "announced"
     return "event"
+
+
+def _nearest_kind(sentence: str, start: int, end: int, profile: Profile) -> str:
+    """The event kind of the event word nearest a date, within a few words of it."""
+    best: tuple[int, str] | None = None
+    for match in profile.trigger_pattern.finditer(sentence):
+        gap = start - match.end() if match.end() <= start else match.start() - end
+        kind = profile.noun_of.get(" ".join(match.group(0).casefold().split()))
+        if kind is not None and 0 <= gap <= 30 and (best is None or gap < best[0]):
+            best = (gap, kind.noun)
+    return best[1] if best else ""
 
 
 def _distance(found: FoundDate, sentence: str, anchor: re.Pattern[str]) -> int:
@@ -180,7 +193,8 @@ def article_dates(
             value = _nearest_year(value, published)
         start = position + offset - sentence.start
         role = _role(sentence.text, start, lexicon, profile)
-        days.setdefault(sentence.index, []).append(FoundDate(value, explicit, claim.text, start, role))
+        noun = _nearest_kind(sentence.text, start, start + len(claim.text), profile)
+        days.setdefault(sentence.index, []).append(FoundDate(value, explicit, claim.text, start, role, noun))
     by_index = {sentence.index: sentence.text for sentence in sentences}
     for index, found_dates in days.items():
         found_dates.sort(

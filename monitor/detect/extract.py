@@ -203,7 +203,7 @@ def _reports_done(lead: list[Sentence], lexicon: Lexicon, profile: Profile) -> b
 
 
 def _choose_date(
-    candidates: list[tuple[FoundDate, Sentence]], published: date, *, report: bool = False
+    candidates: list[tuple[FoundDate, Sentence]], published: date, *, report: bool = False, noun: str = ""
 ) -> tuple[date, bool, Sentence | None]:
     """The event's date: a date of the event itself (not of travel, nor of an announcement of a coming
     event) within 45 days of publication, not after it in a ``report`` of something done; the lead's first
@@ -218,7 +218,12 @@ def _choose_date(
         usable = [item for item in usable if item[0].value <= published] or usable
     if not usable:
         return published, False, None
-    found, sentence = min(usable, key=lambda item: (item[1].index > 1, not item[0].explicit, item[1].index))
+
+    def rank(item: tuple[FoundDate, Sentence]) -> tuple[bool, bool, bool, int]:
+        other_kind = item[0].noun not in {"", noun}  # 'the July 4 election' in a report of a debate
+        return other_kind, item[1].index > 1, not item[0].explicit, item[1].index
+
+    found, sentence = min(usable, key=rank)
     return found.value, found.explicit, sentence
 
 
@@ -319,7 +324,8 @@ def signature(
     ]
     candidates = [(found, s) for s in event_sentences for found in dates.in_sentence(s)]
     report = _reports_done(sentences[:2], lexicon, profile)
-    event_date, date_explicit, date_sentence = _choose_date(candidates, pub_date, report=report)
+    noun = _noun(" ".join(s.text for s in event_sentences) or lead, profile)
+    event_date, date_explicit, date_sentence = _choose_date(candidates, pub_date, report=report, noun=noun)
     date_quote = date_sentence.text if date_sentence else ""
     stated = dates.in_sentence(date_sentence) if date_sentence else []
     other_days = [found.value.isoformat() for found in stated]
@@ -330,7 +336,6 @@ def signature(
         places, event_like, chosen, article.text[:80], lexicon, profile
     )
     status, status_quote = _status(event_sentences, pub_date, event_date, lexicon, profile)
-    noun = _noun(" ".join(s.text for s in event_sentences) or lead, profile)
     current = [s for s, old in zip(sentences, background, strict=True) if not old]
     about_event = [
         s

@@ -84,6 +84,7 @@ class _ProfileFile(_Data):
     place_after: tuple[str, ...] = ()
     transit: tuple[str, ...] = ()
     preparatory: tuple[str, ...] = ()
+    announcements_are_events: bool = False
 
 
 class _LanguageFile(_Data):
@@ -143,6 +144,7 @@ class Profile:
     place_after: tuple[str, ...]
     transit: tuple[str, ...]
     preparatory: tuple[str, ...]
+    announcements_are_events: bool = False
 
     @cached_property
     def trigger_pattern(self) -> re.Pattern[str]:
@@ -380,6 +382,7 @@ def _profile(path: Path) -> Profile:
         id=data.id, description=data.description, participants=data.participants,
         event_kinds=data.event_kinds, statuses=dict(data.statuses), place_before=data.place_before,
         place_after=data.place_after, transit=data.transit, preparatory=data.preparatory,
+        announcements_are_events=data.announcements_are_events,
     )  # fmt: skip
 
 
