@@ -130,8 +130,9 @@ def new_event(storyline_id: str, sig: Signature) -> EventState:
     return event
 
 
-def _majority(facts: list[HeldFact], slot: str) -> str | None:
-    values = Counter(fact.value for fact in facts if fact.slot == slot and fact.explicit)
+def _majority(facts: list[HeldFact], slot: str, *, stated: bool = False) -> str | None:
+    """The value most facts give (explicit ones, or every ``stated`` one); the earliest on a tie."""
+    values = Counter(fact.value for fact in facts if fact.slot == slot and (fact.explicit or stated))
     if not values:
         return None
     first_seen = {fact.value: index for index, fact in reversed(list(enumerate(facts)))}
@@ -162,9 +163,10 @@ def absorb(
     top = event.votes[ranked[0]] if ranked else 0.0
     chosen = [pid for pid in ranked[:2] if event.votes[pid] >= 0.3 * top]
     event.participants = chosen + [pid for pid in ranked[2:3] if event.votes[pid] >= 0.75 * top]
-    explicit_date = _majority(event.facts, "date:event")
-    if explicit_date is not None:
-        event.date, event.date_explicit = date.fromisoformat(explicit_date), True
+    stated_date = _majority(event.facts, "date:event", stated=True)  # one misdated report cannot move it
+    if stated_date is not None:
+        explicit = any(f.slot == "date:event" and f.value == stated_date and f.explicit for f in event.facts)
+        event.date, event.date_explicit = date.fromisoformat(stated_date), explicit
     elif sig.date_quote and (event.date is None or (not event.date_explicit and sig.date_explicit)):
         event.date, event.date_explicit = sig.date, sig.date_explicit
     place = _majority(event.facts, "place:event")

@@ -299,6 +299,7 @@ def signature(
     lexicon = lexicon or load_lexicon()
     profile = profile or lexicon.profile()
     triggers, groups = profile.trigger_pattern, lexicon.language.group_references
+    announcing = lexicon.language.announcing
     enriched = match.enriched
     article = enriched.article
     published = article.published or article.ingested_at or now
@@ -319,7 +320,11 @@ def signature(
         sentence
         for sentence, old in zip(sentences, background, strict=True)
         if not old
-        and (triggers.search(sentence.text) or profile.anchor_pattern.search(sentence.text))
+        and (
+            triggers.search(sentence.text)
+            or profile.anchor_pattern.search(sentence.text)
+            or (profile.announcements_are_events and sentence.index < 2 and announcing.search(sentence.text))
+        )
         and (any(_mentions(p, sentence.text) for p in chosen) or not chosen or groups.search(sentence.text))
     ]
     candidates = [(found, s) for s in event_sentences for found in dates.in_sentence(s)]
