@@ -28,11 +28,33 @@ _SLOT_LABELS = {
 }
 
 
+_UNIT_WORDS = frozenset({"percent", "cent", "per", "pct", "usd", "eur", "gbp", "jpy", "krw", "cny"})
+
+
 def _label(fact: HeldFact) -> str:
+    """What a fact is a value of: 'date', 'percent (duty) of BYD'."""
     if fact.slot in _SLOT_LABELS:
         return _SLOT_LABELS[fact.slot]
-    what = " ".join(fact.terms[:3]) or fact.kind
-    return f"{fact.kind.replace('_', ' ')} ({what})"
+    what = " ".join([term for term in fact.terms if term not in _UNIT_WORDS][:3]) or fact.kind
+    owner = f" of {', '.join(fact.referent_names)}" if fact.referent_names else ""
+    return f"{fact.kind.replace('_', ' ')} ({what}){owner}"
+
+
+def _why(finding: Finding, noun: str) -> str:
+    """Why the two values cannot both hold, in a phrase a reader checks at a glance."""
+    fact, held = finding.fact, finding.held
+    assert held is not None
+    if fact.slot == "date:event":
+        return f"one {noun} has one day"
+    if fact.slot == "place:event":
+        return f"one {noun} took place in one place"
+    if fact.slot == "status:event":
+        return f"the {noun} cannot be both {held.value} and {fact.value}"
+    if fact.slot == "participants:event":
+        return f"the same {noun} is reported with other people"
+    exact = not (fact.approximate or held.approximate or fact.bound or held.bound)
+    how = "both stated exactly" if exact else "beyond their stated approximation"
+    return f"the same quantity of the same thing, {how}"
 
 
 def _shown(fact: HeldFact) -> str:
@@ -137,6 +159,8 @@ class _Builder:
         )
         if finding.reason:
             summary += f" (low confidence: {finding.reason})"
+        else:
+            summary += f"; they cannot both hold: {_why(finding, self.event.noun)}"
         identity = [fact.slot, *sorted([held.value, fact.value])]
         articles = [ref for ref in (old_ref, new_ref) if ref is not None]
         return self.make(

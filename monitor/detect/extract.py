@@ -179,8 +179,12 @@ def _place(
             context = re.compile(rf"{before}\s+(?:the\s+)?{name}\b|\b{name}\s+{after}", re.I)
             shown = entity.name if is_country(form) or not is_country(entity.name) else form
             for sentence in event_sentences:
-                if context.search(sentence.text):
+                found = context.search(sentence.text)
+                if found:
                     weight = 3.0 if sentence.index < 3 else 1.0
+                    near = sentence.text[max(0, found.start() - 25) : found.end()]
+                    if profile.transit_pattern.search(near):
+                        weight *= 0.3  # 'arrived in Washington for the Camp David summit'
                     if any(_mentions(person, sentence.text) for person in participants):
                         weight *= 2.0
                     weights[shown] = weights.get(shown, 0.0) + weight
