@@ -198,6 +198,8 @@ def _compare_event_fact(
             return None
         if fact.value in held.terms or held.value in fact.terms:
             return None  # the other report names both days (a trip from one to the other, arrival and talks)
+        if "planned" in {fact.qualifier, held.qualifier} and fact.qualifier != held.qualifier:
+            return None  # a day still planned in one report, past in the other: a later step, or a change
         confidence, reason = _date_confidence(fact, held, lexicon.language.future)
         return Finding("conflict", fact, held, confidence, reason)
     if fact.slot == "place:event":

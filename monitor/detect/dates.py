@@ -103,7 +103,7 @@ def _nearest_year(value: date, published: date) -> date:
     return min(options, key=lambda day: abs((day - published).days)) if options else value
 
 
-_WORDS_BEFORE = re.compile(r"([\w'’-]+\W+){0,3}$")
+_WORDS_BEFORE = re.compile(r"([\w'’-]+\W+){0,5}$")
 
 
 def _role(sentence: str, start: int, lexicon: Lexicon, profile: Profile) -> str:

@@ -19,7 +19,7 @@ from monitor.detect.facts import article_facts
 from monitor.detect.participants import own_participants, rival_participants
 from monitor.detect.state import HeldFact
 from monitor.detect.text import Sentence, fold, term_pattern, tokens
-from monitor.lexicon import Lexicon, Profile, StatusClass, load_lexicon, phrase_pattern
+from monitor.lexicon import Lexicon, Profile, Slot, StatusClass, load_lexicon, phrase_pattern
 from monitor.models import ArticleRef, CanonicalEntity, StorylineMatch
 from monitor.storylines.match import article_sentences, body_offset
 
@@ -390,6 +390,9 @@ def signature(
         entities=enriched.entities,
         date_days=other_days,
     )
+    for fact in sig.facts:
+        if fact.slot == Slot.DATE and event_date > pub_date and lexicon.language.future.search(fact.quote):
+            fact.qualifier = "planned"  # a day still ahead, as planned: not what a report of the day says
     sig.facts += own_participants(article.id, about_event, chosen, profile, lexicon)
     sig.facts += rival_participants(article.id, sentences, persons, chosen, places, dates, profile, lexicon)
     return sig
