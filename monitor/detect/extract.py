@@ -87,7 +87,21 @@ def short_name(entity: CanonicalEntity, aliases: tuple[str, ...] = ()) -> str:
         if size:
             candidate = (count, -size, form)
             best = candidate if best is None or candidate > best else best
-    return best[2] if best is not None else entity.name
+    return _with_particles(best[2], words) if best is not None else entity.name
+
+
+def _with_particles(form: str, words: list[str]) -> str:
+    """A short form keeps the particles before it in the full name: 'Leyen' is 'von der Leyen'."""
+    particles = {fold(word) for word in load_lexicon().language.words.name_particles}
+    parts = form.split()
+    for start in range(len(words) - len(parts) + 1):
+        if [fold(word) for word in words[start : start + len(parts)]] == [fold(part) for part in parts]:
+            first = start
+            while first > 0 and fold(words[first - 1]) in particles:
+                first -= 1
+            before = [word.lower() for word in words[first:start]]
+            return " ".join([*before, *parts]) if before else form
+    return form
 
 
 def _mentions(entity: CanonicalEntity, text: str) -> bool:

@@ -100,6 +100,7 @@ class _LanguageFile(_Data):
     outcome_verbs: tuple[str, ...]
     announcing: tuple[str, ...]
     former_markers: tuple[str, ...]
+    name_particles: tuple[str, ...]
     titles: tuple[str, ...]
     group_references: tuple[str, ...]
     lower_bounds: tuple[str, ...]

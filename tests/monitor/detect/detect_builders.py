@@ -83,8 +83,10 @@ class Timeline:
         article = enriched.article
         clock = now or (article.published or article.ingested_at) + timedelta(minutes=30)
         raised: list[Development] = []
+        by_id = {storyline.id: storyline for storyline in self.storylines}
         for match in match_storylines(enriched, self.storylines, min_score=0.5):
-            state, found = detect(self.states.get(match.storyline_id), match, now=clock)
+            storyline = by_id[match.storyline_id]
+            state, found = detect(self.states.get(match.storyline_id), match, now=clock, storyline=storyline)
             self.states[match.storyline_id] = state
             raised.extend(found)
         self.alerts.extend(raised)

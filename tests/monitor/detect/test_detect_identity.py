@@ -1,0 +1,143 @@
+"""Fact identity: only values of the same thing are compared, and a conflict says what and why.
+
+Timelines run the real spaCy stage over the judgement set's plain storylines (each with its profile).
+"""
+
+# ruff: noqa: E501  (news prose is kept on one line)
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from detect_builders import Timeline, make_article
+
+from monitor.models import Article, EnrichedArticle
+from monitor.nlp.enrich import enrich_batch
+from monitor.nlp.pipeline import load_pipeline
+from monitor.storylines.config import Storyline, load_storylines
+
+JUDGEMENT = Path(__file__).resolve().parents[2] / "data" / "judgement"
+EV, QUAKE, JK = "eu-china-ev-tariffs", "myanmar-quake-2025", "japan-korea-summits"
+Enrich = Callable[[Article], EnrichedArticle]
+
+
+@pytest.fixture(scope="module")
+def plain() -> tuple[Storyline, ...]:
+    """The judgement set's storylines, written in the plain format with a profile each."""
+    return load_storylines(JUDGEMENT / "storylines.yaml")
+
+
+@pytest.fixture(scope="module")
+def enrich_plain(plain: tuple[Storyline, ...]) -> Enrich:
+    """Real enrichment with a pipeline built for the plain storylines."""
+    nlp = load_pipeline(plain)
+    return lambda article: enrich_batch(nlp, [article], plain)[0]
+
+
+def _article(key: str, text: str, day: str, source: str, title: str) -> Article:
+    return make_article(key, text, published=f"{day}T12:00:00+00:00", source=source, title=title)
+
+
+DUTIES = (
+    "The European Commission said on Wednesday it would impose provisional duties on electric vehicles imported from China from July.\n"
+    "BYD will face an additional duty of {byd} per cent, Geely 20 per cent and SAIC 38.1 per cent, on top of the standard 10 per cent car duty.\n"
+    "China's commerce ministry said the anti-subsidy investigation was protectionism and vowed to defend its companies.\n"
+)
+
+
+def test_one_companys_duty_conflicts_only_with_the_same_companys(
+    plain: tuple[Storyline, ...], enrich_plain: Enrich
+) -> None:
+    """17.4% vs 17.1% for BYD is a conflict naming BYD; Geely's 20% and the standard 10% are never set against BYD's."""
+    timeline = Timeline(plain)
+    timeline.push(
+        enrich_plain(
+            _article("a", DUTIES.format(byd="17.4"), "2024-06-12", "Wire A", "EU sets duties on Chinese EVs")
+        )
+    )
+    timeline.push(
+        enrich_plain(
+            _article("b", DUTIES.format(byd="17.1"), "2024-06-12", "Wire B", "EU sets duties on Chinese EVs")
+        )
+    )
+    confident = [alert for alert in timeline.of(EV, "conflict") if alert.confidence >= 0.5]
+    assert len(confident) == 1
+    [alert] = confident
+    assert "BYD" in alert.summary and "17.4" in alert.summary and "17.1" in alert.summary
+    assert "cannot both hold" in alert.summary
+    assert {evidence.article_id for evidence in alert.evidence} == {"a", "b"}
+
+
+TOLL = "A powerful earthquake struck central Myanmar near Mandalay on Friday, and the quake has killed more than {dead} people, the junta said.\nRescuers in Mandalay searched collapsed buildings through the night.\n"
+
+
+def test_growing_death_toll_is_an_update_not_a_conflict(
+    plain: tuple[Storyline, ...], enrich_plain: Enrich
+) -> None:
+    """'more than 1,600' and later 'more than 2,900' killed: two lower bounds of a growing count agree."""
+    timeline = Timeline(plain)
+    timeline.push(
+        enrich_plain(
+            _article("t1", TOLL.format(dead="1,600"), "2025-03-29", "Wire A", "Myanmar quake toll rises")
+        )
+    )
+    timeline.push(
+        enrich_plain(
+            _article("t2", TOLL.format(dead="2,900"), "2025-03-31", "Wire B", "Myanmar quake toll rises")
+        )
+    )
+    assert [alert for alert in timeline.of(QUAKE, "conflict") if alert.confidence >= 0.5] == []
+    assert timeline.of(QUAKE, "new_event")
+
+
+PREVIEW = (
+    "Japanese Prime Minister Fumio Kishida will travel to Seoul from Thursday to Friday for a summit with South Korean President Yoon Suk Yeol, the presidential office announced on Monday.\n"
+    "The two leaders will hold talks on Friday and a dinner, officials said.\n"
+)
+REPORT = (
+    "Japanese Prime Minister Fumio Kishida and South Korean President Yoon Suk Yeol held a summit in Seoul on Friday and agreed to cooperate on evacuating citizens.\n"
+    "The leaders said the summit kept relations on track.\n"
+)
+
+
+def test_announcement_day_and_trip_window_are_not_the_summit_day(
+    plain: tuple[Storyline, ...], enrich_plain: Enrich
+) -> None:
+    """A preview announced on Monday of a Thursday–Friday trip, then the Friday summit: one event, no date conflict."""
+    timeline = Timeline(plain)
+    timeline.push(
+        enrich_plain(
+            _article("p", PREVIEW, "2024-09-02", "Wire A", "Kishida to visit Seoul for summit with Yoon")
+        )
+    )
+    timeline.push(
+        enrich_plain(_article("r", REPORT, "2024-09-06", "Wire B", "Kishida and Yoon hold summit in Seoul"))
+    )
+    assert len(timeline.of(JK, "new_event")) == 1
+    assert [alert for alert in timeline.of(JK, "conflict") if alert.confidence >= 0.5] == []
+    title = timeline.of(JK)[-1].event_title
+    assert title == "Kishida–Yoon summit in Seoul, 6 September 2024"
+
+
+MISDATED = "Japanese Prime Minister Fumio Kishida and South Korean President Yoon Suk Yeol held a summit in Seoul on October 6 and agreed to cooperate on evacuating citizens.\nThe leaders said the summit kept relations on track.\n"
+
+
+def test_impossible_month_in_a_report_is_a_date_conflict(
+    plain: tuple[Storyline, ...], enrich_plain: Enrich
+) -> None:
+    """A report published 7 September saying the summit was 'held ... on October 6': the erring sentence is quoted."""
+    timeline = Timeline(plain)
+    timeline.push(
+        enrich_plain(_article("r", REPORT, "2024-09-06", "Wire B", "Kishida and Yoon hold summit in Seoul"))
+    )
+    timeline.push(
+        enrich_plain(_article("x", MISDATED, "2024-09-07", "Digest", "Kishida and Yoon hold summit in Seoul"))
+    )
+    [alert] = [alert for alert in timeline.of(JK, "conflict") if alert.confidence >= 0.5]
+    assert "2024-10-06" in alert.summary and "2024-09-06" in alert.summary
+    assert any("October 6" in evidence.quote for evidence in alert.evidence)
+    assert (
+        timeline.of(JK)[-1].event_date is not None
+        and timeline.of(JK)[-1].event_date.isoformat() == "2024-09-06"
+    )

@@ -1,0 +1,67 @@
+"""The domain lexicon is data: read once, validated, and errors name the file and the key."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from monitor.errors import ConfigError
+from monitor.lexicon import DEFAULT_PROFILE, StatusClass, load_lexicon
+from monitor.lexicon.model import DATA
+from monitor.storylines.config import parse_storylines
+
+
+def test_profiles_of_five_kinds_load_with_the_default() -> None:
+    """Diplomatic meetings (the default), policy decisions, trade measures, elections and incidents ship."""
+    lexicon = load_lexicon()
+    assert {"diplomatic-meeting", "policy-decision", "trade-measure", "election", "incident"} <= set(
+        lexicon.profiles
+    )
+    assert lexicon.profile(None).id == DEFAULT_PROFILE
+    assert lexicon.profile("policy-decision").statuses_of(StatusClass.DONE) == ["decided"]
+
+
+def test_places_know_aliases_demonyms_and_capitals() -> None:
+    """'U.S.' is the United States; 'South Korean' names South Korea; Seoul is a city, not a country."""
+    places = load_lexicon().places
+    country = places.country("U.S.")
+    assert country is not None and country.name == "United States"
+    assert places.demonyms()["south korean"] == "South Korea"
+    korea = places.country("South Korea")
+    assert korea is not None and korea.capital == "Seoul"
+    assert not places.is_country("Seoul")
+
+
+def test_event_words_name_the_profile_kind() -> None:
+    """A trigger word maps to its event kind: 'met' is a meeting, 'cut rates' a rate decision."""
+    lexicon = load_lexicon()
+    assert lexicon.profile().noun_of["met"].noun == "meeting"
+    assert lexicon.profile("policy-decision").noun_of["cut rates"].noun == "rate decision"
+    assert lexicon.profile("trade-measure").trigger_pattern.search("Brussels imposed duties on Friday")
+
+
+def test_unknown_profile_in_a_storyline_names_the_key(tmp_path: Path) -> None:
+    """A storyline naming a profile that does not exist is a configuration error naming the key."""
+    with pytest.raises(ConfigError, match=r"0\.profile: .*unknown profile 'sports'"):
+        parse_storylines([{"id": "x", "title": "X", "profile": "sports"}])
+
+
+def test_malformed_profile_file_names_file_and_key(tmp_path: Path) -> None:
+    """A profile whose status class is not done/off/planned is refused with the file and key named."""
+    folder = tmp_path / "data"
+    shutil.copytree(DATA, folder)
+    broken = folder / "profiles" / "election.yaml"
+    broken.write_text(broken.read_text("utf-8").replace('class: "off"', "class: maybe", 1), "utf-8")
+    with pytest.raises(ConfigError, match=r"election\.yaml: statuses\.\w+\.class"):
+        load_lexicon(folder)
+
+
+def test_profile_id_must_match_its_file(tmp_path: Path) -> None:
+    """A profile file's id is its name: a copy under another name is refused."""
+    folder = tmp_path / "data"
+    shutil.copytree(DATA, folder)
+    shutil.copy(folder / "profiles" / "election.yaml", folder / "profiles" / "vote.yaml")
+    with pytest.raises(ConfigError, match="must be 'vote'"):
+        load_lexicon(folder)
