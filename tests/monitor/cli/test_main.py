@@ -83,3 +83,19 @@ def test_score_missing_data_is_exit_2(tmp_path: Path) -> None:
     result = runner.invoke(app, ["score", "nlp", str(tmp_path / "none.yaml")])
     assert result.exit_code == 2
     assert "none.yaml" in result.output
+
+
+def test_score_judgement_reports_the_dev_part() -> None:
+    """`newsmon score judgement` prints every figure the issue asks for, on the part it is given."""
+    root = Path(__file__).resolve().parents[2] / "data" / "judgement"
+    result = runner.invoke(app, ["score", "judgement", str(root / "dev"), "--storylines", str(root / "storylines.yaml")])
+    assert result.exit_code == 0, result.output
+    for line in ("storyline match", "with exactly one new_event", "event titles", "found with the erring sentence",
+                 "look-alikes flagged", "per 30 articles"):  # fmt: skip
+        assert line in result.output
+
+
+def test_score_judgement_missing_part_exits_2(tmp_path: Path) -> None:
+    """A labelled part that does not exist is a usage error naming the path."""
+    result = runner.invoke(app, ["score", "judgement", str(tmp_path / "nope")])
+    assert result.exit_code == 2 and "nope" in result.output
