@@ -170,13 +170,10 @@ def outcome_facts(sentences: Sequence[Sentence], article_id: str, lexicon: Lexic
     return facts
 
 
-def _in_background(sentence: str, background: Sequence[Sentence]) -> bool:
+def _in_background(sentence: str, background: Sequence[str]) -> bool:
+    """True when the claim's sentence is (or holds, or is held in) one of the folded background sentences."""
     text = fold(" ".join(sentence.split()))
-    for old in background:
-        other = fold(" ".join(old.text.split()))
-        if text and other and (text in other or other in text):
-            return True
-    return False
+    return bool(text) and any(other and (text in other or other in text) for other in background)
 
 
 def article_facts(
@@ -209,6 +206,7 @@ def article_facts(
         facts.append(_event_fact("place", place, place_quote, article_id, explicit=True))
     if status:
         facts.append(_event_fact("status", status, status_quote, article_id, explicit=True))
+    folded_background = [fold(" ".join(sentence.text.split())) for sentence in background]
     people = {entity.id for entity in participants}
     days = frozenset(
         (claim.evidence.start, claim.value[:10])
@@ -216,7 +214,7 @@ def article_facts(
         if claim.kind == "date" and claim.unit == "day" and isinstance(claim.value, str)
     )
     for claim in claims:
-        old = _in_background(claim.evidence.sentence, background)
+        old = _in_background(claim.evidence.sentence, folded_background)
         if claim.kind == "meeting":
             if not old:
                 facts.extend(

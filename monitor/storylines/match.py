@@ -94,6 +94,7 @@ def _entity_terms(storyline: Storyline, enriched: EnrichedArticle) -> dict[str, 
     return terms
 
 
+@lru_cache(maxsize=4096)
 def _keyword_term(keyword: str) -> _Term:
     pattern = term_pattern(keyword, plural=" " not in keyword, case_sensitive=False)
     return _Term(fold(keyword), [pattern], False)
@@ -128,6 +129,13 @@ def _found(term: _Term, text: str) -> bool:
     return any(pattern.search(text) for pattern in term.patterns)
 
 
+def _found_once(term: _Term, text: str, seen: dict[int, bool]) -> bool:
+    key = id(term)
+    if key not in seen:
+        seen[key] = _found(term, text)
+    return seen[key]
+
+
 def _scan(
     sentences: list[Sentence],
     entities: dict[str, _Term],
@@ -137,10 +145,11 @@ def _scan(
     hits = _Hits(sentences)
     for sentence in sentences:
         text = sentence.text
-        hits.entities.append({key for key, term in entities.items() if _found(term, text)})
-        hits.keywords.append({term.key for term in keywords if _found(term, text)})
+        seen: dict[int, bool] = {}  # a term is searched once per sentence, whichever list it is in
+        hits.entities.append({key for key, term in entities.items() if _found_once(term, text, seen)})
+        hits.keywords.append({term.key for term in keywords if _found_once(term, text, seen)})
         hits.groups.append(
-            {index for index, group in enumerate(groups) if any(_found(t, text) for t in group)}
+            {index for index, group in enumerate(groups) if any(_found_once(t, text, seen) for t in group)}
         )
     return hits
 

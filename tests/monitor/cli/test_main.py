@@ -91,7 +91,7 @@ def test_score_judgement_reports_the_dev_part() -> None:
     args = ["score", "judgement", str(root / "dev"), "--storylines", str(root / "storylines.yaml")]
     result = runner.invoke(app, args)
     assert result.exit_code == 0, result.output
-    expected = ("storyline match", "with exactly one new_event", "event titles", "found with the erring sentence")
+    expected = ("storyline match", "with exactly one new_event", "event titles", "with the erring sentence")
     for line in (*expected, "look-alikes flagged", "per 30 articles"):
         assert line in result.output
 

@@ -15,7 +15,9 @@ from monitor.storylines.config import load_storylines
 JUDGEMENT = Path(__file__).resolve().parents[2] / "data" / "judgement"
 REPORT = "Japanese Prime Minister Fumio Kishida and South Korean President Yoon Suk Yeol held a summit in Seoul on Friday and agreed to cooperate on evacuating citizens.\nThe leaders said the summit kept relations on track.\n"
 MISDATED = "Japanese Prime Minister Fumio Kishida and South Korean President Yoon Suk Yeol held a summit in Seoul on October 6 and agreed to cooperate on evacuating citizens.\nThe leaders said the summit kept relations on track.\n"
-OTHER = "The Bank of England kept its main interest rate unchanged on Thursday, Governor Andrew Bailey said.\n"
+OTHER = (
+    "The Bank of England kept its main interest rate unchanged on Thursday, Governor Andrew Bailey said.\n"
+)
 
 
 def _write(tmp_path: Path, **changes: object) -> Path:
