@@ -16,6 +16,7 @@ from datetime import date, datetime
 
 from monitor.detect.dates import ArticleDates, FoundDate, article_dates
 from monitor.detect.facts import article_facts
+from monitor.detect.ordinals import ordinal_facts
 from monitor.detect.participants import own_participants, rival_participants
 from monitor.detect.state import HeldFact
 from monitor.detect.text import Sentence, fold, term_pattern, tokens
@@ -407,6 +408,7 @@ def signature(
     for fact in sig.facts:
         if fact.slot == Slot.DATE and event_date > pub_date and lexicon.language.future.search(fact.quote):
             fact.qualifier = "planned"  # a day still ahead, as planned: not what a report of the day says
+    sig.facts += ordinal_facts(about_event, article.id, lexicon, profile)
     sig.facts += own_participants(article.id, about_event, chosen, profile, lexicon)
     sig.facts += rival_participants(article.id, sentences, persons, chosen, places, dates, profile, lexicon)
     return sig

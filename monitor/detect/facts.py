@@ -19,7 +19,7 @@ from monitor.detect.text import Sentence, fold, tokens
 from monitor.lexicon import Lexicon
 from monitor.models import CanonicalEntity, Claim
 
-FIGURE_KINDS = ("quantity", "percent", "percent_change", "money", "duration")
+FIGURE_KINDS = ("quantity", "percent", "percent_change", "money", "duration", "ordinal")
 _DAY = re.compile(r"^\d{4}-\d{2}-\d{2}")
 _WORD = re.compile(r"[A-Za-z][A-Za-z'-]+")
 

@@ -93,10 +93,7 @@ def figure_context(claim: Claim, entities: tuple[CanonicalEntity, ...], lexicon:
     chosen = after[:1] or before[-1:]  # "troops from South Korea", else the subject ("BYD will face")
     referents = tuple(entity.id for _, _, entity in chosen)
     names = tuple(entity.name for _, _, entity in chosen)
-    marks = tuple(
-        sorted({(index, match.group(0).casefold()) for index, pattern in language.contrasts
-                for match in pattern.finditer(clause)})
-    )  # fmt: skip
+    marks = contrast_marks(clause, lexicon)
     lead = sentence[max(0, position - 25) : position]
     bound: Bound = ""
     if language.lower_bound.search(lead) or claim.text.casefold().startswith(
@@ -108,6 +105,12 @@ def figure_context(claim: Claim, entities: tuple[CanonicalEntity, ...], lexicon:
     cumulative = bool(language.cumulative.search(clause))
     named = any(entity.label not in _PLACE_LABELS for _, _, entity in chosen)
     return FigureContext(referents, names, named, marks, bound, cumulative, clause)
+
+
+def contrast_marks(clause: str, lexicon: Lexicon) -> tuple[tuple[int, str], ...]:
+    """(contrast set, member) for every contrast-set member named in a clause."""
+    found = {(index, name) for index, name, pattern in lexicon.language.contrasts if pattern.search(clause)}
+    return tuple(sorted(found))
 
 
 def identity_gap(

@@ -47,6 +47,7 @@ class Run:
     matched: set[Pair] = field(default_factory=set)
     developments: list[Development] = field(default_factory=list)
     states: dict[str, StorylineState] = field(default_factory=dict)
+    event_of: dict[Pair, str] = field(default_factory=dict)  # (article, storyline) -> predicted event id
 
 
 def run(labelled: LabelledSet, storylines: Sequence[Storyline], *, min_score: float = 0.5) -> Run:
@@ -63,6 +64,9 @@ def run(labelled: LabelledSet, storylines: Sequence[Storyline], *, min_score: fl
                 result.states.get(match.storyline_id), match, now=now, storyline=by_id[match.storyline_id]
             )
             result.states[match.storyline_id] = state
+            for event in state.events:
+                if article.id in {ref.id for ref in event.articles}:
+                    result.event_of[(article.id, match.storyline_id)] = event.id
             result.developments.extend(found)
     return result
 
@@ -150,11 +154,7 @@ def _why_missed(gold: GoldConflict, result: Run, threshold: float) -> str:
     unmatched = [ref for ref in gold.articles if (ref, gold.storyline) not in result.matched]
     if unmatched:
         return f"not matched to the storyline: {', '.join(unmatched)}"
-    state = result.states.get(gold.storyline)
-    events = [
-        next((e.id for e in (state.events if state else []) if ref in {a.id for a in e.articles}), None)
-        for ref in gold.articles
-    ]
+    events = [result.event_of.get((ref, gold.storyline)) for ref in gold.articles]
     if events[0] != events[1]:
         return "the two articles are in different events"
     weak = [

@@ -108,6 +108,7 @@ class _LanguageFile(_Data):
     cumulative: tuple[str, ...]
     contrasts: tuple[tuple[str, ...], ...]
     referent_labels: tuple[str, ...]
+    ordinals: tuple[str, ...]
 
 
 class Country(_Data):
@@ -298,13 +299,27 @@ class Language:
         return phrase_pattern(self.words.cumulative)
 
     @cached_property
-    def contrasts(self) -> tuple[tuple[int, re.Pattern[str]], ...]:
-        """(set index, pattern of one member) for every member of every contrast set."""
+    def contrasts(self) -> tuple[tuple[int, str, re.Pattern[str]], ...]:
+        """(set index, member's name, pattern of it and its synonyms) for every member of every set."""
         return tuple(
-            (index, phrase_pattern([member]))
+            (index, member.split("/")[0], phrase_pattern(member.split("/")))
             for index, group in enumerate(self.words.contrasts)
             for member in group
         )
+
+    @cached_property
+    def ordinal(self) -> re.Pattern[str]:
+        """An ordinal from 'second' on, spelled out or written ('12th')."""
+        words = phrase_pattern(self.words.ordinals).pattern
+        return re.compile(rf"{words}|\b(?:[2-9]|[1-9]\d)(?:st|nd|rd|th)\b", re.IGNORECASE)
+
+    def ordinal_value(self, text: str) -> int | None:
+        """2 for 'second' or '2nd'."""
+        folded = text.casefold().strip()
+        if folded in self.words.ordinals:
+            return self.words.ordinals.index(folded) + 2
+        digits = re.match(r"(\d+)", folded)
+        return int(digits.group(1)) if digits else None
 
     @cached_property
     def titles(self) -> frozenset[str]:

@@ -141,3 +141,24 @@ def test_impossible_month_in_a_report_is_a_date_conflict(
         timeline.of(JK)[-1].event_date is not None
         and timeline.of(JK)[-1].event_date.isoformat() == "2024-09-06"
     )
+
+
+CUT = "The European Central Bank cut its three key interest rates by 25 basis points on Thursday, lowering borrowing costs for the {nth} consecutive time as inflation eased.\nECB President Christine Lagarde said the Governing Council would stay data-dependent.\n"
+CUT_THIS_YEAR = "The European Central Bank cut its three key interest rates by 25 basis points on Thursday, its fourth rate cut this year, as inflation eased.\nECB President Christine Lagarde said the Governing Council would stay data-dependent.\n"
+
+
+def test_place_in_a_series_conflicts_only_within_one_kind_of_count(
+    plain: tuple[Storyline, ...], enrich_plain: Enrich
+) -> None:
+    """'second' vs 'third consecutive' cut is a conflict; 'fourth cut this year' is another count, not compared."""
+    timeline = Timeline(plain)
+    timeline.push(
+        enrich_plain(_article("c2", CUT.format(nth="second"), "2024-10-17", "Wire A", "ECB cuts rates"))
+    )
+    timeline.push(enrich_plain(_article("y4", CUT_THIS_YEAR, "2024-10-17", "Wire C", "ECB cuts rates")))
+    assert [alert for alert in timeline.of("ecb-rates", "conflict") if alert.confidence >= 0.5] == []
+    timeline.push(
+        enrich_plain(_article("c3", CUT.format(nth="third"), "2024-10-17", "Wire B", "ECB cuts rates"))
+    )
+    [alert] = [alert for alert in timeline.of("ecb-rates", "conflict") if alert.confidence >= 0.5]
+    assert "second consecutive" in alert.summary and "third consecutive" in alert.summary

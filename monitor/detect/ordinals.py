@@ -1,0 +1,84 @@
+"""Ordinal facts: where in a series an event stands ('the 12th meeting', 'a third consecutive cut').
+
+Two reports of one event that give it different places in the same series
+(the 10th vs the 11th meeting of the two leaders; the second vs the third
+consecutive cut) cannot both be right. The counted noun is the first of the
+profile's event words (else the first content word) in the few words after
+the ordinal; the variant of the count ("consecutive" vs "this year") is read
+from the lexicon's contrast sets, so that a fourth cut this year and a third
+consecutive one are not compared.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from monitor.detect.figures import contrast_marks
+from monitor.detect.state import HeldFact
+from monitor.detect.text import Sentence, tokens
+from monitor.lexicon import Lexicon, Profile
+
+_FOLLOWING = re.compile(r"^(?:[\s-]+[\w'’-]+){1,4}")
+_CLAUSE_END = re.compile(r"[,;.()]|\s(?:and|but|while|since|after|before)\s")
+
+
+_BEFORE = re.compile(r"(?:[\w'’-]+\W+){0,8}$")
+
+
+def _counted(text: str, match: re.Match[str], profile: Profile) -> tuple[str, str | None]:
+    """The words after an ordinal and the counted noun: 'the 12th [in-person meeting]', or, when nothing
+    follows, the event word before it ("Sunday's meeting was their 11th")."""
+    tail = _FOLLOWING.match(text[match.end() :])
+    after = tail.group(0) if tail else ""
+    stop = _CLAUSE_END.search(after)
+    window = after[: stop.start()] if stop else after
+    event_word = profile.trigger_pattern.search(window)
+    if event_word is None and not tokens(window):
+        before = _BEFORE.search(text[: match.start()])
+        window = before.group(0) if before else ""
+        found = list(profile.trigger_pattern.finditer(window))
+        event_word = found[-1] if found else None
+        if event_word is None:
+            return window, None
+    named = tokens(event_word.group(0)) if event_word else []
+    words = tokens(window)
+    return window, (named[0] if named else words[0] if words else None)
+
+
+def ordinal_facts(
+    sentences: Sequence[Sentence], article_id: str, lexicon: Lexicon, profile: Profile
+) -> list[HeldFact]:
+    """Every 'Nth <event word>' the article's current sentences state (N from 2 on)."""
+    facts: list[HeldFact] = []
+    for sentence in sentences:
+        text = sentence.text
+        for match in lexicon.language.ordinal.finditer(text):
+            value = lexicon.language.ordinal_value(match.group(0))
+            if value is None:
+                continue
+            window, head = _counted(text, match, profile)
+            if head is None:
+                continue
+            clause_end = _CLAUSE_END.search(text, match.end())
+            clause = (
+                text[max(0, match.start() - 60) : match.start()]
+                + " "
+                + text[match.end() : clause_end.start() if clause_end else len(text)]
+            )  # the ordinal itself is the value, not a variant
+            marks = [f"{group}:{word}" for group, word in contrast_marks(clause, lexicon)]
+            words = tokens(window)
+            facts.append(
+                HeldFact(
+                    slot=f"ordinal:{head}",
+                    kind="ordinal",
+                    value=str(value),
+                    number=float(value),
+                    text=f"{match.group(0)}{window}".strip(),
+                    terms=sorted(set(words)),
+                    marks=marks,
+                    quote=text,
+                    article_id=article_id,
+                )
+            )
+    return facts
