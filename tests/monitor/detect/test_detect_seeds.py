@@ -138,9 +138,9 @@ def test_seeds_in_file_order_with_a_wall_clock(
 ) -> None:
     """As the demo runs them (file order 000..004, today's clock): still two summit events, nothing else new.
 
-    000 comes first, names Yoon only in full ("Yoon Suk-yeol") and states no day, so the first alert's title
-    does the same: a title names people as the articles do, never by a guess at which part of a name is the
-    family name, and shows a day only once an article states it.
+    000 comes first, names Yoon only in full ("Yoon Suk-yeol") and states no day: the title names him by the
+    storyline's alias ("Yoon"), never by a guess at which part of a name is the family name, and shows a day
+    only once an article states it.
     """
     items = sorted((enrich(article) for article in seed_articles()), key=lambda item: item.article.id)
     timeline = Timeline(storylines)  # type: ignore[arg-type]
@@ -149,12 +149,12 @@ def test_seeds_in_file_order_with_a_wall_clock(
         timeline.push(item, now=clock + timedelta(seconds=index))
     new_events = timeline.of(JK, "new_event")
     assert [alert.event_title for alert in new_events] == [
-        "Kishida–Yoon Suk Yeol summit in Seoul",
+        "Kishida–Yoon summit in Seoul",
         "Ishiba–Lee summit in Tokyo, 23 August 2025",
     ]
     assert not timeline.of(JK, "conflict")
     latest = {event.id: event.title for event in timeline.states[JK].events}
-    assert latest[new_events[0].event_id] == "Kishida–Yoon summit in Seoul, 7 May 2023"  # 003 says "Yoon"
+    assert latest[new_events[0].event_id] == "Kishida–Yoon summit in Seoul, 7 May 2023"  # 003 states the day
 
 
 def test_seed_rival_account_of_the_tokyo_meeting(
