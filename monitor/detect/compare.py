@@ -104,6 +104,14 @@ def _comparable(fact: HeldFact, held: HeldFact) -> tuple[bool, str]:
     return True, ""
 
 
+def _clause_of(fact: HeldFact) -> str:
+    """The figure's sentence around it (60 characters each side)."""
+    position = fact.quote.find(fact.text)
+    if position < 0:
+        return fact.quote
+    return fact.quote[max(0, position - 60) : position + len(fact.text) + 60]
+
+
 def _compare_figure(fact: HeldFact, held_facts: list[HeldFact], lexicon: Lexicon) -> Finding | None:
     """A figure conflicts only with a value of the same quantity of the same referent that cannot hold too."""
     same_slot = [held for held in held_facts if held.slot == fact.slot and held.number is not None]
@@ -139,6 +147,10 @@ def _compare_figure(fact: HeldFact, held_facts: list[HeldFact], lexicon: Lexicon
     similarity = _jaccard(held.terms, fact.terms)
     owned = fact.named_owner and held.named_owner
     shared_referent = owned and bool(set(held.referents) & set(fact.referents))
+    estimates = lexicon.language.estimates
+    if estimates.search(_clause_of(fact)) or estimates.search(_clause_of(held)):
+        reason = "one of them is an estimate (a poll, projection or forecast), and estimates differ"
+        return Finding("conflict", fact, held, LOW_CONFIDENCE, reason)
     if held.qualifier != fact.qualifier and "proposed" in {held.qualifier, fact.qualifier}:
         reason = "one figure is a proposal or starting point, the other a settled value"
         return Finding("conflict", fact, held, LOW_CONFIDENCE, reason)
@@ -161,10 +173,13 @@ _MAX_DATE_GAP = {2: 60, 1: 60, 0: 7}  # days, by how many of the two dates were 
 
 def _date_confidence(fact: HeldFact, held: HeldFact, future: re.Pattern[str]) -> tuple[float, str]:
     """Two calendar dates are sure; a weekday in a report of what happened is read surely too (the past
-    week), one in a preview less so ('on Friday' may be next week's)."""
+    week), one in a preview less so ('on Friday' may be next week's); a weekday not written next to the
+    event's own word may be the day of something else (an arrival, a reaction)."""
     explicit = int(fact.explicit) + int(held.explicit)
     if explicit == 2:
         return 0.85, ""
+    if not (fact.subject and held.subject) and explicit == 0:
+        return LOW_CONFIDENCE, "a weekday not written next to the event's own word may be another thing's"
     if explicit == 1:
         return 0.6, ""
     if not future.search(fact.quote) and not future.search(held.quote):

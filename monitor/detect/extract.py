@@ -188,7 +188,10 @@ def _place(
     quotes: dict[str, str] = {}
     before, after = profile.place_pattern_prefix, profile.place_pattern_suffix
     is_country = lexicon.places.is_country
+    organisation = lexicon.language.organisation_name
     for entity in places:
+        if organisation.search(entity.name):
+            continue  # 'Asia-Pacific Economic Cooperation' is a gathering, not a place
         for form in sorted({entity.name, *entity.surface_forms}):
             name = re.escape(form)
             context = re.compile(rf"{before}\s+(?:the\s+)?{name}\b|\b{name}\s+{after}", re.I)
@@ -223,7 +226,7 @@ def _reports_done(lead: list[Sentence], lexicon: Lexicon, profile: Profile) -> b
 
 def _choose_date(
     candidates: list[tuple[FoundDate, Sentence]], published: date, *, report: bool = False, noun: str = ""
-) -> tuple[date, bool, Sentence | None]:
+) -> tuple[date, bool, Sentence | None, bool]:
     """The event's date: a date of the event itself (not of travel, nor of an announcement of a coming
     event) within 45 days of publication, not after it in a ``report`` of something done; the lead's first
     (news puts the event first), calendar dates before inferred ones; the publication day, unstated, when
@@ -236,14 +239,14 @@ def _choose_date(
     if report:  # a report's event is behind it: a later day is something else ('ahead of the July 4 vote')
         usable = [item for item in usable if item[0].value <= published] or usable
     if not usable:
-        return published, False, None
+        return published, False, None, False
 
     def rank(item: tuple[FoundDate, Sentence]) -> tuple[bool, bool, bool, int]:
         other_kind = item[0].noun not in {"", noun}  # 'the July 4 election' in a report of a debate
         return other_kind, item[1].index > 1, not item[0].explicit, item[1].index
 
     found, sentence = min(usable, key=rank)
-    return found.value, found.explicit, sentence
+    return found.value, found.explicit, sentence, bool(noun) and found.noun == noun
 
 
 def _status(
@@ -349,7 +352,9 @@ def signature(
     candidates = [(found, s) for s in event_sentences for found in dates.in_sentence(s)]
     report = _reports_done(sentences[:2], lexicon, profile)
     noun = _noun(" ".join(s.text for s in event_sentences) or lead, profile)
-    event_date, date_explicit, date_sentence = _choose_date(candidates, pub_date, report=report, noun=noun)
+    event_date, date_explicit, date_sentence, anchored = _choose_date(
+        candidates, pub_date, report=report, noun=noun
+    )
     date_quote = date_sentence.text if date_sentence else ""
     stated = dates.in_sentence(date_sentence) if date_sentence else []
     other_days = [found.value.isoformat() for found in stated]
@@ -408,6 +413,8 @@ def signature(
     for fact in sig.facts:
         if fact.slot == Slot.DATE and event_date > pub_date and lexicon.language.future.search(fact.quote):
             fact.qualifier = "planned"  # a day still ahead, as planned: not what a report of the day says
+        if fact.slot == Slot.DATE:
+            fact.subject = noun if anchored else ""  # the day is written next to the event's own word
     sig.facts += ordinal_facts(about_event, article.id, lexicon, profile)
     sig.facts += own_participants(article.id, about_event, chosen, profile, lexicon)
     sig.facts += rival_participants(article.id, sentences, persons, chosen, places, dates, profile, lexicon)

@@ -96,6 +96,8 @@ class _LanguageFile(_Data):
     negation: tuple[str, ...]
     update: tuple[str, ...]
     tentative: tuple[str, ...]
+    estimates: tuple[str, ...]
+    organisation_words: tuple[str, ...]
     settled: tuple[str, ...]
     outcome_verbs: tuple[str, ...]
     announcing: tuple[str, ...]
@@ -262,6 +264,14 @@ class Language:
     @cached_property
     def tentative(self) -> re.Pattern[str]:
         return phrase_pattern(self.words.tentative)
+
+    @cached_property
+    def estimates(self) -> re.Pattern[str]:
+        return phrase_pattern(self.words.estimates)
+
+    @cached_property
+    def organisation_name(self) -> re.Pattern[str]:
+        return phrase_pattern(self.words.organisation_words)
 
     @cached_property
     def settled(self) -> re.Pattern[str]:
