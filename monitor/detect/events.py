@@ -22,7 +22,7 @@ MAX_GAP_DAYS = 14
 MAX_PEOPLE = 40
 JOIN_THRESHOLD = 0.5
 MAX_MISDATE_DAYS = 3  # stated days this far apart may be one event misreported (a wrong weekday)
-SAME_DESPITE_DATE = 0.75  # further apart, an article joins only an event it otherwise matches this well
+SAME_DESPITE_DATE = 0.75  # further apart, only a misdated report joins, and only an event it matches so well
 
 
 def _cosine(left: dict[str, int], right: dict[str, int]) -> float:
@@ -66,8 +66,8 @@ def similarity(event: EventState, sig: Signature, lexicon: Lexicon) -> float:
     top = dict(Counter(sig.terms).most_common(MAX_TERMS))
     words = _cosine(event.terms, top)
     score = 0.3 * time_score + 0.3 * people + 0.15 * place + 0.25 * min(1.0, words * 1.5)
-    if _other_day(event, sig) and score < SAME_DESPITE_DATE:
-        return 0.0  # another stated day and no overwhelming agreement: another event of the same actors
+    if _other_day(event, sig) and not (sig.misdated and score >= SAME_DESPITE_DATE):
+        return 0.0  # another stated day: another event of the same actors, unless a report misdated this one
     return score
 
 

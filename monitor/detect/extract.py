@@ -44,6 +44,7 @@ class Signature:
     date_explicit: bool
     date_quote: str
     status: str | None
+    misdated: bool
     status_quote: str
     noun: str
     facts: list[HeldFact] = field(default_factory=list)
@@ -224,6 +225,13 @@ def _reports_done(lead: list[Sentence], lexicon: Lexicon, profile: Profile) -> b
     return any(done.search(s.text) and not lexicon.language.future.search(s.text) for s in lead)
 
 
+def _impossible_day(day: date, published: date, quote: str, lexicon: Lexicon, profile: Profile) -> bool:
+    """A report that something was done on a day after it was published: a misdated report (a typo)."""
+    done = profile.status_pattern(StatusClass.DONE)
+    ahead = lexicon.language.future.search(quote)
+    return bool(quote) and day > published and bool(done.search(quote)) and not ahead
+
+
 def _choose_date(
     candidates: list[tuple[FoundDate, Sentence]], published: date, *, report: bool = False, noun: str = ""
 ) -> tuple[date, bool, Sentence | None, bool]:
@@ -387,6 +395,7 @@ def signature(
         date_quote=date_quote,
         status=status,
         status_quote=status_quote,
+        misdated=_impossible_day(event_date, pub_date, date_quote, lexicon, profile),
         noun=noun,
         terms=Counter(tokens(" ".join(s.text for s in sentences))),
         text=article.text,
