@@ -107,7 +107,7 @@ _WORDS_BEFORE = re.compile(r"([\w'’-]+\W+){0,5}$")
 
 
 def _role(sentence: str, start: int, lexicon: Lexicon, profile: Profile) -> str:
-    """What a date in a sentence is the day of: the event, its announcement, or someone's travel.
+    """What a date in a sentence is the day of: the event, its announcement, someone's travel, or a target.
 
     'arrived on Sunday', 'left Seoul on Monday': travel. 'the office announced Tuesday' in a sentence that
     looks ahead ('will travel from Saturday to Sunday'): the announcement, not the event.
@@ -115,6 +115,8 @@ def _role(sentence: str, start: int, lexicon: Lexicon, profile: Profile) -> str:
     before = sentence[max(0, start - 40) : start]
     near = _WORDS_BEFORE.search(before)
     words = near.group(0) if near else ""
+    if lexicon.language.target.search(before):
+        return "target"  # 'an election for July 4', 'a ceasefire until April 22': a day set for something
     if profile.transit_pattern.search(words):
         return "transit"
     announced = lexicon.language.announcing.search(words) and lexicon.language.future.search(sentence)

@@ -100,6 +100,7 @@ class _LanguageFile(_Data):
     organisation_words: tuple[str, ...]
     settled: tuple[str, ...]
     outcome_verbs: tuple[str, ...]
+    target_markers: tuple[str, ...]
     announcing: tuple[str, ...]
     former_markers: tuple[str, ...]
     name_particles: tuple[str, ...]
@@ -280,6 +281,12 @@ class Language:
     @cached_property
     def outcome(self) -> re.Pattern[str]:
         return phrase_pattern(self.words.outcome_verbs)
+
+    @cached_property
+    def target(self) -> re.Pattern[str]:
+        """A target marker ending right before a date ('for ', 'until ', 'from ')."""
+        markers = phrase_pattern(self.words.target_markers).pattern
+        return re.compile(markers + r"\s+(?:the\s+)?$", re.IGNORECASE)
 
     @cached_property
     def announcing(self) -> re.Pattern[str]:
