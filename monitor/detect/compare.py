@@ -92,8 +92,9 @@ def _comparable(fact: HeldFact, held: HeldFact) -> tuple[bool, str]:
     if gap:
         return False, gap
     if bool(fact.referents) != bool(held.referents):
-        named = fact if fact.referents else held
-        return True, f"only one of them is said to be of {', '.join(named.referent_names)}"
+        named, other = (fact, held) if fact.referents else (held, fact)
+        if not any(fold(name) in fold(_clause_of(other)) for name in named.referent_names):
+            return True, f"only one of them is said to be of {', '.join(named.referent_names)}"
     mine = {mark.partition(":")[0] for mark in fact.marks}
     theirs = {mark.partition(":")[0] for mark in held.marks}
     if mine ^ theirs:
