@@ -228,15 +228,39 @@ def _status_pattern(profile: Profile, status_class: StatusClass) -> re.Pattern[s
     )
 
 
+class _Phrases:
+    """A whole-word pattern of one word list of the language file, compiled on first use and kept."""
+
+    def __init__(self, key: str) -> None:
+        self.key = key
+        self.name = key
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.name = name
+
+    def __get__(self, owner: Language, kind: type | None = None) -> re.Pattern[str]:
+        pattern = phrase_pattern(getattr(owner.words, self.key))
+        owner.__dict__[self.name] = pattern  # like cached_property: the instance's own value wins next time
+        return pattern
+
+
 @dataclass(frozen=True)
 class Language:
     """Words of news English every profile shares, as compiled patterns."""
 
     words: _LanguageFile
-
-    @cached_property
-    def background(self) -> re.Pattern[str]:
-        return phrase_pattern(self.words.background)
+    background = _Phrases("background")
+    hypothetical = _Phrases("hypothetical")
+    negation = _Phrases("negation")
+    update = _Phrases("update")
+    tentative = _Phrases("tentative")
+    estimates = _Phrases("estimates")
+    organisation_name = _Phrases("organisation_words")
+    settled = _Phrases("settled")
+    outcome = _Phrases("outcome_verbs")
+    announcing = _Phrases("announcing")
+    group_references = _Phrases("group_references")
+    cumulative = _Phrases("cumulative")
 
     @cached_property
     def continues(self) -> re.Pattern[str]:
@@ -251,55 +275,15 @@ class Language:
         return re.compile(rf"\b(?:would|is|are)\s+(?:\w+\s+)?(?:to\s+)?{verbs}|{words}", re.IGNORECASE)
 
     @cached_property
-    def hypothetical(self) -> re.Pattern[str]:
-        return phrase_pattern(self.words.hypothetical)
-
-    @cached_property
-    def negation(self) -> re.Pattern[str]:
-        return phrase_pattern(self.words.negation)
-
-    @cached_property
-    def update(self) -> re.Pattern[str]:
-        return phrase_pattern(self.words.update)
-
-    @cached_property
-    def tentative(self) -> re.Pattern[str]:
-        return phrase_pattern(self.words.tentative)
-
-    @cached_property
-    def estimates(self) -> re.Pattern[str]:
-        return phrase_pattern(self.words.estimates)
-
-    @cached_property
-    def organisation_name(self) -> re.Pattern[str]:
-        return phrase_pattern(self.words.organisation_words)
-
-    @cached_property
-    def settled(self) -> re.Pattern[str]:
-        return phrase_pattern(self.words.settled)
-
-    @cached_property
-    def outcome(self) -> re.Pattern[str]:
-        return phrase_pattern(self.words.outcome_verbs)
-
-    @cached_property
     def target(self) -> re.Pattern[str]:
         """A target marker ending right before a date ('for ', 'until ', 'from ')."""
         markers = phrase_pattern(self.words.target_markers).pattern
         return re.compile(markers + r"\s+(?:the\s+)?$", re.IGNORECASE)
 
     @cached_property
-    def announcing(self) -> re.Pattern[str]:
-        return phrase_pattern(self.words.announcing)
-
-    @cached_property
     def former(self) -> re.Pattern[str]:
         markers = "|".join(re.escape(marker) for marker in self.words.former_markers)
         return re.compile(rf"(?<![\w-])(?:{markers})(?:\s|(?<=-))[^,;]*$", re.IGNORECASE)
-
-    @cached_property
-    def group_references(self) -> re.Pattern[str]:
-        return phrase_pattern(self.words.group_references)
 
     @cached_property
     def lower_bound(self) -> re.Pattern[str]:
@@ -310,10 +294,6 @@ class Language:
     def upper_bound(self) -> re.Pattern[str]:
         """An upper-bound phrase right before a figure ('up to ')."""
         return re.compile(phrase_pattern(self.words.upper_bounds).pattern + r"\s*$", re.IGNORECASE)
-
-    @cached_property
-    def cumulative(self) -> re.Pattern[str]:
-        return phrase_pattern(self.words.cumulative)
 
     @cached_property
     def contrasts(self) -> tuple[tuple[int, str, re.Pattern[str]], ...]:
