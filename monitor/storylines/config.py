@@ -109,6 +109,8 @@ def load_storylines(path: Path) -> tuple[Storyline, ...]:
         raw = yaml.safe_load(path.read_text(encoding="utf-8"))
     except OSError as exc:
         raise ConfigError(f"cannot read storylines file {path}: {exc.strerror}") from None
+    except UnicodeDecodeError as exc:
+        raise ConfigError(f"storylines file {path} is not UTF-8 text (byte {exc.start})") from None
     except yaml.YAMLError as exc:
         raise ConfigError(f"storylines file {path} is not valid YAML: {exc}") from None
     return parse_storylines(raw, origin=str(path))

@@ -30,6 +30,26 @@ def test_missing_config_file_exits_2(tmp_path: Path) -> None:
     assert "cannot read configuration" in result.output
 
 
+def test_non_utf8_config_exits_2(tmp_path: Path) -> None:
+    """A configuration saved in Latin-1 is a configuration error naming the file (exit 2), not a traceback."""
+    config = tmp_path / "monitor.yaml"
+    config.write_bytes("feeds:\n  - url: caf\xe9\n".encode("latin-1"))
+    result = runner.invoke(app, ["run", "--config", str(config)])
+    assert result.exit_code == 2
+    assert "not UTF-8" in result.output and "monitor.yaml" in result.output
+
+
+def test_non_utf8_storylines_exits_2(tmp_path: Path) -> None:
+    """A storylines file in Latin-1 is a configuration error naming it (exit 2)."""
+    storylines = tmp_path / "storylines.yaml"
+    storylines.write_bytes("- id: a\n  title: Caf\xe9\n".encode("latin-1"))
+    config = tmp_path / "monitor.yaml"
+    config.write_text(f"storylines: {storylines}\n")
+    result = runner.invoke(app, ["run", "--config", str(config)])
+    assert result.exit_code == 2
+    assert "not UTF-8" in result.output and "storylines.yaml" in result.output
+
+
 def test_broker_status_when_stopped(tmp_path: Path) -> None:
     """`newsmon broker status` exits 1 and says so when no broker runs for the state directory."""
     config = tmp_path / "monitor.yaml"
