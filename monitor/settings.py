@@ -109,6 +109,9 @@ class HttpSettings(_Frozen):
     api_token: SecretStr | None = Field(
         default=None, description="Bearer token for API writes (silences); none = writes refused."
     )
+    api_token_env: str | None = Field(
+        default=None, description="Read api_token from this environment variable (keeps it out of the file)."
+    )
 
 
 class IngestSettings(_Frozen):
@@ -189,7 +192,15 @@ def _resolve_secrets(settings: Settings) -> Settings:
                 )
             hook = hook.model_copy(update={"secret": SecretStr(value)})
         hooks.append(hook)
-    return settings.model_copy(update={"webhooks": tuple(hooks)})
+    http = settings.http
+    if http.api_token_env and http.api_token is None:
+        token = os.environ.get(http.api_token_env)
+        if token is None:
+            name = http.api_token_env
+            key = "http.api_token_env"
+            raise ConfigError(f"invalid configuration: {key}: environment variable {name} is not set")
+        http = http.model_copy(update={"api_token": SecretStr(token)})
+    return settings.model_copy(update={"webhooks": tuple(hooks), "http": http})
 
 
 def _resolve(path: Path, base_dir: Path) -> Path:

@@ -73,3 +73,20 @@ def test_invalid_yaml_is_a_config_error(tmp_path: Path) -> None:
     config.write_text("feeds: [unclosed\n")
     with pytest.raises(ConfigError, match=r"bad\.yaml"):
         load_settings(config)
+
+
+def test_api_token_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    """http.api_token_env reads the API token from the environment; it never shows in the settings' repr."""
+    monkeypatch.setenv("NEWSMON_TEST_API_TOKEN", "s3cret-token")
+    settings = build_settings({"http": {"api_token_env": "NEWSMON_TEST_API_TOKEN"}})
+    assert settings.http.api_token is not None
+    assert settings.http.api_token.get_secret_value() == "s3cret-token"
+    assert "s3cret-token" not in repr(settings)
+
+
+def test_api_token_env_unset_names_the_key(monkeypatch: pytest.MonkeyPatch) -> None:
+    """An api_token_env naming a variable that is not set is a configuration error naming the key."""
+    monkeypatch.delenv("NEWSMON_TEST_API_TOKEN", raising=False)
+    expected = r"http\.api_token_env: environment variable NEWSMON_TEST_API_TOKEN"
+    with pytest.raises(ConfigError, match=expected):
+        build_settings({"http": {"api_token_env": "NEWSMON_TEST_API_TOKEN"}})
