@@ -63,7 +63,7 @@ class WebhookSettings(_Frozen):
     ``$NAME`` at start-up (so configuration files can live in a ConfigMap).
     """
 
-    url: str
+    url: str = Field(repr=False, description="Not shown in repr: an incoming-webhook URL is a credential.")
     name: str | None = None
     secret: SecretStr | None = None
     secret_env: str | None = None

@@ -90,3 +90,11 @@ def test_api_token_env_unset_names_the_key(monkeypatch: pytest.MonkeyPatch) -> N
     expected = r"http\.api_token_env: environment variable NEWSMON_TEST_API_TOKEN"
     with pytest.raises(ConfigError, match=expected):
         build_settings({"http": {"api_token_env": "NEWSMON_TEST_API_TOKEN"}})
+
+
+def test_webhook_urls_never_show(tmp_path: Path) -> None:
+    """A Slack incoming-webhook URL is a credential: repr(Settings) does not show it (the name does)."""
+    url = "https://hooks.slack.com/services/T000/B000/XXXXSECRET"
+    settings = build_settings({"webhooks": [{"url": url, "name": "team-slack", "format": "slack"}]})
+    assert settings.webhooks[0].url == url
+    assert "XXXXSECRET" not in repr(settings) and "team-slack" in repr(settings)
