@@ -7,6 +7,8 @@ are small fixed sets (stage, outcome, reason, kind, storyline id, feed URL).
 
 from __future__ import annotations
 
+from urllib.parse import urlsplit, urlunsplit
+
 from prometheus_client import (
     CollectorRegistry,
     Counter,
@@ -19,6 +21,21 @@ from prometheus_client import (
 
 _LATENCY_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300)
 _E2E_BUCKETS = (0.5, 1, 2.5, 5, 10, 30, 60, 120, 300, 900, 3600, 21600, 86400, 604800)
+
+
+def feed_label(url: str) -> str:
+    """A feed URL as a metric label: without user, password, query or fragment, which may hold tokens.
+
+    ``https://user:pw@example.org/rss?token=abc`` -> ``https://example.org/rss?…``.
+    """
+    parts = urlsplit(url)
+    if not parts.scheme or not parts.netloc:
+        return url  # a local path
+    host = parts.hostname or ""
+    if parts.port:
+        host = f"{host}:{parts.port}"
+    tail = "?…" if parts.query else ""
+    return urlunsplit((parts.scheme, host, parts.path, "", "")) + tail
 
 
 class Metrics:

@@ -35,7 +35,7 @@ from monitor.ingest.fulltext import FullTextFetcher
 from monitor.ingest.identity import article_id, content_hash
 from monitor.ingest.parse import Entry, ParsedFeed, parse_feed
 from monitor.ingest.state import FeedState, FeedStateStore, PendingArticle
-from monitor.metrics import Metrics
+from monitor.metrics import Metrics, feed_label
 from monitor.models import Article
 from monitor.settings import FeedSettings
 
@@ -219,7 +219,7 @@ class FeedPoller:
                 body_hash=None,
                 last_error="unexpected",
             )
-            self.metrics.feed_fetches.labels(feed.url, "error", "unexpected").inc()
+            self.metrics.feed_fetches.labels(feed_label(feed.url), "error", "unexpected").inc()
             return 0
 
     # ------------------------------------------------------------------ one feed
@@ -242,16 +242,16 @@ class FeedPoller:
                 self._failed(feed, state, exc, time.monotonic() - started)
                 return sent
             elapsed = time.monotonic() - started
-            self.metrics.feed_fetch_seconds.labels(url).observe(elapsed)
-            self.metrics.feed_up.labels(url).set(1)
+            self.metrics.feed_fetch_seconds.labels(feed_label(url)).observe(elapsed)
+            self.metrics.feed_up.labels(feed_label(url)).set(1)
             if loaded is None:
-                self.metrics.feed_fetches.labels(url, "not_modified", "").inc()
+                self.metrics.feed_fetches.labels(feed_label(url), "not_modified", "").inc()
                 log.debug("feed_not_modified", feed_url=url)
                 return sent
             articles, rejected = loaded
-            self.metrics.feed_fetches.labels(url, "ok", "").inc()
+            self.metrics.feed_fetches.labels(feed_label(url), "ok", "").inc()
             for reason in rejected:
-                self.metrics.feed_items.labels(url, "rejected").inc()
+                self.metrics.feed_items.labels(feed_label(url), "rejected").inc()
                 log.info("feed_item_rejected", feed_url=url, reason=reason)
             sent += await self._ingest(url, articles, web=_local_path(url) is None)
             log.info("feed_fetched", feed_url=url, items=len(articles), sent=sent, seconds=round(elapsed, 3))
@@ -272,9 +272,9 @@ class FeedPoller:
             # the remembered target keeps failing: go back to the configured address
             changes["redirect_url"] = None
         self.state.update_feed(url, **changes)
-        self.metrics.feed_fetch_seconds.labels(url).observe(elapsed)
-        self.metrics.feed_fetches.labels(url, "error", exc.reason).inc()
-        self.metrics.feed_up.labels(url).set(0)
+        self.metrics.feed_fetch_seconds.labels(feed_label(url)).observe(elapsed)
+        self.metrics.feed_fetches.labels(feed_label(url), "error", exc.reason).inc()
+        self.metrics.feed_up.labels(feed_label(url)).set(0)
         log.warning(
             "feed_fetch_failed",
             feed_url=url,
@@ -401,7 +401,7 @@ class FeedPoller:
                 continue
             owner = decision.owner if decision.verdict == "duplicate" else self._claimed_hashes.get(chash)
             if owner is not None:
-                self.metrics.feed_items.labels(feed_url, "duplicate").inc()
+                self.metrics.feed_items.labels(feed_label(feed_url), "duplicate").inc()
                 log.debug("article_duplicate", feed_url=feed_url, id=article.id, duplicate_of=owner)
                 continue
             self._claimed_ids.add(article.id)
@@ -471,6 +471,6 @@ class FeedPoller:
             return False
         self.state.mark_sent(pending, now=time.time())
         result = "new" if article.version == 1 else "updated"
-        self.metrics.feed_items.labels(article.feed_url, result).inc()
-        self.metrics.feed_last_new_item.labels(article.feed_url).set(time.time())
+        self.metrics.feed_items.labels(feed_label(article.feed_url), result).inc()
+        self.metrics.feed_last_new_item.labels(feed_label(article.feed_url)).set(time.time())
         return True

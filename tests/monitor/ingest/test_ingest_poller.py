@@ -11,7 +11,7 @@ from typing import Any
 import httpx
 from aiohttp import web
 from ingest_httpd import FeedServer, http_date, rss, static
-from prometheus_client import CollectorRegistry
+from prometheus_client import CollectorRegistry, generate_latest
 
 from monitor.ingest import FeedPoller, FeedStateStore
 from monitor.metrics import Metrics
@@ -533,5 +533,24 @@ def test_gzip_response_decoded(tmp_path: Path) -> None:
             assert await poller.poll_once() == 1
             await poller.stop()
             assert "gzip" in server.hits("/feed")[0].headers.get("Accept-Encoding", "")
+
+    asyncio.run(scenario())
+
+
+def test_feed_url_tokens_never_become_metric_labels(tmp_path: Path) -> None:
+    """A feed URL carrying a token (?token=..., user:password@) is labelled without it in feed metrics."""
+
+    async def scenario() -> None:
+        async with FeedServer() as server:
+            server.routes["/feed"] = static(rss([item(1)]), content_type="application/rss+xml")
+            secret_url = server.url("/feed").replace("http://", "http://reader:pw-SECRET@") + "?token=SECRET"
+            sink = Collector()
+            poller, registry = make_poller([secret_url], tmp_path, sink)
+            assert await poller.poll_once() == 1
+            await poller.stop()
+            exposed = generate_latest(registry).decode()
+            assert "SECRET" not in exposed
+            label = server.url("/feed") + "?…"
+            assert fetches(registry, label, "ok") == 1
 
     asyncio.run(scenario())
