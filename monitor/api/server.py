@@ -283,7 +283,9 @@ class HttpServer:
                 text="missing bearer token (Authorization: Bearer <token>)",
                 headers={"WWW-Authenticate": 'Bearer realm="newsmon"'},
             )
-        if not hmac.compare_digest(given.strip().encode(), token.get_secret_value().encode()):
+        # header bytes that are not UTF-8 arrive as surrogate escapes: compare the bytes as sent
+        sent = given.strip().encode("utf-8", "surrogateescape")
+        if not hmac.compare_digest(sent, token.get_secret_value().encode()):
             raise web.HTTPForbidden(text="invalid token")
 
     async def _create_silence(self, request: web.Request) -> web.Response:

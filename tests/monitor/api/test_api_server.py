@@ -160,6 +160,18 @@ def test_silence_writes_need_the_bearer_token() -> None:
     run(scenario)
 
 
+def test_non_ascii_bearer_token_is_refused_not_an_error() -> None:
+    """A bearer token with non-ASCII bytes (UTF-8 or Latin-1) is a 403, never a 500."""
+
+    async def scenario(client: httpx.AsyncClient) -> None:
+        body = {"storyline_id": JK, "duration_seconds": 600}
+        for raw in ("Bearer caf\u00e9-\u2603".encode(), "Bearer caf\xe9".encode("latin-1")):
+            response = await client.post("/api/silences", json=body, headers=[(b"Authorization", raw)])
+            assert response.status_code == 403, raw
+
+    run(scenario)
+
+
 def test_writes_are_refused_when_no_token_is_configured() -> None:
     """Without http.api_token every write is a 403 that says how to enable writes."""
 
