@@ -112,6 +112,9 @@ class HttpSettings(_Frozen):
     api_token_env: str | None = Field(
         default=None, description="Read api_token from this environment variable (keeps it out of the file)."
     )
+    max_stream_clients: int = Field(
+        default=64, ge=1, le=10_000, description="Open /api/stream connections at most; more get a 503."
+    )
 
 
 class IngestSettings(_Frozen):

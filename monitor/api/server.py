@@ -77,7 +77,8 @@ async def _json_errors(request: web.Request, handler: Handler) -> web.StreamResp
     except web.HTTPException as exc:
         if exc.status < 400:
             raise
-        headers = {k: v for k, v in exc.headers.items() if k in ("Allow", "WWW-Authenticate")}
+        kept = ("Allow", "WWW-Authenticate", "Retry-After")
+        headers = {k: v for k, v in exc.headers.items() if k in kept}
         default = f"{exc.status}: {exc.reason}"
         response = _error(exc.status, exc.text if exc.text and exc.text != default else exc.reason, headers)
     except asyncio.CancelledError:
@@ -139,6 +140,7 @@ class HttpServer:
         self.now = now
         self._runner: web.AppRunner | None = None
         self._closing = asyncio.Event()
+        self._streams = 0  # open /api/stream connections
         self._spec = _load_spec()
         self.port: int | None = None
         self.push: ArticlePush | None = None  # set by the service when it runs an ingester
@@ -350,7 +352,21 @@ class HttpServer:
 
     # -- live updates ------------------------------------------------------------
     async def _stream(self, request: web.Request) -> web.StreamResponse:
-        """Server-Sent Events: ``update`` whenever the store changes (debounced), keep-alives between."""
+        """Server-Sent Events: ``update`` whenever the store changes (debounced), keep-alives between.
+
+        At most ``http.max_stream_clients`` at once: a further client gets a 503 with Retry-After.
+        """
+        if self._streams >= self.settings.max_stream_clients:
+            raise web.HTTPServiceUnavailable(
+                text="too many live-update connections; retry later", headers={"Retry-After": "30"}
+            )
+        self._streams += 1
+        try:
+            return await self._serve_stream(request)
+        finally:
+            self._streams -= 1
+
+    async def _serve_stream(self, request: web.Request) -> web.StreamResponse:
         loop = asyncio.get_running_loop()
         changed = asyncio.Event()
 
@@ -369,14 +385,17 @@ class HttpServer:
         closing = asyncio.ensure_future(self._closing.wait())
         try:
             await response.write(f"retry: 3000\nevent: hello\ndata: {self.store.version}\n\n".encode())
+            quiet = 0.0
             while not self._closing.is_set():
                 waiter = asyncio.ensure_future(changed.wait())
-                done, _ = await asyncio.wait(
-                    {waiter, closing}, timeout=KEEPALIVE_SECONDS, return_when="FIRST_COMPLETED"
-                )
+                done, _ = await asyncio.wait({waiter, closing}, timeout=1.0, return_when="FIRST_COMPLETED")
                 if waiter not in done:
                     waiter.cancel()
-                    if closing not in done:
+                    if request.transport is None or request.transport.is_closing():
+                        break  # the client left: free its slot now, not at the next keep-alive
+                    quiet += 1.0
+                    if closing not in done and quiet >= KEEPALIVE_SECONDS:
+                        quiet = 0.0
                         await response.write(b": keep-alive\n\n")
                     continue
                 await asyncio.sleep(0.25)  # coalesce a burst of observations into one update

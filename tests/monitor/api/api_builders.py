@@ -212,9 +212,12 @@ def filled_store(*, hostile: bool = False) -> RecentStore:
 
 
 @asynccontextmanager
-async def serving(store: RecentStore, *, token: str | None = TOKEN) -> AsyncIterator[HttpServer]:
+async def serving(
+    store: RecentStore, *, token: str | None = TOKEN, max_stream_clients: int = 64
+) -> AsyncIterator[HttpServer]:
     """An HttpServer on 127.0.0.1:<free port> over ``store``, stopped afterwards."""
-    settings = HttpSettings(port=0, api_token=SecretStr(token) if token else None)
+    secret = SecretStr(token) if token else None
+    settings = HttpSettings(port=0, api_token=secret, max_stream_clients=max_stream_clients)
     server = HttpServer(settings, CollectorRegistry(), lambda: {"http": True}, store, storylines=STORYLINES)
     await server.start()
     try:

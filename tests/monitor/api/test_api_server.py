@@ -249,3 +249,28 @@ def test_stream_sends_an_update_when_the_store_changes() -> None:
                 seen.append(await asyncio.wait_for(lines.__anext__(), 5))
 
     asyncio.run(main())
+
+
+def test_stream_connections_are_capped() -> None:
+    """Past http.max_stream_clients open live-update connections another gets a 503; a freed slot serves."""
+
+    async def main() -> None:
+        async with (
+            serving(filled_store(), max_stream_clients=2) as server,
+            httpx.AsyncClient(base_url=f"http://127.0.0.1:{server.port}", timeout=10) as client,
+        ):
+            async with (
+                client.stream("GET", "/api/stream") as first,
+                client.stream("GET", "/api/stream") as second,
+            ):
+                assert first.status_code == second.status_code == 200
+                refused = await client.get("/api/stream")
+                assert refused.status_code == 503 and refused.headers["Retry-After"] == "30"
+            for _ in range(50):  # the server notices the closed connections
+                async with client.stream("GET", "/api/stream") as again:
+                    if again.status_code == 200:
+                        break
+                await asyncio.sleep(0.1)
+            assert again.status_code == 200
+
+    asyncio.run(main())
