@@ -10,6 +10,7 @@ a hash appear in the channel name.
 from __future__ import annotations
 
 import hashlib
+import re
 from typing import Any
 
 import apprise
@@ -21,26 +22,44 @@ from monitor.models import Development
 _KIND_LABEL = {"new_event": "New event", "new_development": "New development", "conflict": "Conflict"}
 
 
+_MARKDOWN = re.compile(r"([\\`*_\[\]<>|#!])")
+
+
+def md(text: str) -> str:
+    """Feed text as literal Markdown: its emphasis, link, HTML and heading characters are escaped."""
+    return _MARKDOWN.sub(r"\\\1", " ".join(text.split()))
+
+
+def _web_url(url: str) -> str | None:
+    """A link target only for http(s) URLs, with the characters that would end a Markdown link encoded."""
+    if not url.lower().startswith(("http://", "https://")):
+        return None
+    for char, code in ((" ", "%20"), ("(", "%28"), (")", "%29"), ("<", "%3C"), (">", "%3E")):
+        url = url.replace(char, code)
+    return url
+
+
 def format_markdown(dev: Development) -> tuple[str, str]:
-    """The (title, Markdown body) of an alert for chat and e-mail services."""
+    """The (title, Markdown body) of an alert for chat and e-mail services; feed text is escaped."""
     label = _KIND_LABEL.get(dev.kind, dev.kind)
     title = f"[Newsmon] {label}: {dev.storyline_title} — {dev.event_title}"
     when = dev.event_date.isoformat() if dev.event_date is not None else "date unknown"
     sources = {ref.id: ref for ref in dev.articles}
-    lines = [f"**{dev.event_title}** ({when})", "", dev.summary]
+    lines = [f"**{md(dev.event_title)}** ({when})", "", md(dev.summary)]
     if dev.evidence:
         lines.append("")
         for ev in dev.evidence:
             ref = sources.get(ev.article_id)
-            origin = (ref.source or ref.url or ref.id) if ref is not None else ev.article_id
-            lines.append(f"> {ev.quote}\n> — {origin}" + (f" ({ev.claim})" if ev.claim else ""))
+            origin = (ref.source or ref.id) if ref is not None else ev.article_id
+            lines.append(f"> {md(ev.quote)}\n> — {md(origin)}" + (f" ({md(ev.claim)})" if ev.claim else ""))
             lines.append("")
     if dev.articles:
         lines.append("Articles:")
-        lines += [
-            f"- [{ref.title or ref.id}]({ref.url})" if ref.url else f"- {ref.title}" for ref in dev.articles
-        ]
-    lines += ["", f"_{dev.storyline_id} · confidence {dev.confidence:.2f} · {dev.id}_"]
+        for ref in dev.articles:
+            target = _web_url(ref.url)
+            name = md(ref.title or ref.id)
+            lines.append(f"- [{name}]({target})" if target else f"- {name}")
+    lines += ["", f"_{md(dev.storyline_id)} · confidence {dev.confidence:.2f} · {md(dev.id)}_"]
     return title, "\n".join(lines)
 
 

@@ -129,6 +129,8 @@ def _finish(
     if not (title or summary or content):
         parsed.rejected.append("empty_item")
         return
+    if link and not link.lower().startswith(("http://", "https://")):
+        link = ""  # only web links reach alerts: no javascript:, data: or mailto: from a feed
     parsed.entries.append(
         Entry(
             guid=guid[:2000],

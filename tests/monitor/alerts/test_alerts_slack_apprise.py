@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -129,3 +130,18 @@ def test_slack_format_destination(sample_dev: Development, receiver: Any, metric
         assert "blocks" in rx.received[1].json() and dest.name.startswith("slack:")
 
     asyncio.run(main())
+
+
+def test_apprise_markdown_escapes_feed_text_and_drops_non_web_links(
+    make_dev: Callable[..., Development],
+) -> None:
+    """A hostile title or quote cannot add links, images or HTML; a javascript: article URL is not linked."""
+    dev = make_dev()
+    title = "[click](http://evil.example) <b>x</b>"
+    ref = dev.articles[0].model_copy(update={"url": "javascript:alert(1)", "title": title})
+    event = "Summit *now* ![img](http://evil.example/p.png)"
+    hostile = dev.model_copy(update={"articles": (ref,), "event_title": event})
+    _, body = format_markdown(hostile)
+    assert "javascript:" not in body
+    assert re.search(r"(?<!\\)\]\(http://evil", body) is None and "<b>" not in body
+    assert r"\[click\]" in body and r"\*now\*" in body

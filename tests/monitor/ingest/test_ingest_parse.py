@@ -132,3 +132,19 @@ def test_http_charset_used_for_undeclared_encoding() -> None:
         body.encode("latin-1"), feed_url="u", now=NOW, content_type="text/xml; charset=iso-8859-1"
     )
     assert parsed.entries[0].title == "Café à Zürich"
+
+
+def test_only_web_links_are_kept() -> None:
+    """A feed item linking to javascript:, data: or mailto: keeps its text but loses the link."""
+    links = ["javascript:alert(1)", "data:text/html,hi", "mailto:a@b.example", "https://news.example/3"]
+    items = "".join(
+        f"<item><guid>g{n}</guid><title>Story {n}</title><link>{link}</link>"
+        f"<description>Body {n}.</description></item>"
+        for n, link in enumerate(links)
+    )
+    body = (
+        f'<?xml version="1.0"?><rss version="2.0"><channel><title>T</title>{items}</channel></rss>'.encode()
+    )
+    parsed = parse_feed(body, feed_url="https://feeds.example/rss", now=NOW, content_type="application/xml")
+    assert [e.link for e in parsed.entries] == ["", "", "", "https://news.example/3"]
+    assert [e.title for e in parsed.entries] == ["Story 0", "Story 1", "Story 2", "Story 3"]
