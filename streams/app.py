@@ -23,6 +23,7 @@ from monitor.metrics import Metrics
 from monitor.models import Article, EnrichedArticle, StorylineMatch
 from monitor.settings import Settings
 from streams.acks import batches, each
+from streams.codec import NAME as CODEC
 from streams.deliver import DeliveryAgent, DeliveryTopics
 from streams.stages import Stages, decode, publish
 from streams.topics import DELIVERED_TABLE, STATE_TABLE, TopicNames
@@ -40,14 +41,14 @@ def build_app(settings: Settings, bootstrap: str, stages: Stages, metrics: Metri
         topic_partitions=partitions,
         topic_replication_factor=settings.kafka.replication_factor,
         producer_acks=-1,
-        value_serializer="json",
+        value_serializer=CODEC,
         key_serializer="raw",
         consumer_auto_offset_reset="earliest",
         table_standby_replicas=0,
     )
 
     def topic(name: str) -> faust.TopicT:
-        return app.topic(name, partitions=partitions, key_type=bytes, value_serializer="json")
+        return app.topic(name, partitions=partitions, key_type=bytes, value_serializer=CODEC)
 
     articles, enriched, matches, developments, marks = (
         topic(n)
@@ -55,7 +56,7 @@ def build_app(settings: Settings, bootstrap: str, stages: Stages, metrics: Metri
     )
     # compacted: the latest record per "<development id>|<destination>"; replay writes tombstones
     deadletter = app.topic(
-        names.deadletter, partitions=partitions, key_type=bytes, value_serializer="json", compacting=True
+        names.deadletter, partitions=partitions, key_type=bytes, value_serializer=CODEC, compacting=True
     )
     states = app.Table(STATE_TABLE, default=None, partitions=partitions, key_type=str)
     delivered = app.Table(DELIVERED_TABLE, default=None, partitions=partitions, key_type=str)

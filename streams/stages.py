@@ -17,6 +17,7 @@ from pydantic import BaseModel, ValidationError
 from monitor.alerts.deadletter import DeadLetter
 from monitor.metrics import Metrics
 from monitor.models import Article, Development, EnrichedArticle, StorylineMatch
+from streams.codec import UNDECODABLE
 
 log = structlog.get_logger("newsmon.streams")
 
@@ -45,7 +46,11 @@ class Stages:
 
 
 def decode(model: type[M], value: Any, stage: str, metrics: Metrics) -> M | None:
-    """Validate one record; a bad one is logged and counted, never raised."""
+    """Validate one record; a bad one (not JSON, or not the model) is logged and counted, never raised."""
+    if isinstance(value, dict) and UNDECODABLE in value:
+        metrics.articles.labels(stage=stage, outcome="invalid_record").inc()
+        log.warning("record_rejected", stage=stage, error=value[UNDECODABLE])
+        return None
     try:
         return model.model_validate(value)
     except ValidationError as exc:

@@ -89,7 +89,7 @@ class ClusterView:
             return  # a tombstone: nothing to show
         try:
             item = model.model_validate(json.loads(record.value))
-        except (ValueError, ValidationError) as exc:
+        except (ValueError, ValidationError, RecursionError) as exc:  # deep nesting exhausts the parser
             error = str(exc).splitlines()[0]
             log.warning("view_record_skipped", topic=record.topic, offset=record.offset, error=error)
             return
