@@ -19,12 +19,24 @@ from typing import Any
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 from aiokafka.admin import AIOKafkaAdminClient
 from aiokafka.structs import TopicPartition
+from prometheus_client import CollectorRegistry
 
 from monitor.models import Article
 from streams.topics import TopicNames
 from tests.helpers.cluster import alert_summary, group_of
 from tests.helpers.oracle import Expectation, copy_wave
 from tests.helpers.receiver import WebhookReceiver
+
+
+def counter_total(registry: CollectorRegistry, name: str, **labels: str) -> float:
+    """The sum of a counter's ``<name>_total`` samples whose labels include ``labels``."""
+    return sum(
+        sample.value
+        for metric in registry.collect()
+        if metric.name == name
+        for sample in metric.samples
+        if sample.name == f"{name}_total" and all(sample.labels.get(k) == v for k, v in labels.items())
+    )
 
 
 def pipeline_topics(prefix: str) -> tuple[str, ...]:

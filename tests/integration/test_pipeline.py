@@ -21,6 +21,7 @@ import pytest
 
 from monitor.settings import Settings, build_settings
 from streams.service import NewsmonService
+from tests.helpers.driver import counter_total
 from tests.helpers.receiver import Received, WebhookReceiver
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -106,13 +107,7 @@ def test_group_wait_digests_a_burst_per_storyline(kafka_bootstrap: str, tmp_path
             got = await receiver.wait_for(2, timeout=240)
             await asyncio.sleep(16)  # let a second window close, if the burst spread over two
             got = list(receiver.requests)
-            developments = sum(
-                sample.value
-                for metric in service.registry.collect()
-                if metric.name == "newsmon_developments"
-                for sample in metric.samples
-                if sample.name == "newsmon_developments_total"
-            )
+            developments = counter_total(service.registry, "newsmon_developments")
         finally:
             await service.stop()
             await receiver.stop()

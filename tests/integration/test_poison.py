@@ -20,7 +20,7 @@ from aiokafka import AIOKafkaProducer
 
 from monitor.settings import Settings, build_settings
 from streams.service import NewsmonService
-from tests.helpers.driver import pipeline_topics
+from tests.helpers.driver import counter_total, pipeline_topics
 from tests.helpers.receiver import WebhookReceiver
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -79,14 +79,7 @@ def test_poison_records_in_every_topic_stop_nothing(kafka_bootstrap: str, tmp_pa
             )
             rejected = 0.0
             for _ in range(60):
-                rejected = sum(
-                    sample.value
-                    for metric in service.registry.collect()
-                    if metric.name == "newsmon_articles"
-                    for sample in metric.samples
-                    if sample.name == "newsmon_articles_total"
-                    and sample.labels.get("outcome") == "invalid_record"
-                )
+                rejected = counter_total(service.registry, "newsmon_articles", outcome="invalid_record")
                 if rejected >= sent:
                     break
                 await asyncio.sleep(1)
