@@ -124,6 +124,13 @@ class IngestSettings(_Frozen):
         default=None, description="Public base URL where hubs reach this monitor; none = WebSub off."
     )
     websub_lease_seconds: int = Field(default=864000, ge=60, le=365 * 86400)
+    max_text_bytes: int = Field(
+        default=200_000,
+        ge=10_000,
+        le=300_000,
+        description="Article text is cut at this many UTF-8 bytes, so that every record made from it "
+        "(the article, its enrichment, its matches) stays under Kafka's 1 MiB request limit.",
+    )
 
     @field_validator("websub_callback_base")
     @classmethod

@@ -25,7 +25,7 @@ from monitor.settings import Settings
 from streams.acks import batches, each
 from streams.codec import NAME as CODEC
 from streams.deliver import DeliveryAgent, DeliveryTopics
-from streams.stages import Stages, decode, publish
+from streams.stages import Stages, decode, publish, send_or_skip
 from streams.topics import DELIVERED_TABLE, STATE_TABLE, TopicNames
 
 
@@ -70,7 +70,8 @@ def build_app(settings: Settings, bootstrap: str, stages: Stages, metrics: Metri
             if not items:
                 continue
             for item in await stages.enrich(items):
-                await enriched.send(key=item.article.id.encode(), value=item.model_dump(mode="json"))
+                value = item.model_dump(mode="json")
+                await send_or_skip(enriched, item.article.id.encode(), value, "enrich", metrics)
 
     @app.agent(enriched)
     async def match_agent(stream: faust.StreamT[Any]) -> None:
@@ -79,7 +80,8 @@ def build_app(settings: Settings, bootstrap: str, stages: Stages, metrics: Metri
             if item is None:
                 continue
             for found in stages.match(item):
-                await matches.send(key=found.storyline_id.encode(), value=found.model_dump(mode="json"))
+                value = found.model_dump(mode="json")
+                await send_or_skip(matches, found.storyline_id.encode(), value, "match", metrics)
 
     @app.agent(matches)
     async def detect_agent(stream: faust.StreamT[Any]) -> None:

@@ -16,6 +16,7 @@ from datetime import UTC, datetime
 import faust
 import httpx
 import structlog
+from aiokafka.errors import MessageSizeTooLargeError
 from prometheus_client import CollectorRegistry
 
 from monitor.alerts.deadletter import dead_letter
@@ -28,6 +29,7 @@ from monitor.api.store import RecentStore
 from monitor.broker.embedded import EmbeddedBroker
 from monitor.detect.developments import detect
 from monitor.detect.state import StorylineState
+from monitor.ingest.errors import FinalSinkError
 from monitor.ingest.poller import FeedPoller
 from monitor.ingest.push import ArticlePush
 from monitor.ingest.state import FeedStateStore
@@ -214,7 +216,12 @@ class NewsmonService:
         await self.producer.start()
         state = FeedStateStore(self.settings.state_dir / "ingest")
         self.poller = FeedPoller(
-            self.settings.feeds, state=state, sink=self._produce, metrics=self.metrics, client=self._client
+            self.settings.feeds,
+            state=state,
+            sink=self._produce,
+            metrics=self.metrics,
+            client=self._client,
+            max_text_bytes=self.settings.ingest.max_text_bytes,
         )
         assert self.http is not None
         self.http.push = ArticlePush(self.poller)
@@ -235,7 +242,10 @@ class NewsmonService:
 
     async def _produce(self, article: Article) -> None:
         assert self.producer is not None
-        await self.producer.send(article)
+        try:
+            await self.producer.send(article)
+        except MessageSizeTooLargeError as exc:  # final for this record: never a reason to stop the queue
+            raise FinalSinkError("too_large", f"record too large for the broker: {exc}") from None
         self.metrics.articles.labels(stage="ingest", outcome="produced").inc()
 
     def _build_deliverer(self, client: httpx.AsyncClient) -> Deliverer:

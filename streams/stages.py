@@ -12,6 +12,8 @@ from typing import Any, TypeVar
 
 import faust
 import structlog
+from aiokafka.errors import MessageSizeTooLargeError
+from faust.exceptions import ProducerSendError
 from pydantic import BaseModel, ValidationError
 
 from monitor.alerts.deadletter import DeadLetter
@@ -57,6 +59,22 @@ def decode(model: type[M], value: Any, stage: str, metrics: Metrics) -> M | None
         metrics.articles.labels(stage=stage, outcome="invalid_record").inc()
         log.warning("record_rejected", stage=stage, error=str(exc).splitlines()[0])
         return None
+
+
+async def send_or_skip(topic: faust.TopicT, key: bytes, value: Any, stage: str, metrics: Metrics) -> None:
+    """Send one record; a record too large for Kafka is counted (outcome=too_large) and skipped.
+
+    The ingester cuts article text (``ingest.max_text_bytes``) so that this should not happen; if a stage
+    still makes a record over the request limit, that record is lost with a log line and a metric rather
+    than crashing the agent into a restart loop on the same input.
+    """
+    try:
+        await topic.send(key=key, value=value)
+    except (ProducerSendError, MessageSizeTooLargeError) as exc:
+        if "MessageSizeTooLarge" not in repr(exc):
+            raise
+        metrics.articles.labels(stage=stage, outcome="too_large").inc()
+        log.error("record_too_large", stage=stage, key=key.decode("utf-8", "replace"), error=str(exc)[:200])
 
 
 async def publish(topic: faust.TopicT, key: str, value: Any) -> None:

@@ -35,3 +35,14 @@ class FeedError(IngestError):
         super().__init__(message)
         self.reason = reason if reason in REASONS else "unexpected"
         self.retry_after = retry_after
+
+
+class FinalSinkError(IngestError):
+    """The sink refused an article for good (a record too large for the broker): retrying cannot help.
+
+    The poller counts it as rejected with ``reason`` and goes on with the feed's later articles.
+    """
+
+    def __init__(self, reason: str, message: str) -> None:
+        super().__init__(message)
+        self.reason = reason

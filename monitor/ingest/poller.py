@@ -28,7 +28,7 @@ import httpx
 import structlog
 
 from monitor.ingest.dedup import Deduplicator
-from monitor.ingest.errors import FeedError
+from monitor.ingest.errors import FeedError, FinalSinkError
 from monitor.ingest.fetch import USER_AGENT, Fetcher, make_client
 from monitor.ingest.files import read_article_dir
 from monitor.ingest.fulltext import FullTextFetcher
@@ -92,6 +92,7 @@ class FeedPoller:
         max_items: int = 1000,
         per_host: int = 8,
         on_fetched: FetchHook | None = None,
+        max_text_bytes: int = 200_000,
     ) -> None:
         self.feeds = tuple(feeds)
         self.on_fetched = on_fetched
@@ -105,6 +106,7 @@ class FeedPoller:
         self.dedup = Deduplicator(state)
         self.sink_retry_interval = sink_retry_interval
         self.max_items = max_items
+        self.max_text_bytes = max_text_bytes
         self._per_host = per_host
         self._hosts: defaultdict[str, asyncio.Semaphore] = defaultdict(
             lambda: asyncio.Semaphore(self._per_host)
@@ -413,7 +415,7 @@ class FeedPoller:
         try:
             completed = await asyncio.gather(*(self._with_full_text(a, web=web) for a, _ in accepted))
             for article, (_, chash) in zip(completed, accepted, strict=True):
-                self.state.add_pending(self._mark_near_duplicate(article), chash)
+                self.state.add_pending(self._mark_near_duplicate(self._capped(article)), chash)
         finally:
             for article, chash in accepted:
                 self._claimed_ids.discard(article.id)
@@ -431,6 +433,15 @@ class FeedPoller:
         if not text or len(text) <= len(article.text):
             return article
         summary = article.summary or article.text
+        return article.model_copy(update={"text": text, "summary": summary})
+
+    def _capped(self, article: Article) -> Article:
+        """The article with text and summary cut at ``max_text_bytes`` of UTF-8 (records must fit Kafka)."""
+        limit = self.max_text_bytes
+        text, summary = _cut_bytes(article.text, limit), _cut_bytes(article.summary, limit)
+        if text is article.text and summary is article.summary:
+            return article
+        log.info("article_text_capped", feed_url=article.feed_url, id=article.id, chars=len(article.text))
         return article.model_copy(update={"text": text, "summary": summary})
 
     def _mark_near_duplicate(self, article: Article) -> Article:
@@ -464,6 +475,12 @@ class FeedPoller:
             await self.sink(article)
         except asyncio.CancelledError:
             raise
+        except FinalSinkError as exc:  # retrying cannot help: count it, and let the feed's queue move on
+            url, reason = article.feed_url, exc.reason
+            log.error("article_rejected", feed_url=url, id=article.id, reason=reason, error=str(exc))
+            self.state.mark_sent(pending, now=time.time())
+            self.metrics.feed_items.labels(feed_label(article.feed_url), "rejected").inc()
+            return True
         except Exception as exc:
             log.warning(
                 "sink_failed", feed_url=article.feed_url, id=article.id, error=f"{type(exc).__name__}: {exc}"
@@ -474,3 +491,12 @@ class FeedPoller:
         self.metrics.feed_items.labels(feed_label(article.feed_url), result).inc()
         self.metrics.feed_last_new_item.labels(feed_label(article.feed_url)).set(time.time())
         return True
+
+
+def _cut_bytes(text: str, limit: int) -> str:
+    """The text itself when it fits ``limit`` UTF-8 bytes, else its longest whole-word prefix that does."""
+    data = text.encode("utf-8")
+    if len(data) <= limit:
+        return text
+    cut = data[:limit].decode("utf-8", errors="ignore")
+    return cut.rsplit(" ", 1)[0] if " " in cut else cut

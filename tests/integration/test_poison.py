@@ -95,3 +95,37 @@ def test_poison_records_in_every_topic_stop_nothing(kafka_bootstrap: str, tmp_pa
     assert health == 200
     assert alerts >= 4
     assert rejected == sent, (rejected, sent)
+
+
+@pytest.mark.integration
+@pytest.mark.slow
+def test_huge_article_is_cut_and_flows_with_the_rest(kafka_bootstrap: str, tmp_path: Path) -> None:
+    """A 1.5 MB article (too large for a Kafka record) is cut at ingest.max_text_bytes and flows like the
+    others: nothing crashes, nothing waits behind it, and the seeds after it in the same feed alert."""
+    feed_dir = tmp_path / "articles"
+    feed_dir.mkdir()
+    (feed_dir / "000-huge.txt").write_text("A huge report\n" + "€ " * 500_000, "utf-8")
+    for seed in sorted((ROOT / "seeds").glob("0*.txt")):
+        shutil.copy(seed, feed_dir / f"1-{seed.name}")
+    prefix = f"it-large-{uuid.uuid4().hex[:8]}"
+
+    async def scenario() -> tuple[float, float, int]:
+        receiver = WebhookReceiver()
+        await receiver.start()
+        base = _settings(kafka_bootstrap, feed_dir, tmp_path / "state", receiver.url, prefix)
+        ingest = base.ingest.model_copy(update={"max_text_bytes": 10_000})
+        service = NewsmonService(base.model_copy(update={"ingest": ingest}))
+        try:
+            await service.start()
+            got = await receiver.wait_until(lambda got: len(got) >= 4, timeout=240)
+            produced = counter_total(service.registry, "newsmon_articles", stage="ingest", outcome="produced")
+            too_large = counter_total(service.registry, "newsmon_articles", outcome="too_large")
+        finally:
+            await service.stop()
+            await receiver.stop()
+        return produced, too_large, len(got)
+
+    produced, too_large, alerts = asyncio.run(scenario())
+    assert produced == 6  # the huge article (cut) and the five seeds
+    assert too_large == 0
+    assert alerts >= 4

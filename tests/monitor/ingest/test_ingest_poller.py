@@ -14,6 +14,7 @@ from ingest_httpd import FeedServer, http_date, rss, static
 from prometheus_client import CollectorRegistry, generate_latest
 
 from monitor.ingest import FeedPoller, FeedStateStore
+from monitor.ingest.errors import FinalSinkError
 from monitor.metrics import Metrics
 from monitor.models import Article
 from monitor.settings import FeedSettings
@@ -552,5 +553,32 @@ def test_feed_url_tokens_never_become_metric_labels(tmp_path: Path) -> None:
             assert "SECRET" not in exposed
             label = server.url("/feed") + "?…"
             assert fetches(registry, label, "ok") == 1
+
+    asyncio.run(scenario())
+
+
+def test_oversized_text_is_capped_and_a_final_refusal_does_not_stop_the_feed(tmp_path: Path) -> None:
+    """A 300,000-character item is cut at max_text_bytes; an article the sink refuses for good is counted
+    as rejected once, and the feed's later articles still go out (no endless retry of the same item)."""
+
+    async def scenario() -> None:
+        huge = "word " * 60_000
+        entries = [item(1, description=huge), item(2), item(3)]
+        async with FeedServer() as server:
+            server.routes["/feed"] = static(rss(entries), content_type="application/rss+xml")
+            sent: list[Article] = []
+
+            async def sink(article: Article) -> None:
+                if article.title == "Story 2":
+                    raise FinalSinkError("too_large", "record too large for the broker")
+                sent.append(article)
+
+            poller, registry = make_poller([server.url("/feed")], tmp_path, sink, max_text_bytes=20_000)
+            assert await poller.poll_once() == 3
+            assert await poller.poll_once() == 0  # nothing held back to retry
+            await poller.stop()
+            assert [a.title for a in sent] == ["Story 1", "Story 3"]
+            assert len(sent[0].text.encode()) <= 20_000 and sent[0].text.endswith("word")
+            assert items(registry, server.url("/feed"), "rejected") == 1
 
     asyncio.run(scenario())
