@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -14,6 +13,7 @@ from typing import Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from monitor.detect.text import fold
 from monitor.errors import ConfigError
 
 DATA = Path(__file__).resolve().parent / "data"
@@ -36,12 +36,6 @@ class Slot(StrEnum):
     STATUS = "status:event"
     PARTICIPANTS = "participants:event"
     OUTCOME = "outcome"
-
-
-def _fold(text: str) -> str:
-    text = unicodedata.normalize("NFKD", text)
-    text = "".join(ch for ch in text if not unicodedata.combining(ch))
-    return text.replace("’", "'").replace("–", "-").replace("—", "-").casefold()
 
 
 def phrase_pattern(phrases: Iterable[str], *, case_sensitive: bool = False) -> re.Pattern[str]:
@@ -83,7 +77,6 @@ class _ProfileFile(_Data):
     place_before: tuple[str, ...] = ()
     place_after: tuple[str, ...] = ()
     transit: tuple[str, ...] = ()
-    preparatory: tuple[str, ...] = ()
     announcements_are_events: bool = False
 
 
@@ -104,7 +97,6 @@ class _LanguageFile(_Data):
     announcing: tuple[str, ...]
     former_markers: tuple[str, ...]
     name_particles: tuple[str, ...]
-    titles: tuple[str, ...]
     group_references: tuple[str, ...]
     lower_bounds: tuple[str, ...]
     upper_bounds: tuple[str, ...]
@@ -148,7 +140,6 @@ class Profile:
     place_before: tuple[str, ...]
     place_after: tuple[str, ...]
     transit: tuple[str, ...]
-    preparatory: tuple[str, ...]
     announcements_are_events: bool = False
 
     @cached_property
@@ -159,12 +150,12 @@ class Profile:
     @cached_property
     def anchor_pattern(self) -> re.Pattern[str]:
         """Event words and words reporting it done, less arrival words: where a date is the event's."""
-        transit = {_fold(word) for word in self.transit}
+        transit = {fold(word) for word in self.transit}
         done = [
             t for rule in self.statuses.values() if rule.class_ == StatusClass.DONE for t in rule.triggers
         ]
         words = [*(t for kind in self.event_kinds for t in kind.triggers), *done]
-        return phrase_pattern(word for word in words if _fold(word) not in transit)
+        return phrase_pattern(word for word in words if fold(word) not in transit)
 
     @cached_property
     def place_pattern_prefix(self) -> str:
@@ -182,7 +173,7 @@ class Profile:
         found: dict[str, EventKind] = {}
         for kind in self.event_kinds:
             for trigger in kind.triggers:
-                found.setdefault(_fold(" ".join(trigger.split())), kind)
+                found.setdefault(fold(" ".join(trigger.split())), kind)
         return found
 
     def status_pattern(self, status_class: StatusClass) -> re.Pattern[str]:
@@ -211,11 +202,6 @@ class Profile:
     def transit_pattern(self) -> re.Pattern[str]:
         """Words marking an arrival or a stopover place."""
         return phrase_pattern(self.transit)
-
-    @cached_property
-    def preparatory_pattern(self) -> re.Pattern[str]:
-        """Words marking a preparatory meeting of officials."""
-        return phrase_pattern(self.preparatory)
 
     def __hash__(self) -> int:
         return hash(self.id)
@@ -318,10 +304,6 @@ class Language:
         digits = re.match(r"(\d+)", folded)
         return int(digits.group(1)) if digits else None
 
-    @cached_property
-    def titles(self) -> frozenset[str]:
-        return frozenset(_fold(title) for title in self.words.titles)
-
 
 @dataclass(frozen=True)
 class Places:
@@ -333,25 +315,19 @@ class Places:
     def __post_init__(self) -> None:
         for country in self.data.countries:
             for name in (country.name, *country.aliases):
-                self._countries.setdefault(_fold(name), country)
+                self._countries.setdefault(fold(name), country)
 
     def country(self, name: str) -> Country | None:
         """The country a name or alias stands for ('U.S.' -> United States)."""
-        return self._countries.get(_fold(name.strip()))
+        return self._countries.get(fold(name.strip()))
 
     def is_country(self, name: str | None) -> bool:
         """True for a country's name or alias: too coarse to be an event's place."""
         return bool(name) and self.country(name or "") is not None
 
-    @cached_property
-    def country_pattern(self) -> re.Pattern[str]:
-        """Country names and aliases of four letters or more, as whole words."""
-        names = [n for c in self.data.countries for n in (c.name, *c.aliases) if len(n) > 3]
-        return phrase_pattern(names)
-
     def demonyms(self) -> dict[str, str]:
         """Folded demonym -> country name ('south korean' -> 'South Korea')."""
-        return {_fold(d): c.name for c in self.data.countries for d in c.demonyms}
+        return {fold(d): c.name for c in self.data.countries for d in c.demonyms}
 
 
 @dataclass(frozen=True)
@@ -369,9 +345,6 @@ class Lexicon:
             known = ", ".join(sorted(self.profiles))
             raise ConfigError(f"unknown profile {key!r} (known: {known})")
         return self.profiles[key]
-
-    def __hash__(self) -> int:
-        return id(self)
 
 
 def _read(path: Path, model: type[BaseModel]) -> BaseModel:
@@ -394,7 +367,7 @@ def _profile(path: Path) -> Profile:
     return Profile(
         id=data.id, description=data.description, participants=data.participants,
         event_kinds=data.event_kinds, statuses=dict(data.statuses), place_before=data.place_before,
-        place_after=data.place_after, transit=data.transit, preparatory=data.preparatory,
+        place_after=data.place_after, transit=data.transit,
         announcements_are_events=data.announcements_are_events,
     )  # fmt: skip
 
