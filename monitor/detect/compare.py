@@ -18,7 +18,7 @@ from monitor.detect.facts import FIGURE_KINDS
 from monitor.detect.figures import bounds_agree, identity_gap
 from monitor.detect.state import EventState, HeldFact
 from monitor.detect.text import fold
-from monitor.lexicon import Lexicon, Profile, StatusClass, load_lexicon
+from monitor.lexicon import Lexicon, Profile, Slot, StatusClass, load_lexicon
 
 LOW_CONFIDENCE = 0.3
 _SAME_OUTCOME = 0.5
@@ -197,9 +197,9 @@ def _compare_event_fact(
     profile: Profile,
 ) -> Finding | None:
     same = [held for held in held_facts if held.slot == fact.slot]
-    if fact.slot == "status:event":
+    if fact.slot == Slot.STATUS:
         return _compare_status(fact, same, profile)
-    if fact.slot == "participants:event":
+    if fact.slot == Slot.PARTICIPANTS:
         stated = {day.isoformat() for day in (event.date, article_date) if day is not None}
         return _compare_participants(fact, held_facts, event, stated)
     if not same or any(fold(held.value) == fold(fact.value) for held in same):
@@ -207,7 +207,7 @@ def _compare_event_fact(
     others = [held for held in same if held.article_id != fact.article_id]
     if not others:
         return None
-    if fact.slot == "date:event":
+    if fact.slot == Slot.DATE:
         held = max(others, key=lambda item: (item.explicit, item.value))
         days = abs((date.fromisoformat(fact.value) - date.fromisoformat(held.value)).days)
         if days > _MAX_DATE_GAP[int(fact.explicit) + int(held.explicit)]:
@@ -218,7 +218,7 @@ def _compare_event_fact(
             return None  # a day still planned in one report, past in the other: a later step, or a change
         confidence, reason = _date_confidence(fact, held, lexicon.language.future)
         return Finding("conflict", fact, held, confidence, reason)
-    if fact.slot == "place:event":
+    if fact.slot == Slot.PLACE:
         is_country, future = lexicon.places.is_country, lexicon.language.future
         if is_country(fact.value) or any(is_country(held.value) for held in others):
             return None
@@ -282,7 +282,7 @@ def _compare_outcome(fact: HeldFact, held_facts: list[HeldFact], known: list[lis
             return None
     union: set[str] = set()
     for held in held_facts:
-        if held.slot == "outcome":
+        if held.slot == Slot.OUTCOME:
             union.update(held.terms)
     if fact.terms and len(set(fact.terms) & union) / len(set(fact.terms)) >= 0.6:
         return None
@@ -302,12 +302,12 @@ def compare(
     profile = profile or lexicon.profile()
     findings: list[Finding] = []
     held_facts = list(event.facts)
-    known_outcomes = [held.terms for held in held_facts if held.slot == "outcome"]
+    known_outcomes = [held.terms for held in held_facts if held.slot == Slot.OUTCOME]
     for fact in facts:
         finding: Finding | None
         if fact.kind in FIGURE_KINDS:
             finding = _compare_figure(fact, held_facts, lexicon)
-        elif fact.slot == "outcome":
+        elif fact.slot == Slot.OUTCOME:
             finding = _compare_outcome(fact, held_facts, known_outcomes)
             known_outcomes.append(fact.terms)
         else:

@@ -16,16 +16,11 @@ from monitor.detect.events import absorb, best_event, new_event
 from monitor.detect.extract import Signature, signature
 from monitor.detect.state import EventState, HeldFact, StorylineState, prune, remember
 from monitor.detect.text import fingerprint, stable_hash
-from monitor.lexicon import Profile, load_lexicon
+from monitor.lexicon import Profile, Slot, load_lexicon
 from monitor.models import ArticleRef, Development, DevelopmentKind, EvidenceRef, StorylineMatch
 from monitor.storylines.config import Storyline
 
-_SLOT_LABELS = {
-    "date:event": "date",
-    "place:event": "place",
-    "status:event": "status",
-    "participants:event": "participants",
-}
+_EVENT_SLOTS = frozenset({Slot.DATE, Slot.PLACE, Slot.STATUS, Slot.PARTICIPANTS})
 
 
 _UNIT_WORDS = frozenset({"percent", "cent", "per", "pct", "usd", "eur", "gbp", "jpy", "krw", "cny"})
@@ -33,8 +28,8 @@ _UNIT_WORDS = frozenset({"percent", "cent", "per", "pct", "usd", "eur", "gbp", "
 
 def _label(fact: HeldFact) -> str:
     """What a fact is a value of: 'date', 'percent (duty) of BYD'."""
-    if fact.slot in _SLOT_LABELS:
-        return _SLOT_LABELS[fact.slot]
+    if fact.slot in _EVENT_SLOTS:
+        return fact.slot.partition(":")[0]  # 'date', 'place', 'status', 'participants'
     what = " ".join([term for term in fact.terms if term not in _UNIT_WORDS][:3]) or fact.kind
     owner = f" of {', '.join(fact.referent_names)}" if fact.referent_names else ""
     return f"{fact.kind.replace('_', ' ')} ({what}){owner}"
@@ -44,13 +39,13 @@ def _why(finding: Finding, noun: str) -> str:
     """Why the two values cannot both hold, in a phrase a reader checks at a glance."""
     fact, held = finding.fact, finding.held
     assert held is not None
-    if fact.slot == "date:event":
+    if fact.slot == Slot.DATE:
         return f"one {noun} has one day"
-    if fact.slot == "place:event":
+    if fact.slot == Slot.PLACE:
         return f"one {noun} took place in one place"
-    if fact.slot == "status:event":
+    if fact.slot == Slot.STATUS:
         return f"the {noun} cannot be both {held.value} and {fact.value}"
-    if fact.slot == "participants:event":
+    if fact.slot == Slot.PARTICIPANTS:
         return f"the same {noun} is reported with other people"
     exact = not (fact.approximate or held.approximate or fact.bound or held.bound)
     how = "both stated exactly" if exact else "beyond their stated approximation"
@@ -72,10 +67,10 @@ def _clip(text: str, limit: int = 110) -> str:
 
 def _phrase(finding: Finding, noun: str) -> str:
     fact = finding.fact
-    if fact.slot == "status:event":
+    if fact.slot == Slot.STATUS:
         verb = {"held": "took place", "postponed": "was postponed", "cancelled": "was cancelled"}
         return f"the {noun} {verb.get(fact.value, 'is ' + fact.value)}"
-    if fact.slot == "participants:event":
+    if fact.slot == Slot.PARTICIPANTS:
         return f"participants now reported as {fact.value}"
     return _clip(_shown(fact))
 
@@ -134,7 +129,7 @@ class _Builder:
         evidence = [
             EvidenceRef(article_id=self.sig.ref.id, quote=lead[0], claim=f"event: {self.event.title}")
         ]
-        stated = [fact for fact in self.sig.facts if fact.slot in _SLOT_LABELS and fact.quote]
+        stated = [fact for fact in self.sig.facts if fact.slot in _EVENT_SLOTS and fact.quote]
         evidence += [_evidence(fact) for fact in stated[:3]]
         source = _source(self.sig.ref)
         summary = f"New in {self.match.storyline_title}: {self.event.title}, first reported by {source}."

@@ -16,7 +16,7 @@ from datetime import date, datetime
 from monitor.detect.extract import Signature
 from monitor.detect.state import MAX_TERMS, EventState, HeldFact
 from monitor.detect.text import fold, stable_hash
-from monitor.lexicon import Lexicon, Profile, StatusClass
+from monitor.lexicon import Lexicon, Profile, Slot, StatusClass
 
 MAX_GAP_DAYS = 14
 MAX_PEOPLE = 40
@@ -47,7 +47,7 @@ def _elsewhere_another_day(event: EventState, sig: Signature, lexicon: Lexicon) 
     is_country = lexicon.places.is_country
     if fold(event.place) == fold(sig.place) or is_country(event.place) or is_country(sig.place):
         return False
-    stated = any(fact.slot == "date:event" for fact in event.facts)
+    stated = any(fact.slot == Slot.DATE for fact in event.facts)
     return stated and sig.date != event.date
 
 
@@ -163,13 +163,13 @@ def absorb(
     top = event.votes[ranked[0]] if ranked else 0.0
     chosen = [pid for pid in ranked[:2] if event.votes[pid] >= 0.3 * top]
     event.participants = chosen + [pid for pid in ranked[2:3] if event.votes[pid] >= 0.75 * top]
-    stated_date = _majority(event.facts, "date:event", stated=True)  # one misdated report cannot move it
+    stated_date = _majority(event.facts, Slot.DATE, stated=True)  # one misdated report cannot move it
     if stated_date is not None:
-        explicit = any(f.slot == "date:event" and f.value == stated_date and f.explicit for f in event.facts)
+        explicit = any(f.slot == Slot.DATE and f.value == stated_date and f.explicit for f in event.facts)
         event.date, event.date_explicit = date.fromisoformat(stated_date), explicit
     elif sig.date_quote and (event.date is None or (not event.date_explicit and sig.date_explicit)):
         event.date, event.date_explicit = sig.date, sig.date_explicit
-    place = _majority(event.facts, "place:event")
+    place = _majority(event.facts, Slot.PLACE)
     if place is not None:
         event.place = place
     elif event.place is None:

@@ -16,7 +16,7 @@ from datetime import date
 from monitor.detect.figures import figure_context
 from monitor.detect.state import HeldFact
 from monitor.detect.text import Sentence, fold, tokens
-from monitor.lexicon import Lexicon
+from monitor.lexicon import Lexicon, Slot
 from monitor.models import CanonicalEntity, Claim
 
 FIGURE_KINDS = ("quantity", "percent", "percent_change", "money", "duration", "ordinal")
@@ -131,16 +131,16 @@ def meeting_facts(
     when = claim.value.get("date")
     where = claim.value.get("place")
     if isinstance(when, str) and _DAY.match(when) and (claim.evidence.start, when[:10]) in days:
-        facts.append(_event_fact("date", when[:10], claim.evidence.sentence, article_id, explicit=False))
+        facts.append(_event_fact(Slot.DATE, when[:10], claim.evidence.sentence, article_id, explicit=False))
     if isinstance(where, str) and where:
         place = names.get(where, where)
-        facts.append(_event_fact("place", place, claim.evidence.sentence, article_id, explicit=True))
+        facts.append(_event_fact(Slot.PLACE, place, claim.evidence.sentence, article_id, explicit=True))
     return facts
 
 
-def _event_fact(name: str, value: str, quote: str, article_id: str, *, explicit: bool) -> HeldFact:
+def _event_fact(slot: Slot, value: str, quote: str, article_id: str, *, explicit: bool) -> HeldFact:
     return HeldFact(
-        slot=f"{name}:event", kind=name, value=value, explicit=explicit, text=value, quote=quote,
+        slot=slot, kind=slot.split(":")[0], value=value, explicit=explicit, text=value, quote=quote,
         article_id=article_id,
     )  # fmt: skip
 
@@ -158,7 +158,7 @@ def outcome_facts(sentences: Sequence[Sentence], article_id: str, lexicon: Lexic
             continue
         facts.append(
             HeldFact(
-                slot="outcome",
+                slot=Slot.OUTCOME,
                 kind="outcome",
                 value=clause[:200],
                 terms=terms,
@@ -199,13 +199,13 @@ def article_facts(
     """Every comparable fact of one article (``date_days``: every day its date sentence names)."""
     facts: list[HeldFact] = []
     if date_quote:
-        fact = _event_fact("date", event_date.isoformat(), date_quote, article_id, explicit=date_explicit)
+        fact = _event_fact(Slot.DATE, event_date.isoformat(), date_quote, article_id, explicit=date_explicit)
         fact.terms = sorted(set(date_days))
         facts.append(fact)
     if place and place_explicit:
-        facts.append(_event_fact("place", place, place_quote, article_id, explicit=True))
+        facts.append(_event_fact(Slot.PLACE, place, place_quote, article_id, explicit=True))
     if status:
-        facts.append(_event_fact("status", status, status_quote, article_id, explicit=True))
+        facts.append(_event_fact(Slot.STATUS, status, status_quote, article_id, explicit=True))
     folded_background = [fold(" ".join(sentence.text.split())) for sentence in background]
     people = {entity.id for entity in participants}
     days = frozenset(
@@ -220,8 +220,7 @@ def article_facts(
                 facts.extend(
                     fact
                     for fact in meeting_facts(claim, article_id, people, names, days)
-                    if not (fact.slot == "date:event" and date_quote)
-                    and not (fact.slot == "place:event" and place)
+                    if not (fact.slot == Slot.DATE and date_quote) and not (fact.slot == Slot.PLACE and place)
                 )
             continue
         figure = claim_fact(claim, article_id, lexicon, entities)
