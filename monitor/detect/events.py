@@ -176,8 +176,8 @@ def absorb(
         event.place = sig.place
     if profile.status_class(sig.status) in {StatusClass.DONE, StatusClass.OFF} or event.status is None:
         event.status = sig.status or event.status
-    weights = {kind.noun: kind.weight for kind in profile.event_kinds}
-    if event.noun == "event" or weights.get(sig.noun, 0.0) > weights.get(event.noun, 0.0):
+    rank = profile.kind_rank
+    if event.noun == "event" or rank.get(sig.noun, (0.0, 0))[0] > rank.get(event.noun, (0.0, 0))[0]:
         event.noun = sig.noun
     terms = Counter(event.terms)
     terms.update(dict(Counter(sig.terms).most_common(MAX_TERMS)))

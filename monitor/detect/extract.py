@@ -20,7 +20,7 @@ from monitor.detect.ordinals import ordinal_facts
 from monitor.detect.participants import own_participants, rival_participants
 from monitor.detect.state import HeldFact
 from monitor.detect.text import Sentence, fold, term_pattern, tokens
-from monitor.lexicon import Lexicon, Profile, Slot, StatusClass, load_lexicon, phrase_pattern
+from monitor.lexicon import Lexicon, Profile, Slot, StatusClass, load_lexicon
 from monitor.models import ArticleRef, CanonicalEntity, StorylineMatch
 from monitor.storylines.match import article_sentences, body_offset
 
@@ -94,7 +94,7 @@ def short_name(entity: CanonicalEntity, aliases: tuple[str, ...] = ()) -> str:
 
 def _with_particles(form: str, words: list[str]) -> str:
     """A short form keeps the particles before it in the full name: 'Leyen' is 'von der Leyen'."""
-    particles = {fold(word) for word in load_lexicon().language.words.name_particles}
+    particles = load_lexicon().language.name_particles
     parts = form.split()
     for start in range(len(words) - len(parts) + 1):
         if [fold(word) for word in words[start : start + len(parts)]] == [fold(part) for part in parts]:
@@ -266,13 +266,13 @@ def _status(
         if language.negation.search(sentence.text):
             continue
         for status in profile.statuses_of(StatusClass.OFF):
-            if phrase_pattern(profile.statuses[status].triggers).search(sentence.text):
+            if profile.status_words[status].search(sentence.text):
                 return status, sentence.text
     done = profile.statuses_of(StatusClass.DONE)
     for sentence in event_sentences:
         for status in done:
             if (
-                phrase_pattern(profile.statuses[status].triggers).search(sentence.text)
+                profile.status_words[status].search(sentence.text)
                 and not language.future.search(sentence.text)
                 and event_date <= published
             ):
@@ -287,18 +287,14 @@ def _status(
 def _noun(text: str, profile: Profile) -> str:
     """The noun naming the event: the profile's event kind mentioned most, weighted by the kind's weight."""
     counts: Counter[str] = Counter()
-    order: dict[str, int] = {}
-    weights: dict[str, float] = {}
-    for index, kind in enumerate(profile.event_kinds):
-        order.setdefault(kind.noun, index)
-        weights[kind.noun] = kind.weight
     for match in profile.trigger_pattern.finditer(text):
         found = profile.noun_of.get(fold(" ".join(match.group(0).split())))
         if found is not None:
             counts[found.noun] += 1
     if not counts:
         return "event"
-    return max(counts, key=lambda noun: (counts[noun] + weights[noun] - 1, -order[noun]))
+    rank = profile.kind_rank
+    return max(counts, key=lambda noun: (counts[noun] + rank[noun][0] - 1, -rank[noun][1]))
 
 
 def article_ref(match: StorylineMatch) -> ArticleRef:

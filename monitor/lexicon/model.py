@@ -176,9 +176,27 @@ class Profile:
                 found.setdefault(fold(" ".join(trigger.split())), kind)
         return found
 
+    @cached_property
+    def kind_rank(self) -> dict[str, tuple[float, int]]:
+        """Event noun -> (its weight, its place in the file): which noun names an event best."""
+        rank: dict[str, tuple[float, int]] = {}
+        for index, kind in enumerate(self.event_kinds):
+            rank.setdefault(kind.noun, (kind.weight, index))
+        return rank
+
+    @cached_property
+    def status_words(self) -> dict[str, re.Pattern[str]]:
+        """Status name -> the words reporting it."""
+        return {name: phrase_pattern(rule.triggers) for name, rule in self.statuses.items()}
+
     def status_pattern(self, status_class: StatusClass) -> re.Pattern[str]:
         """Words reporting any status of the class."""
-        return _status_pattern(self, status_class)
+        return self._class_words[status_class]
+
+    @cached_property
+    def _class_words(self) -> dict[StatusClass, re.Pattern[str]]:
+        rules = self.statuses.values()
+        return {cls: phrase_pattern(t for r in rules if r.class_ == cls for t in r.triggers) for cls in StatusClass}
 
     def statuses_of(self, status_class: StatusClass) -> list[str]:
         """The profile's statuses of one class, in file order."""
@@ -203,15 +221,6 @@ class Profile:
         """Words marking an arrival or a stopover place."""
         return phrase_pattern(self.transit)
 
-    def __hash__(self) -> int:
-        return hash(self.id)
-
-
-@lru_cache(maxsize=64)
-def _status_pattern(profile: Profile, status_class: StatusClass) -> re.Pattern[str]:
-    return phrase_pattern(
-        t for rule in profile.statuses.values() if rule.class_ == status_class for t in rule.triggers
-    )
 
 
 class _Phrases:
@@ -247,6 +256,11 @@ class Language:
     announcing = _Phrases("announcing")
     group_references = _Phrases("group_references")
     cumulative = _Phrases("cumulative")
+
+    @cached_property
+    def name_particles(self) -> frozenset[str]:
+        """Folded particles that belong to the family name after them ('von', 'der', 'da')."""
+        return frozenset(fold(word) for word in self.words.name_particles)
 
     @cached_property
     def continues(self) -> re.Pattern[str]:
