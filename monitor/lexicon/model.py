@@ -196,7 +196,8 @@ class Profile:
     @cached_property
     def _class_words(self) -> dict[StatusClass, re.Pattern[str]]:
         rules = self.statuses.values()
-        return {cls: phrase_pattern(t for r in rules if r.class_ == cls for t in r.triggers) for cls in StatusClass}
+        words = {cls: [t for r in rules if r.class_ == cls for t in r.triggers] for cls in StatusClass}
+        return {cls: phrase_pattern(triggers) for cls, triggers in words.items()}
 
     def statuses_of(self, status_class: StatusClass) -> list[str]:
         """The profile's statuses of one class, in file order."""
@@ -220,7 +221,6 @@ class Profile:
     def transit_pattern(self) -> re.Pattern[str]:
         """Words marking an arrival or a stopover place."""
         return phrase_pattern(self.transit)
-
 
 
 class _Phrases:
