@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from monitor.detect.facts import FIGURE_KINDS
-from monitor.detect.figures import bounds_agree, identity_gap
+from monitor.detect.figures import bounds_agree, describe, identity_gap, measured_words
 from monitor.detect.state import EventState, HeldFact
 from monitor.detect.text import fold
 from monitor.lexicon import Lexicon, Profile, Slot, StatusClass, load_lexicon
@@ -71,19 +71,9 @@ def _differs(fact: HeldFact, held: HeldFact) -> bool:
     return gap > max(_step(fact), _step(held)) / 2 + 1e-9  # 21 and 20.8 agree; 17.4 and 17.1 do not
 
 
-def _about(fact: HeldFact) -> str:
-    """What a figure is a value of, in words: 'percent (duty) of BYD'."""
-    what = " ".join(fact.terms[:3]) or fact.kind
-    owner = f" of {', '.join(fact.referent_names)}" if fact.referent_names else ""
-    return f"{fact.kind.replace('_', ' ')} ({what}){owner}"
-
-
-_UNIT_WORDS = frozenset({"percent", "cent", "per", "pct", "point", "usd", "eur", "gbp", "jpy", "krw", "cny"})
-
-
-def _measured(fact: HeldFact) -> bool:
+def _measured(fact: HeldFact, lexicon: Lexicon) -> bool:
     """True when the figure's clause says what it measures beyond its unit ('a 9% share', not '9%')."""
-    return bool(set(fact.terms) - _UNIT_WORDS) or bool(fact.referents)
+    return bool(measured_words(fact, lexicon)) or bool(fact.referents)
 
 
 def _comparable(fact: HeldFact, held: HeldFact) -> tuple[bool, str]:
@@ -156,12 +146,13 @@ def _compare_figure(fact: HeldFact, held_facts: list[HeldFact], lexicon: Lexicon
         reason = "one figure is a proposal or starting point, the other a settled value"
         return Finding("conflict", fact, held, LOW_CONFIDENCE, reason)
     _, doubt = _comparable(fact, held)
-    if not _measured(fact) or not _measured(held):
+    if not _measured(fact, lexicon) or not _measured(held, lexicon):
         return Finding("conflict", fact, held, LOW_CONFIDENCE, "it is not said what one of them measures")
     if doubt:
         return Finding("conflict", fact, held, LOW_CONFIDENCE, f"they may measure different things: {doubt}")
     if similarity < 0.5 and not shared_referent:
-        reason = f"they may measure different things ({_about(held)!r} vs {_about(fact)!r})"
+        left, right = describe(held, lexicon), describe(fact, lexicon)
+        reason = f"they may measure different things ({left!r} vs {right!r})"
         return Finding("conflict", fact, held, LOW_CONFIDENCE, reason)
     gap = abs(held.number - fact.number) / max(abs(held.number), abs(fact.number), 1e-9)
     if (held.approximate or fact.approximate) and gap <= 0.25:

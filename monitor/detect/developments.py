@@ -14,25 +14,21 @@ from datetime import datetime
 from monitor.detect.compare import Finding, compare
 from monitor.detect.events import absorb, best_event, new_event
 from monitor.detect.extract import Signature, signature
+from monitor.detect.figures import describe
 from monitor.detect.state import EventState, HeldFact, StorylineState, prune, remember
 from monitor.detect.text import fingerprint, stable_hash
-from monitor.lexicon import Profile, Slot, load_lexicon
+from monitor.lexicon import Lexicon, Profile, Slot, load_lexicon
 from monitor.models import ArticleRef, Development, DevelopmentKind, EvidenceRef, StorylineMatch
 from monitor.storylines.config import Storyline
 
 _EVENT_SLOTS = frozenset({Slot.DATE, Slot.PLACE, Slot.STATUS, Slot.PARTICIPANTS})
 
 
-_UNIT_WORDS = frozenset({"percent", "cent", "per", "pct", "usd", "eur", "gbp", "jpy", "krw", "cny"})
-
-
-def _label(fact: HeldFact) -> str:
+def _label(fact: HeldFact, lexicon: Lexicon) -> str:
     """What a fact is a value of: 'date', 'percent (duty) of BYD'."""
     if fact.slot in _EVENT_SLOTS:
         return fact.slot.partition(":")[0]  # 'date', 'place', 'status', 'participants'
-    what = " ".join([term for term in fact.terms if term not in _UNIT_WORDS][:3]) or fact.kind
-    owner = f" of {', '.join(fact.referent_names)}" if fact.referent_names else ""
-    return f"{fact.kind.replace('_', ' ')} ({what}){owner}"
+    return describe(fact, lexicon)
 
 
 def _why(finding: Finding, noun: str) -> str:
@@ -75,12 +71,9 @@ def _phrase(finding: Finding, noun: str) -> str:
     return _clip(_shown(fact))
 
 
-def _claim(fact: HeldFact) -> str:
-    return f"{_label(fact)}: {_shown(fact)}"
-
-
-def _evidence(fact: HeldFact) -> EvidenceRef:
-    return EvidenceRef(article_id=fact.article_id, quote=fact.quote or fact.text, claim=_claim(fact))
+def _evidence(fact: HeldFact, lexicon: Lexicon) -> EvidenceRef:
+    claim = f"{_label(fact, lexicon)}: {_shown(fact)}"
+    return EvidenceRef(article_id=fact.article_id, quote=fact.quote or fact.text, claim=claim)
 
 
 def _source(ref: ArticleRef | None) -> str:
@@ -92,11 +85,14 @@ def _source(ref: ArticleRef | None) -> str:
 class _Builder:
     """Builds developments for one article and one event."""
 
-    def __init__(self, match: StorylineMatch, event: EventState, sig: Signature, now: datetime) -> None:
+    def __init__(
+        self, match: StorylineMatch, event: EventState, sig: Signature, now: datetime, lexicon: Lexicon
+    ) -> None:
         self.match = match
         self.event = event
         self.sig = sig
         self.now = now
+        self.lexicon = lexicon
 
     def make(
         self,
@@ -130,7 +126,7 @@ class _Builder:
             EvidenceRef(article_id=self.sig.ref.id, quote=lead[0], claim=f"event: {self.event.title}")
         ]
         stated = [fact for fact in self.sig.facts if fact.slot in _EVENT_SLOTS and fact.quote]
-        evidence += [_evidence(fact) for fact in stated[:3]]
+        evidence += [_evidence(fact, self.lexicon) for fact in stated[:3]]
         source = _source(self.sig.ref)
         summary = f"New in {self.match.storyline_title}: {self.event.title}, first reported by {source}."
         return self.make("new_event", [], summary, [self.sig.ref], evidence, min(1.0, self.match.score))
@@ -141,7 +137,7 @@ class _Builder:
         more = f" (and {len(findings) - 3} more)" if len(findings) > 3 else ""
         summary = f"New in {self.event.title}, per {_source(self.sig.ref)}: {'; '.join(parts)}{more}."
         identity = sorted(f"{fact.slot}={' '.join(fact.terms) or fact.value}" for fact in facts)
-        evidence = [_evidence(fact) for fact in facts]
+        evidence = [_evidence(fact, self.lexicon) for fact in facts]
         return self.make("new_development", identity, summary, [self.sig.ref], evidence, 0.7)
 
     def conflict(self, finding: Finding, refs: dict[str, ArticleRef]) -> Development:
@@ -149,7 +145,7 @@ class _Builder:
         assert held is not None
         old_ref, new_ref = refs.get(held.article_id), refs.get(fact.article_id, self.sig.ref)
         summary = (
-            f"Conflicting reports on the {_label(fact)} of {self.event.title}: "
+            f"Conflicting reports on the {_label(fact, self.lexicon)} of {self.event.title}: "
             f"{_source(old_ref)} says {_shown(held)}, {_source(new_ref)} says {_shown(fact)}"
         )
         if finding.reason:
@@ -163,7 +159,7 @@ class _Builder:
             identity,
             summary + ".",
             articles,
-            [_evidence(held), _evidence(fact)],
+            [_evidence(held, self.lexicon), _evidence(fact, self.lexicon)],
             finding.confidence,
         )
 
@@ -210,12 +206,12 @@ def detect(
         event = new_event(match.storyline_id, sig)
         absorb(event, sig, sig.facts, now=now, profile=profile)
         current.events.append(event)
-        developments.append(_Builder(match, event, sig, now).new_event())
+        developments.append(_Builder(match, event, sig, now, lexicon).new_event())
     else:
         found_date = sig.date if sig.date_quote else None
         findings = compare(event, sig.facts, found_date, profile=profile, lexicon=lexicon)
         absorb(event, sig, sig.facts, now=now, profile=profile)
-        builder = _Builder(match, event, sig, now)
+        builder = _Builder(match, event, sig, now, lexicon)
         refs = {ref.id: ref for ref in event.articles}
         news = [finding for finding in findings if finding.kind == "new"]
         if news:

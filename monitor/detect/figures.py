@@ -23,6 +23,7 @@ import re
 from dataclasses import dataclass
 from typing import Literal
 
+from monitor.detect.state import HeldFact
 from monitor.lexicon import Lexicon
 from monitor.models import CanonicalEntity, Claim
 
@@ -143,3 +144,15 @@ def bounds_agree(mine: float, my_bound: str, theirs: float, their_bound: str) ->
         if bound == "upper" and other > value:
             return False
     return True
+
+
+def measured_words(fact: HeldFact, lexicon: Lexicon) -> list[str]:
+    """The words of a figure's clause that say what it measures, less its unit ('duty', not 'percent')."""
+    return [term for term in fact.terms if term not in lexicon.language.unit_words]
+
+
+def describe(fact: HeldFact, lexicon: Lexicon) -> str:
+    """What a figure is a value of, in words: 'percent (duty) of BYD'."""
+    what = " ".join(measured_words(fact, lexicon)[:3]) or fact.kind
+    owner = f" of {', '.join(fact.referent_names)}" if fact.referent_names else ""
+    return f"{fact.kind.replace('_', ' ')} ({what}){owner}"

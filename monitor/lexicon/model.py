@@ -102,6 +102,7 @@ class _LanguageFile(_Data):
     upper_bounds: tuple[str, ...]
     cumulative: tuple[str, ...]
     contrasts: tuple[tuple[str, ...], ...]
+    unit_words: tuple[str, ...]
     referent_labels: tuple[str, ...]
     ordinals: tuple[str, ...]
 
@@ -256,6 +257,11 @@ class Language:
     announcing = _Phrases("announcing")
     group_references = _Phrases("group_references")
     cumulative = _Phrases("cumulative")
+
+    @cached_property
+    def unit_words(self) -> frozenset[str]:
+        """Folded unit words and currency codes ('percent', 'usd'): how a figure is written."""
+        return frozenset(fold(word) for word in self.words.unit_words)
 
     @cached_property
     def name_particles(self) -> frozenset[str]:
