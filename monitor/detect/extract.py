@@ -20,7 +20,7 @@ from monitor.detect.ordinals import ordinal_facts
 from monitor.detect.participants import own_participants, rival_participants
 from monitor.detect.state import HeldFact
 from monitor.detect.text import Sentence, fold, term_pattern, tokens
-from monitor.lexicon import Lexicon, Profile, Slot, StatusClass, load_lexicon
+from monitor.lexicon import Lexicon, Profile, StatusClass, load_lexicon
 from monitor.models import ArticleRef, CanonicalEntity, StorylineMatch
 from monitor.storylines.match import article_sentences, body_offset
 
@@ -414,12 +414,9 @@ def signature(
         lexicon=lexicon,
         entities=enriched.entities,
         date_days=other_days,
+        date_planned=event_date > pub_date and bool(lexicon.language.future.search(date_quote)),
+        date_anchor=noun if anchored else "",
     )
-    for fact in sig.facts:
-        if fact.slot == Slot.DATE and event_date > pub_date and lexicon.language.future.search(fact.quote):
-            fact.qualifier = "planned"  # a day still ahead, as planned: not what a report of the day says
-        if fact.slot == Slot.DATE:
-            fact.subject = noun if anchored else ""  # the day is written next to the event's own word
     sig.facts += ordinal_facts(about_event, article.id, lexicon, profile)
     sig.facts += own_participants(article.id, about_event, chosen, profile, lexicon)
     sig.facts += rival_participants(article.id, sentences, persons, chosen, places, dates, profile, lexicon)

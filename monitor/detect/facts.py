@@ -195,12 +195,21 @@ def article_facts(
     lexicon: Lexicon,
     entities: tuple[CanonicalEntity, ...] = (),
     date_days: Sequence[str] = (),
+    date_planned: bool = False,
+    date_anchor: str = "",
 ) -> list[HeldFact]:
-    """Every comparable fact of one article (``date_days``: every day its date sentence names)."""
+    """Every comparable fact of one article.
+
+    The event's date fact also holds every day its sentence names (``date_days``, in ``terms``), whether
+    the day is still ahead as planned (``date_planned``, the qualifier ``planned``) and the event word it
+    is written next to (``date_anchor``, in ``subject``; empty when it stands apart from the event's word).
+    """
     facts: list[HeldFact] = []
     if date_quote:
         fact = _event_fact(Slot.DATE, event_date.isoformat(), date_quote, article_id, explicit=date_explicit)
         fact.terms = sorted(set(date_days))
+        fact.qualifier = "planned" if date_planned else ""
+        fact.subject = date_anchor
         facts.append(fact)
     if place and place_explicit:
         facts.append(_event_fact(Slot.PLACE, place, place_quote, article_id, explicit=True))
