@@ -261,8 +261,10 @@ def _country_terms(storyline: Storyline) -> dict[str, tuple[re.Pattern[str], ...
     return {name: tuple(term_pattern(form) for form in sorted(set(forms))) for name, forms in found.items()}
 
 
-def _own_keyword(storyline: Storyline, text: str) -> bool:
-    return any(_found(_keyword_term(keyword), text) for keyword in storyline.keywords)
+def _own_keyword(storyline: Storyline, hits: _Hits) -> bool:
+    """One of the analyst's own keywords (not only the profile's event words) is in the article."""
+    found: set[str] = set().union(*hits.keywords)
+    return any(_keyword_term(keyword).key in found for keyword in storyline.keywords)
 
 
 def _places_together(storyline: Storyline, text: str) -> bool:
@@ -294,7 +296,7 @@ def score_storyline(enriched: EnrichedArticle, storyline: Storyline) -> tuple[fl
     covered: set[int] = set().union(*hits.groups)
     if len(covered) < len(groups) or not _places_together(storyline, full_text):
         return None
-    if not storyline.require_any and storyline.keywords and not _own_keyword(storyline, full_text):
+    if not storyline.require_any and storyline.keywords and not _own_keyword(storyline, hits):
         return None  # the profile's event words alone do not make an article the storyline's topic
     score, best = _score(hits, len(groups), len(entities))
     score = round(score * _salience_factor(storyline, hits, enriched), 3)
