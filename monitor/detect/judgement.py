@@ -29,11 +29,10 @@ from typing import Any
 
 from monitor.detect.developments import detect
 from monitor.detect.labels import GoldConflict, LabelledSet, Lookalike
+from monitor.detect.scoring import enrich_all, prf
 from monitor.detect.state import StorylineState
 from monitor.detect.text import fold
 from monitor.models import Development
-from monitor.nlp.enrich import enrich_batch
-from monitor.nlp.pipeline import load_pipeline
 from monitor.storylines.config import Storyline
 from monitor.storylines.match import match_storylines
 
@@ -53,7 +52,7 @@ class Run:
 def run(labelled: LabelledSet, storylines: Sequence[Storyline], *, min_score: float = 0.5) -> Run:
     """Enrich, match and detect every article in publication order, as the stream does."""
     articles = [item.article() for item in labelled.articles]
-    enriched = enrich_batch(load_pipeline(storylines), articles, storylines)
+    enriched = enrich_all(articles, storylines)
     by_id = {storyline.id: storyline for storyline in storylines}
     result = Run()
     for article, item in zip(articles, enriched, strict=True):
@@ -73,10 +72,6 @@ def run(labelled: LabelledSet, storylines: Sequence[Storyline], *, min_score: fl
 
 def _ratio(part: int, whole: int) -> float:
     return round(part / whole, 3) if whole else 1.0
-
-
-def _prf(tp: int, fp: int, fn: int) -> dict[str, float]:
-    return {"precision": _ratio(tp, tp + fp), "recall": _ratio(tp, tp + fn), "tp": tp, "fp": fp, "fn": fn}
 
 
 def _quoted(sentence: str, development: Development) -> bool:
@@ -237,7 +232,7 @@ def score(
         "articles": len(labelled.articles),
         "distractors": sum(1 for item in labelled.articles if not item.storylines),
         "storylines": [storyline.id for storyline in storylines],
-        "storyline_match": _prf(
+        "storyline_match": prf(
             len(gold & result.matched), len(result.matched - gold), len(gold - result.matched)
         ),
         "storyline_errors": {

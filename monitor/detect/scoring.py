@@ -91,7 +91,7 @@ def enrich_all(articles: Sequence[Article], storylines: Sequence[Storyline]) -> 
     return enrich_batch(load_pipeline(storylines), articles, storylines)
 
 
-def _prf(tp: int, fp: int, fn: int) -> dict[str, float]:
+def prf(tp: int, fp: int, fn: int) -> dict[str, float]:
     precision = tp / (tp + fp) if tp + fp else 1.0
     recall = tp / (tp + fn) if tp + fn else 1.0
     f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
@@ -126,7 +126,7 @@ def _pairwise(gold: dict[Pair, str], predicted: dict[Pair, str]) -> dict[str, fl
         tp += same_gold and same_pred
         fp += same_pred and not same_gold
         fn += same_gold and not same_pred
-    return _prf(tp, fp, fn)
+    return prf(tp, fp, fn)
 
 
 def score(
@@ -198,7 +198,7 @@ def score(
         "dataset": str(dataset_path),
         "articles": len(rows),
         "enrichment": ENRICHMENT,
-        "storylines": _prf(
+        "storylines": prf(
             len(gold_pairs & predicted_pairs),
             len(predicted_pairs - gold_pairs),
             len(gold_pairs - predicted_pairs),
@@ -213,7 +213,7 @@ def score(
             "gold_events": gold_event_count,
             "new_event_alerts": kinds.get("new_event", 0),
         },
-        "conflicts": _prf(
+        "conflicts": prf(
             len(gold_conflicts & predicted_conflicts),
             len(predicted_conflicts - gold_conflicts),
             len(gold_conflicts - predicted_conflicts),
