@@ -71,7 +71,8 @@ async def send_or_skip(topic: faust.TopicT, key: bytes, value: Any, stage: str, 
     try:
         await topic.send(key=key, value=value)
     except (ProducerSendError, MessageSizeTooLargeError) as exc:
-        if "MessageSizeTooLarge" not in repr(exc):
+        cause = exc if isinstance(exc, MessageSizeTooLargeError) else exc.__cause__  # Faust wraps it
+        if not isinstance(cause, MessageSizeTooLargeError):
             raise
         metrics.articles.labels(stage=stage, outcome="too_large").inc()
         log.error("record_too_large", stage=stage, key=key.decode("utf-8", "replace"), error=str(exc)[:200])

@@ -12,14 +12,14 @@ from pathlib import Path
 import pytest
 from detect_builders import Timeline, make_article
 
-from monitor.models import Article, EnrichedArticle
+from monitor.models import Development
 from monitor.nlp.enrich import enrich_batch
 from monitor.nlp.pipeline import load_pipeline
 from monitor.storylines.config import Storyline, load_storylines
 
 JUDGEMENT = Path(__file__).resolve().parents[2] / "data" / "judgement"
-EV, QUAKE, JK = "eu-china-ev-tariffs", "myanmar-quake-2025", "japan-korea-summits"
-Enrich = Callable[[Article], EnrichedArticle]
+EV, QUAKE, JK, ECB = "eu-china-ev-tariffs", "myanmar-quake-2025", "japan-korea-summits", "ecb-rates"
+Feed = Callable[..., Timeline]
 
 
 @pytest.fixture(scope="module")
@@ -29,14 +29,22 @@ def plain() -> tuple[Storyline, ...]:
 
 
 @pytest.fixture(scope="module")
-def enrich_plain(plain: tuple[Storyline, ...]) -> Enrich:
-    """Real enrichment with a pipeline built for the plain storylines."""
+def feed(plain: tuple[Storyline, ...]) -> Callable[..., Timeline]:
+    """Push articles, given as (id, text, day, source, title), through real enrichment into a timeline."""
     nlp = load_pipeline(plain)
-    return lambda article: enrich_batch(nlp, [article], plain)[0]
+
+    def push(*articles: tuple[str, str, str, str, str], timeline: Timeline | None = None) -> Timeline:
+        timeline = timeline or Timeline(plain)
+        for key, text, day, source, title in articles:
+            article = make_article(key, text, published=f"{day}T12:00:00+00:00", source=source, title=title)
+            timeline.push(enrich_batch(nlp, [article], plain)[0])
+        return timeline
+
+    return push
 
 
-def _article(key: str, text: str, day: str, source: str, title: str) -> Article:
-    return make_article(key, text, published=f"{day}T12:00:00+00:00", source=source, title=title)
+def _confident(timeline: Timeline, storyline: str) -> list[Development]:
+    return [alert for alert in timeline.of(storyline, "conflict") if alert.confidence >= 0.5]
 
 
 DUTIES = (
@@ -45,23 +53,32 @@ DUTIES = (
     "China's commerce ministry said the anti-subsidy investigation was protectionism and vowed to defend its companies.\n"
 )
 
+TOLL = "A powerful earthquake struck central Myanmar near Mandalay on Friday, and the quake has killed more than {dead} people, the junta said.\nRescuers in Mandalay searched collapsed buildings through the night.\n"
 
-def test_one_companys_duty_conflicts_only_with_the_same_companys(
-    plain: tuple[Storyline, ...], enrich_plain: Enrich
-) -> None:
+PREVIEW = (
+    "Japanese Prime Minister Fumio Kishida will travel to Seoul from Thursday to Friday for a summit with South Korean President Yoon Suk Yeol, the presidential office announced on Monday.\n"
+    "The two leaders will hold talks on Friday and a dinner, officials said.\n"
+)
+
+REPORT = (
+    "Japanese Prime Minister Fumio Kishida and South Korean President Yoon Suk Yeol held a summit in Seoul on Friday and agreed to cooperate on evacuating citizens.\n"
+    "The leaders said the summit kept relations on track.\n"
+)
+
+MISDATED = "Japanese Prime Minister Fumio Kishida and South Korean President Yoon Suk Yeol held a summit in Seoul on October 6 and agreed to cooperate on evacuating citizens.\nThe leaders said the summit kept relations on track.\n"
+
+CUT = "The European Central Bank cut its three key interest rates by 25 basis points on Thursday, lowering borrowing costs for the {nth} consecutive time as inflation eased.\nECB President Christine Lagarde said the Governing Council would stay data-dependent.\n"
+
+CUT_THIS_YEAR = "The European Central Bank cut its three key interest rates by 25 basis points on Thursday, its fourth rate cut this year, as inflation eased.\nECB President Christine Lagarde said the Governing Council would stay data-dependent.\n"
+
+
+def test_one_companys_duty_conflicts_only_with_the_same_companys(feed: Feed) -> None:
     """17.4% vs 17.1% for BYD is a conflict naming BYD; Geely's 20% and the standard 10% are never set against BYD's."""
-    timeline = Timeline(plain)
-    timeline.push(
-        enrich_plain(
-            _article("a", DUTIES.format(byd="17.4"), "2024-06-12", "Wire A", "EU sets duties on Chinese EVs")
-        )
+    timeline = feed(
+        ("a", DUTIES.format(byd="17.4"), "2024-06-12", "Wire A", "EU sets duties on Chinese EVs"),
+        ("b", DUTIES.format(byd="17.1"), "2024-06-12", "Wire B", "EU sets duties on Chinese EVs"),
     )
-    timeline.push(
-        enrich_plain(
-            _article("b", DUTIES.format(byd="17.1"), "2024-06-12", "Wire B", "EU sets duties on Chinese EVs")
-        )
-    )
-    confident = [alert for alert in timeline.of(EV, "conflict") if alert.confidence >= 0.5]
+    confident = _confident(timeline, EV)
     assert len(confident) == 1
     [alert] = confident
     assert "BYD" in alert.summary and "17.4" in alert.summary and "17.1" in alert.summary
@@ -69,96 +86,47 @@ def test_one_companys_duty_conflicts_only_with_the_same_companys(
     assert {evidence.article_id for evidence in alert.evidence} == {"a", "b"}
 
 
-TOLL = "A powerful earthquake struck central Myanmar near Mandalay on Friday, and the quake has killed more than {dead} people, the junta said.\nRescuers in Mandalay searched collapsed buildings through the night.\n"
-
-
-def test_growing_death_toll_is_an_update_not_a_conflict(
-    plain: tuple[Storyline, ...], enrich_plain: Enrich
-) -> None:
+def test_growing_death_toll_is_an_update_not_a_conflict(feed: Feed) -> None:
     """'more than 1,600' and later 'more than 2,900' killed: two lower bounds of a growing count agree."""
-    timeline = Timeline(plain)
-    timeline.push(
-        enrich_plain(
-            _article("t1", TOLL.format(dead="1,600"), "2025-03-29", "Wire A", "Myanmar quake toll rises")
-        )
+    timeline = feed(
+        ("t1", TOLL.format(dead="1,600"), "2025-03-29", "Wire A", "Myanmar quake toll rises"),
+        ("t2", TOLL.format(dead="2,900"), "2025-03-31", "Wire B", "Myanmar quake toll rises"),
     )
-    timeline.push(
-        enrich_plain(
-            _article("t2", TOLL.format(dead="2,900"), "2025-03-31", "Wire B", "Myanmar quake toll rises")
-        )
-    )
-    assert [alert for alert in timeline.of(QUAKE, "conflict") if alert.confidence >= 0.5] == []
+    assert _confident(timeline, QUAKE) == []
     assert timeline.of(QUAKE, "new_event")
 
 
-PREVIEW = (
-    "Japanese Prime Minister Fumio Kishida will travel to Seoul from Thursday to Friday for a summit with South Korean President Yoon Suk Yeol, the presidential office announced on Monday.\n"
-    "The two leaders will hold talks on Friday and a dinner, officials said.\n"
-)
-REPORT = (
-    "Japanese Prime Minister Fumio Kishida and South Korean President Yoon Suk Yeol held a summit in Seoul on Friday and agreed to cooperate on evacuating citizens.\n"
-    "The leaders said the summit kept relations on track.\n"
-)
-
-
-def test_announcement_day_and_trip_window_are_not_the_summit_day(
-    plain: tuple[Storyline, ...], enrich_plain: Enrich
-) -> None:
+def test_announcement_day_and_trip_window_are_not_the_summit_day(feed: Feed) -> None:
     """A preview announced on Monday of a Thursday–Friday trip, then the Friday summit: one event, no date conflict."""
-    timeline = Timeline(plain)
-    timeline.push(
-        enrich_plain(
-            _article("p", PREVIEW, "2024-09-02", "Wire A", "Kishida to visit Seoul for summit with Yoon")
-        )
-    )
-    timeline.push(
-        enrich_plain(_article("r", REPORT, "2024-09-06", "Wire B", "Kishida and Yoon hold summit in Seoul"))
+    timeline = feed(
+        ("p", PREVIEW, "2024-09-02", "Wire A", "Kishida to visit Seoul for summit with Yoon"),
+        ("r", REPORT, "2024-09-06", "Wire B", "Kishida and Yoon hold summit in Seoul"),
     )
     assert len(timeline.of(JK, "new_event")) == 1
-    assert [alert for alert in timeline.of(JK, "conflict") if alert.confidence >= 0.5] == []
-    title = timeline.of(JK)[-1].event_title
-    assert title == "Kishida–Yoon summit in Seoul, 6 September 2024"
+    assert _confident(timeline, JK) == []
+    assert timeline.of(JK)[-1].event_title == "Kishida–Yoon summit in Seoul, 6 September 2024"
 
 
-MISDATED = "Japanese Prime Minister Fumio Kishida and South Korean President Yoon Suk Yeol held a summit in Seoul on October 6 and agreed to cooperate on evacuating citizens.\nThe leaders said the summit kept relations on track.\n"
-
-
-def test_impossible_month_in_a_report_is_a_date_conflict(
-    plain: tuple[Storyline, ...], enrich_plain: Enrich
-) -> None:
+def test_impossible_month_in_a_report_is_a_date_conflict(feed: Feed) -> None:
     """A report published 7 September saying the summit was 'held ... on October 6': the erring sentence is quoted."""
-    timeline = Timeline(plain)
-    timeline.push(
-        enrich_plain(_article("r", REPORT, "2024-09-06", "Wire B", "Kishida and Yoon hold summit in Seoul"))
+    timeline = feed(
+        ("r", REPORT, "2024-09-06", "Wire B", "Kishida and Yoon hold summit in Seoul"),
+        ("x", MISDATED, "2024-09-07", "Digest", "Kishida and Yoon hold summit in Seoul"),
     )
-    timeline.push(
-        enrich_plain(_article("x", MISDATED, "2024-09-07", "Digest", "Kishida and Yoon hold summit in Seoul"))
-    )
-    [alert] = [alert for alert in timeline.of(JK, "conflict") if alert.confidence >= 0.5]
+    [alert] = _confident(timeline, JK)
     assert "2024-10-06" in alert.summary and "2024-09-06" in alert.summary
     assert any("October 6" in evidence.quote for evidence in alert.evidence)
-    assert (
-        timeline.of(JK)[-1].event_date is not None
-        and timeline.of(JK)[-1].event_date.isoformat() == "2024-09-06"
-    )
+    last = timeline.of(JK)[-1].event_date
+    assert last is not None and last.isoformat() == "2024-09-06"
 
 
-CUT = "The European Central Bank cut its three key interest rates by 25 basis points on Thursday, lowering borrowing costs for the {nth} consecutive time as inflation eased.\nECB President Christine Lagarde said the Governing Council would stay data-dependent.\n"
-CUT_THIS_YEAR = "The European Central Bank cut its three key interest rates by 25 basis points on Thursday, its fourth rate cut this year, as inflation eased.\nECB President Christine Lagarde said the Governing Council would stay data-dependent.\n"
-
-
-def test_place_in_a_series_conflicts_only_within_one_kind_of_count(
-    plain: tuple[Storyline, ...], enrich_plain: Enrich
-) -> None:
+def test_place_in_a_series_conflicts_only_within_one_kind_of_count(feed: Feed) -> None:
     """'second' vs 'third consecutive' cut is a conflict; 'fourth cut this year' is another count, not compared."""
-    timeline = Timeline(plain)
-    timeline.push(
-        enrich_plain(_article("c2", CUT.format(nth="second"), "2024-10-17", "Wire A", "ECB cuts rates"))
+    timeline = feed(
+        ("c2", CUT.format(nth="second"), "2024-10-17", "Wire A", "ECB cuts rates"),
+        ("y4", CUT_THIS_YEAR, "2024-10-17", "Wire C", "ECB cuts rates"),
     )
-    timeline.push(enrich_plain(_article("y4", CUT_THIS_YEAR, "2024-10-17", "Wire C", "ECB cuts rates")))
-    assert [alert for alert in timeline.of("ecb-rates", "conflict") if alert.confidence >= 0.5] == []
-    timeline.push(
-        enrich_plain(_article("c3", CUT.format(nth="third"), "2024-10-17", "Wire B", "ECB cuts rates"))
-    )
-    [alert] = [alert for alert in timeline.of("ecb-rates", "conflict") if alert.confidence >= 0.5]
+    assert _confident(timeline, ECB) == []
+    feed(("c3", CUT.format(nth="third"), "2024-10-17", "Wire B", "ECB cuts rates"), timeline=timeline)
+    [alert] = _confident(timeline, ECB)
     assert "second consecutive" in alert.summary and "third consecutive" in alert.summary
