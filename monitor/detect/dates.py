@@ -130,7 +130,7 @@ def _nearest_kind(sentence: str, start: int, end: int, profile: Profile) -> str:
     best: tuple[int, str] | None = None
     for match in profile.trigger_pattern.finditer(sentence):
         gap = start - match.end() if match.end() <= start else match.start() - end
-        kind = profile.noun_of.get(" ".join(match.group(0).casefold().split()))
+        kind = profile.kind_of(match.group(0))
         if kind is not None and 0 <= gap <= 30 and (best is None or gap < best[0]):
             best = (gap, kind.noun)
     return best[1] if best else ""

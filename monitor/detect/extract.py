@@ -288,7 +288,7 @@ def _noun(text: str, profile: Profile) -> str:
     """The noun naming the event: the profile's event kind mentioned most, weighted by the kind's weight."""
     counts: Counter[str] = Counter()
     for match in profile.trigger_pattern.finditer(text):
-        found = profile.noun_of.get(fold(" ".join(match.group(0).split())))
+        found = profile.kind_of(match.group(0))
         if found is not None:
             counts[found.noun] += 1
     if not counts:

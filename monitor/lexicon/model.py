@@ -169,13 +169,16 @@ class Profile:
         return phrase_pattern(self.place_after).pattern
 
     @cached_property
-    def noun_of(self) -> dict[str, EventKind]:
-        """Folded trigger -> its event kind (the first kind listing it wins)."""
+    def _kinds_by_word(self) -> dict[str, EventKind]:
         found: dict[str, EventKind] = {}
         for kind in self.event_kinds:
             for trigger in kind.triggers:
                 found.setdefault(fold(" ".join(trigger.split())), kind)
         return found
+
+    def kind_of(self, words: str) -> EventKind | None:
+        """The event kind a trigger names, however it is cased or spaced (the first kind listing it)."""
+        return self._kinds_by_word.get(fold(" ".join(words.split())))
 
     @cached_property
     def kind_rank(self) -> dict[str, tuple[float, int]]:

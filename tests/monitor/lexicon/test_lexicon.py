@@ -37,8 +37,8 @@ def test_places_know_aliases_demonyms_and_capitals() -> None:
 def test_event_words_name_the_profile_kind() -> None:
     """A trigger word maps to its event kind: 'met' is a meeting, 'cut rates' a rate decision."""
     lexicon = load_lexicon()
-    assert lexicon.profile().noun_of["met"].noun == "meeting"
-    assert lexicon.profile("policy-decision").noun_of["cut rates"].noun == "rate decision"
+    assert lexicon.profile().kind_of("Met").noun == "meeting"  # type: ignore[union-attr]
+    assert lexicon.profile("policy-decision").kind_of("cut  rates").noun == "rate decision"  # type: ignore[union-attr]
     assert lexicon.profile("trade-measure").trigger_pattern.search("Brussels imposed duties on Friday")
 
 
