@@ -78,6 +78,7 @@ class _ProfileFile(_Data):
     place_after: tuple[str, ...] = ()
     transit: tuple[str, ...] = ()
     announcements_are_events: bool = False
+    countries_together: bool = False
 
 
 class _LanguageFile(_Data):
@@ -142,6 +143,7 @@ class Profile:
     place_after: tuple[str, ...]
     transit: tuple[str, ...]
     announcements_are_events: bool = False
+    countries_together: bool = False
 
     @cached_property
     def trigger_pattern(self) -> re.Pattern[str]:
@@ -391,7 +393,7 @@ def _profile(path: Path) -> Profile:
         id=data.id, description=data.description, participants=data.participants,
         event_kinds=data.event_kinds, statuses=dict(data.statuses), place_before=data.place_before,
         place_after=data.place_after, transit=data.transit,
-        announcements_are_events=data.announcements_are_events,
+        announcements_are_events=data.announcements_are_events, countries_together=data.countries_together,
     )  # fmt: skip
 
 

@@ -268,14 +268,18 @@ def _own_keyword(storyline: Storyline, hits: _Hits) -> bool:
 
 
 def _places_together(storyline: Storyline, text: str) -> bool:
-    """A plain storyline that lists several countries is about them together: an article names two of them.
+    """A plain storyline of relations between countries is about them together: an article names two.
 
-    A story naming only one side of a relation (a Japanese leader's summit with someone else, another
-    country's tariffs on the same goods) is not the storyline's; ``require_any`` states this explicitly.
-    A country counts when the article names it, its people or its capital.
+    Whether a kind of news is about relations is its profile's ``countries_together`` (meetings and trade
+    disputes are; elections or disasters listing several countries are not). A story naming only one side
+    (a Japanese leader's summit with someone else, another country's tariffs on the same goods) is not the
+    storyline's; ``require_any`` states this explicitly. A country counts when the article names it, its
+    people or its capital.
     """
+    if storyline.require_any or not load_lexicon().profile(storyline.profile).countries_together:
+        return True
     countries = _country_terms(storyline)
-    if storyline.require_any or len(countries) < 2:
+    if len(countries) < 2:
         return True
     named = sum(1 for patterns in countries.values() if any(p.search(text) for p in patterns))
     return named >= 2

@@ -6,14 +6,16 @@ Articles are real reporting from the judgement set (tests/data/judgement/dev), e
 # ruff: noqa: E501  (news prose and test names are kept on one line)
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 
 from monitor.detect.labels import LabelledArticle, load_labelled
+from monitor.models import Article
 from monitor.nlp.enrich import enrich_batch
 from monitor.nlp.pipeline import load_pipeline
-from monitor.storylines.config import Storyline, load_storylines
+from monitor.storylines.config import Storyline, load_storylines, parse_storylines
 from monitor.storylines.match import match_storylines
 
 JUDGEMENT = Path(__file__).resolve().parents[2] / "data" / "judgement"
@@ -70,3 +72,25 @@ def test_dev_part_storyline_matching_floor(
     precision = len(gold & predicted) / len(predicted)
     recall = len(gold & predicted) / len(gold)
     assert precision >= 0.85 and recall >= 0.85, (precision, recall)
+
+
+def test_only_relations_need_two_countries() -> None:
+    """An election storyline listing three countries matches a report naming one; a meetings storyline does not."""
+    entities = [{"name": name, "label": "GPE"} for name in ("Mexico", "Brazil", "Argentina")]
+    storylines = parse_storylines(
+        [
+            {"id": "latam-votes", "title": "Latin American elections", "profile": "election",
+             "entities": entities, "keywords": ["election", "vote"]},
+            {"id": "latam-talks", "title": "Latin American summits", "entities": entities,
+             "keywords": ["summit", "talks"]},
+        ]
+    )  # fmt: skip
+    text = (
+        "Mexico held its presidential election on Sunday, and early results showed a clear winner.\n"
+        "Turnout was high in the election, officials said, and the vote count continued into the night.\n"
+        "Leaders from across the region are expected at a summit in Mexico City next month for talks.\n"
+    )
+    stamp = datetime(2024, 6, 3, tzinfo=UTC)
+    article = Article(id="mx", title="Mexico votes", text=text, published=stamp, ingested_at=stamp)
+    enriched = enrich_batch(load_pipeline(storylines), [article], storylines)[0]
+    assert {m.storyline_id for m in match_storylines(enriched, storylines, min_score=0.5)} == {"latam-votes"}
