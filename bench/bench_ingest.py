@@ -41,6 +41,7 @@ from prometheus_client import CollectorRegistry
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from monitor.egress import EgressPolicy
 from monitor.ingest import FeedPoller, FeedStateStore
 from monitor.metrics import Metrics
 from monitor.models import Article
@@ -225,6 +226,7 @@ async def _bench(base: str, args: argparse.Namespace) -> list[dict[str, Any]]:
     with tempfile.TemporaryDirectory() as state_dir:
         poller = FeedPoller(
             feeds,
+            egress=EgressPolicy.loopback_too(),
             state=FeedStateStore(Path(state_dir)),
             sink=sink,
             metrics=Metrics(CollectorRegistry()),

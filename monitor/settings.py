@@ -12,8 +12,9 @@ from pathlib import Path
 from typing import Any, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, IPvAnyNetwork, SecretStr, ValidationError, field_validator
 
+from monitor.egress import EgressPolicy
 from monitor.errors import ConfigError
 
 AlertKind = Literal["new_event", "new_development", "conflict"]
@@ -140,6 +141,34 @@ class IngestSettings(_Frozen):
         return value
 
 
+class EgressSettings(_Frozen):
+    """Where outbound requests (feeds, full text, robots.txt, WebSub hubs, webhooks) may go.
+
+    Only public addresses are reached unless a network is listed here: feeds,
+    receivers or hubs on a private network, or on this host, need their
+    network in ``allow_networks`` (``127.0.0.0/8`` for this host).
+    """
+
+    allow_networks: tuple[IPvAnyNetwork, ...] = Field(
+        default=(), description="Non-public networks outbound requests may reach, as CIDR (10.0.0.0/8)."
+    )
+    allowed_ports: tuple[int, ...] | Literal["any"] = Field(
+        default=(80, 443, 8080, 8443), description="Ports outbound requests may reach, or 'any'."
+    )
+
+    @field_validator("allowed_ports")
+    @classmethod
+    def _ports(cls, value: tuple[int, ...] | str) -> tuple[int, ...] | str:
+        if isinstance(value, tuple) and not all(1 <= port <= 65535 for port in value):
+            raise ValueError("ports are 1 to 65535")
+        return value
+
+    def policy(self) -> EgressPolicy:
+        """The policy these settings describe."""
+        ports = None if self.allowed_ports == "any" else self.allowed_ports
+        return EgressPolicy.from_settings((str(net) for net in self.allow_networks), ports)
+
+
 class NlpSettings(_Frozen):
     """Enrichment: how many processes run spaCy and how articles are batched."""
 
@@ -166,6 +195,7 @@ class Settings(_Frozen):
     alerts: AlertSettings = AlertSettings()
     http: HttpSettings = HttpSettings()
     ingest: IngestSettings = IngestSettings()
+    egress: EgressSettings = EgressSettings()
     nlp: NlpSettings = NlpSettings()
     detect: DetectSettings = DetectSettings()
     state_dir: Path = DEFAULT_STATE_DIR

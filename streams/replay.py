@@ -15,7 +15,6 @@ import json
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-import httpx
 import structlog
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
 from aiokafka.admin import AIOKafkaAdminClient
@@ -24,6 +23,7 @@ from pydantic import ValidationError
 
 from monitor.alerts.deadletter import DeadLetter, dead_letter, replay
 from monitor.alerts.delivery import Deliverer, destinations_from_settings
+from monitor.egress import guarded_client
 from monitor.metrics import Metrics
 from monitor.settings import Settings
 from streams.topics import TopicNames
@@ -103,7 +103,7 @@ async def replay_dead_letters(
     """Resend the dead letters :func:`replay` chooses; record each result on the topic."""
     topic = TopicNames(settings.kafka.topic_prefix).deadletter
     letters = await read_dead_letters(bootstrap, topic)
-    async with httpx.AsyncClient(follow_redirects=False) as client:
+    async with guarded_client(settings.egress.policy()) as client:
         destinations = destinations_from_settings(settings.webhooks, client, settings.alerts)
         names = {d.name for d in destinations}
         chosen = replay(

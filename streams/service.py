@@ -29,6 +29,7 @@ from monitor.api.store import RecentStore
 from monitor.broker.embedded import EmbeddedBroker
 from monitor.detect.developments import detect
 from monitor.detect.state import StorylineState
+from monitor.egress import guarded_client
 from monitor.ingest.errors import FinalSinkError
 from monitor.ingest.poller import FeedPoller
 from monitor.ingest.push import ArticlePush
@@ -102,7 +103,7 @@ class NewsmonService:
             self.bootstrap = await asyncio.to_thread(self.broker.start)
         self.metrics.up.labels(component="broker").set(1)
         await self._start_followers()
-        self._client = httpx.AsyncClient(follow_redirects=False)
+        self._client = guarded_client(self.settings.egress.policy(), timeout=10.0)
         self.http = HttpServer(
             self.settings.http,
             self.registry,

@@ -2,7 +2,7 @@
 
 Typical wiring (the stream layer owns the Kafka side)::
 
-    client = default_client()
+    client = default_client(settings.egress.policy())
     console = sys.stdout if settings.console_alerts else None
     destinations = destinations_from_settings(settings.webhooks, client, settings.alerts, console=console)
     deliverer = Deliverer(destinations, metrics, silences=silence_set)

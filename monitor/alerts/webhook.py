@@ -33,6 +33,7 @@ from monitor.alerts.base import DeliveryResult
 from monitor.alerts.http_result import classify_exception, classify_status
 from monitor.alerts.payload import encode, to_payload
 from monitor.alerts.signing import sign
+from monitor.egress import EgressPolicy, EgressRefused, guarded_client
 from monitor.models import Development
 from monitor.settings import WebhookSettings
 
@@ -51,14 +52,10 @@ def delivery_id(dev_id: str, destination: str) -> str:
     return str(uuid.uuid5(_DELIVERY_NS, f"{dev_id}\x1f{destination}"))
 
 
-def default_client(timeout: float = 10.0) -> httpx.AsyncClient:
-    """An HTTP client suitable for alert channels: TLS verified, no redirects, Newsmon User-Agent."""
-    return httpx.AsyncClient(
-        verify=True,
-        follow_redirects=False,
-        timeout=httpx.Timeout(timeout),
-        headers={"User-Agent": USER_AGENT},
-    )
+def default_client(policy: EgressPolicy, timeout: float = 10.0) -> httpx.AsyncClient:
+    """An HTTP client suitable for alert channels: TLS verified, no redirects, Newsmon User-Agent,
+    connecting only where ``policy`` allows."""
+    return guarded_client(policy, timeout=httpx.Timeout(timeout), headers={"User-Agent": USER_AGENT})
 
 
 async def post_json(
@@ -71,6 +68,8 @@ async def post_json(
         )
     except httpx.HTTPError as exc:
         return classify_exception(exc)
+    except EgressRefused:  # the receiver's address is not allowed: a retry would be refused again
+        return DeliveryResult(False, False, "refused")
     return classify_status(response.status_code, response.headers)
 
 

@@ -14,6 +14,7 @@ REASONS = frozenset(
         "rate_limited",
         "timeout",
         "connection",
+        "refused",
         "too_large",
         "redirect_loop",
         "too_many_redirects",

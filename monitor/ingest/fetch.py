@@ -4,7 +4,9 @@ Redirects are followed by hand so that a chain made only of permanent
 redirects (301/308) can be remembered as the feed's new address, and loops are
 detected. Bodies are streamed and the download aborted past ``max_bytes``
 (after decompression). 429 and 503 answers carry their ``Retry-After`` delay.
-Every failure is a :class:`FeedError` with a fixed reason.
+Every failure is a :class:`FeedError` with a fixed reason; a connection the
+egress policy refuses (on any hop: the client's backend checks each) is
+``refused``.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from urllib.parse import urljoin
 
 import httpx
 
+from monitor.egress import EgressPolicy, EgressRefused, guarded_client
 from monitor.ingest.errors import FeedError
 
 USER_AGENT = "Newsmon/0.1 (+https://github.com/newsmon/newsmon)"
@@ -66,18 +69,20 @@ def parse_retry_after(value: str | None, *, now: datetime | None = None) -> floa
 
 
 def make_client(
+    policy: EgressPolicy,
     *,
     user_agent: str = USER_AGENT,
     connect_timeout: float = 10.0,
     read_timeout: float = 30.0,
     max_connections: int = 64,
 ) -> httpx.AsyncClient:
-    """An httpx client with the project's User-Agent and timeouts; redirects are handled by hand."""
-    return httpx.AsyncClient(
+    """An httpx client with the project's User-Agent and timeouts, connecting only where ``policy``
+    allows; redirects are handled by hand."""
+    return guarded_client(
+        policy,
         headers={"User-Agent": user_agent, "Accept-Encoding": "gzip, deflate"},
         timeout=httpx.Timeout(read_timeout, connect=connect_timeout),
-        limits=httpx.Limits(max_connections=max_connections, max_keepalive_connections=max_connections),
-        follow_redirects=False,
+        max_connections=max_connections,
     )
 
 
@@ -115,6 +120,8 @@ class Fetcher:
         try:
             async with asyncio.timeout(self.total_timeout):
                 return await self._follow(url, etag=etag, last_modified=last_modified, accept=accept)
+        except EgressRefused as exc:
+            raise FeedError("refused", str(exc)) from None
         except TimeoutError:
             raise FeedError("timeout", f"no complete answer within {self.total_timeout:g}s") from None
         except httpx.TimeoutException as exc:

@@ -27,6 +27,7 @@ from urllib.parse import unquote, urlsplit
 import httpx
 import structlog
 
+from monitor.egress import EgressPolicy
 from monitor.ingest.dedup import Deduplicator
 from monitor.ingest.errors import FeedError, FinalSinkError
 from monitor.ingest.fetch import USER_AGENT, Fetcher, make_client
@@ -93,6 +94,7 @@ class FeedPoller:
         per_host: int = 8,
         on_fetched: FetchHook | None = None,
         max_text_bytes: int = 200_000,
+        egress: EgressPolicy | None = None,
     ) -> None:
         self.feeds = tuple(feeds)
         self.on_fetched = on_fetched
@@ -100,7 +102,9 @@ class FeedPoller:
         self.sink = sink
         self.metrics = metrics
         self._own_client = client is None
-        self.client = client or make_client(user_agent=user_agent, max_connections=max(concurrency, 8))
+        self.client = client or make_client(
+            egress or EgressPolicy(), user_agent=user_agent, max_connections=max(concurrency, 8)
+        )
         self.fetcher = Fetcher(self.client, user_agent=user_agent, max_bytes=max_bytes, total_timeout=timeout)
         self.fulltext = FullTextFetcher(self.fetcher) if full_text else None
         self.dedup = Deduplicator(state)

@@ -61,6 +61,7 @@ def write_config(
         "kafka": {"bootstrap_servers": bootstrap, "topic_prefix": run_id, "partitions": partitions},
         "app_id": group_of(run_id),
         "storylines": str(STORYLINES),
+        "egress": {"allow_networks": ["127.0.0.0/8"], "allowed_ports": "any"},
         "webhooks": [{"url": hook_url, "secret": SECRET, "max_attempts": 10}],
         "alerts": {"retry_base_delay": 0.5, "retry_max_delay": 4.0, "breaker_failures": 1000},
         "http": {"host": "127.0.0.1", "port": http_port},

@@ -43,6 +43,7 @@ def _settings(bootstrap: str, run: str, tmp: Path, good: str, bad: str) -> Setti
             "app_id": f"newsmon-{run}",
             "feeds": [{"url": str(tmp / "feed"), "interval": 3600}],
             "storylines": str(ROOT / "seeds" / "storylines.yaml"),
+            "egress": {"allow_networks": ["127.0.0.0/8"], "allowed_ports": "any"},
             "webhooks": [
                 {"url": good, "name": "good", "secret": "g"},
                 {"url": bad, "name": "bad", "secret": "b", "max_attempts": 50},

@@ -253,6 +253,7 @@ def test_webhook_down_for_30_seconds_then_delivered(kafka_bootstrap: str, tmp_pa
 
         extra = {
             "alerts": {"retry_base_delay": 1.0, "retry_max_delay": 8.0, "breaker_cooldown": 5.0},
+            "egress": {"allow_networks": ["127.0.0.0/8"], "allowed_ports": "any"},
             "webhooks": [{"url": receiver.url, "secret": "s", "max_attempts": 15}],
         }
         try:

@@ -40,6 +40,7 @@ def _settings(bootstrap: str, run: str, tmp: Path, hook: str) -> Settings:
             "kafka": {"bootstrap_servers": bootstrap, "topic_prefix": run, "partitions": 2},
             "app_id": f"newsmon-{run}",
             "storylines": str(ROOT / "seeds" / "storylines.yaml"),
+            "egress": {"allow_networks": ["127.0.0.0/8"], "allowed_ports": "any"},
             "webhooks": [{"url": hook, "name": "hook", "secret": "s"}],
             "alerts": {"group_wait": GROUP_WAIT, "group_interval": GROUP_INTERVAL},
             "http": {"port": 0},

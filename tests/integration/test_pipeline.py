@@ -36,6 +36,7 @@ def _settings(bootstrap: str, feed_dir: Path, state_dir: Path, hook_url: str) ->
             "app_id": f"newsmon-it-{run}",
             "feeds": [{"url": str(feed_dir), "interval": 3600}],
             "storylines": str(ROOT / "seeds" / "storylines.yaml"),
+            "egress": {"allow_networks": ["127.0.0.0/8"], "allowed_ports": "any"},
             "webhooks": [{"url": hook_url, "secret": SECRET}],
             "http": {"port": 0},
             "state_dir": str(state_dir),

@@ -34,6 +34,7 @@ def _settings(bootstrap: str, feed_dir: Path, state_dir: Path, hook_url: str, pr
             "app_id": f"newsmon-{prefix}",
             "feeds": [{"url": str(feed_dir), "interval": 1}],
             "storylines": str(ROOT / "seeds" / "storylines.yaml"),
+            "egress": {"allow_networks": ["127.0.0.0/8"], "allowed_ports": "any"},
             "webhooks": [{"url": hook_url, "secret": "poison-test"}],
             "http": {"port": 0},
             "state_dir": str(state_dir),

@@ -48,6 +48,7 @@ def _settings(bootstrap: str, feed_url: str, state_dir: Path, port: int) -> Sett
         {
             "kafka": {"bootstrap_servers": bootstrap, "topic_prefix": f"push-{run}", "partitions": 1},
             "app_id": f"newsmon-push-{run}",
+            "egress": {"allow_networks": ["127.0.0.0/8"], "allowed_ports": "any"},
             "feeds": [{"url": feed_url, "interval": 3600}],
             "storylines": str(ROOT / "seeds" / "storylines.yaml"),
             "http": {"port": port, "api_token": TOKEN},

@@ -12,8 +12,11 @@ import pytest
 
 from monitor.alerts.deadletter import DeadLetter, dead_letter, is_transient, replay
 from monitor.alerts.delivery import Outcome
+from monitor.egress import EgressPolicy
 from monitor.errors import DeliveryError, NewsmonError
 from monitor.models import Development
+
+LOCAL = EgressPolicy.loopback_too()  # the receivers run on loopback
 
 NOW = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
 
@@ -114,7 +117,10 @@ def test_dead_letter_replay_roundtrip_over_http(sample_dev: Development, receive
     R = receiver.Reply
 
     async def main() -> None:
-        async with receiver([R(503), R(503)], secret="k") as rx, default_client() as client:
+        async with (
+            receiver([R(503), R(503)], secret="k") as rx,
+            default_client(LOCAL) as client,
+        ):
             dests = destinations_from_settings(
                 [WebhookSettings(url=rx.url, secret="k", max_attempts=2)],
                 client,

@@ -18,9 +18,12 @@ from monitor.alerts.deadletter import dead_letter
 from monitor.alerts.delivery import Deliverer, Destination, RetryPolicy, Route, webhook_destination
 from monitor.alerts.ratelimit import TokenBucket
 from monitor.alerts.webhook import default_client
+from monitor.egress import EgressPolicy
 from monitor.metrics import Metrics
 from monitor.models import Development
 from monitor.settings import WebhookSettings
+
+LOCAL = EgressPolicy.loopback_too()  # the receivers run on loopback
 
 FAST = {"base_delay": 0.01, "max_delay": 0.05}
 
@@ -42,7 +45,10 @@ def test_retries_after_500s_then_succeeds(
     R = receiver.Reply
 
     async def main() -> None:
-        async with receiver([R(500), R(500), R(200)], secret="k") as rx, default_client() as client:
+        async with (
+            receiver([R(500), R(500), R(200)], secret="k") as rx,
+            default_client(LOCAL) as client,
+        ):
             dest = webhook_destination(WebhookSettings(url=rx.url, secret="k"), client, **FAST)
             (outcome,) = await Deliverer([dest], metrics).deliver(sample_dev)
         assert (outcome.status, outcome.reason, outcome.attempts) == ("delivered", "ok", 3)
@@ -65,7 +71,10 @@ def test_retries_after_timeouts_then_succeeds(
     R = receiver.Reply
 
     async def main() -> None:
-        async with receiver([R(delay=0.5), R(delay=0.5), R(200)]) as rx, default_client() as client:
+        async with (
+            receiver([R(delay=0.5), R(delay=0.5), R(200)]) as rx,
+            default_client(LOCAL) as client,
+        ):
             settings = WebhookSettings(url=rx.url, timeout=0.1)
             dest = webhook_destination(settings, client, **FAST)
             (outcome,) = await Deliverer([dest], metrics).deliver(sample_dev)
@@ -82,7 +91,10 @@ def test_retry_after_is_honoured_over_real_http(
     R = receiver.Reply
 
     async def main() -> None:
-        async with receiver([R(429, {"Retry-After": "1"}), R(200)]) as rx, default_client() as client:
+        async with (
+            receiver([R(429, {"Retry-After": "1"}), R(200)]) as rx,
+            default_client(LOCAL) as client,
+        ):
             dest = webhook_destination(WebhookSettings(url=rx.url), client, **FAST)
             (outcome,) = await Deliverer([dest], metrics).deliver(sample_dev)
         assert outcome.status == "delivered"
@@ -101,7 +113,7 @@ def test_retry_after_longer_than_cap_dead_letters_at_once(
     async def main() -> None:
         sleeps = Sleeps()
         script = [R(503, {"Retry-After": "120"}), R(503, {"Retry-After": "9999"})]
-        async with receiver(script) as rx, default_client() as client:
+        async with receiver(script) as rx, default_client(LOCAL) as client:
             dest = webhook_destination(WebhookSettings(url=rx.url), client, **FAST)
             (outcome,) = await Deliverer([dest], metrics, sleep=sleeps).deliver(sample_dev)
         assert sleeps.delays == [120.0]
@@ -122,7 +134,7 @@ def test_4xx_is_not_retried(
     R = receiver.Reply
 
     async def main() -> None:
-        async with receiver([R(400), R(200)]) as rx, default_client() as client:
+        async with receiver([R(400), R(200)]) as rx, default_client(LOCAL) as client:
             dest = webhook_destination(WebhookSettings(url=rx.url), client, **FAST)
             (outcome,) = await Deliverer([dest], metrics).deliver(sample_dev)
         assert (outcome.status, outcome.reason, outcome.attempts, outcome.http_status) == (
@@ -146,7 +158,7 @@ def test_dead_letter_after_last_attempt(
     R = receiver.Reply
 
     async def main() -> None:
-        async with receiver(default=R(502)) as rx, default_client() as client:
+        async with receiver(default=R(502)) as rx, default_client(LOCAL) as client:
             settings = WebhookSettings(url=rx.url, max_attempts=3)
             dest = webhook_destination(settings, client, **FAST)
             (outcome,) = await Deliverer([dest], metrics).deliver(sample_dev)
@@ -166,7 +178,7 @@ def test_connection_refused_dead_letters_as_connect_error(sample_dev: Developmen
     """Nobody listening: every attempt is a retryable connect_error, ending in a dead letter."""
 
     async def main() -> None:
-        async with default_client() as client:
+        async with default_client(LOCAL) as client:
             dest = webhook_destination(
                 WebhookSettings(url="http://127.0.0.1:9/hook", max_attempts=2), client, **FAST
             )
@@ -184,7 +196,7 @@ def test_circuit_breaker_opens_then_half_opens(
     clock = [1000.0]
 
     async def main() -> None:
-        async with receiver(default=R(500)) as rx, default_client() as client:
+        async with receiver(default=R(500)) as rx, default_client(LOCAL) as client:
             breaker = CircuitBreaker(failure_threshold=2, cooldown=30.0, clock=lambda: clock[0])
             settings = WebhookSettings(url=rx.url, max_attempts=1)
             dest = webhook_destination(settings, client, breaker=breaker, **FAST)
@@ -215,7 +227,7 @@ def test_breaker_opening_mid_series_stops_retrying(
     R = receiver.Reply
 
     async def main() -> None:
-        async with receiver(default=R(503)) as rx, default_client() as client:
+        async with receiver(default=R(503)) as rx, default_client(LOCAL) as client:
             breaker = CircuitBreaker(failure_threshold=2, cooldown=60.0)
             dest = webhook_destination(
                 WebhookSettings(url=rx.url, max_attempts=5), client, breaker=breaker, **FAST
@@ -237,7 +249,7 @@ def test_routing_filters_and_silences(
             return dev.kind == "conflict"
 
     async def main() -> None:
-        async with receiver() as rx, default_client() as client:
+        async with receiver() as rx, default_client(LOCAL) as client:
             settings = WebhookSettings(url=rx.url, kinds=("new_event", "conflict"))
             dest = webhook_destination(
                 settings, client, storylines={"japan-korea-summits"}, min_confidence=0.5, **FAST
@@ -265,7 +277,11 @@ def test_several_destinations_and_only(sample_dev: Development, receiver: Any, m
     R = receiver.Reply
 
     async def main() -> None:
-        async with receiver() as good, receiver(default=R(404)) as bad, default_client() as client:
+        async with (
+            receiver() as good,
+            receiver(default=R(404)) as bad,
+            default_client(LOCAL) as client,
+        ):
             dests = [
                 webhook_destination(WebhookSettings(url=good.url), client, name="good", **FAST),
                 webhook_destination(WebhookSettings(url=bad.url), client, name="bad", **FAST),
@@ -350,7 +366,7 @@ def test_end_to_end_latency_recorded(
     """A delivered alert records ingest→alert (when given) and publish→alert latency once."""
 
     async def main() -> None:
-        async with receiver() as rx, default_client() as client:
+        async with receiver() as rx, default_client(LOCAL) as client:
             dest = webhook_destination(WebhookSettings(url=rx.url), client, name="hook", **FAST)
             now = datetime(2026, 11, 22, 9, 0, 30, tzinfo=UTC)
             deliverer = Deliverer([dest], metrics, now=lambda: now)
@@ -371,7 +387,7 @@ def test_rate_limit_spaces_out_sends(
     """A token bucket (burst 1, 5/s) delays the 2nd alert by ~200 ms; with no wait allowed it dead-letters."""
 
     async def main() -> None:
-        async with receiver() as rx, default_client() as client:
+        async with receiver() as rx, default_client(LOCAL) as client:
             limiter = TokenBucket(rate=5.0, burst=1, now=time.monotonic())
             dest = webhook_destination(WebhookSettings(url=rx.url), client, limiter=limiter, **FAST)
             deliverer = Deliverer([dest], metrics)
@@ -420,7 +436,10 @@ def test_secrets_never_reach_logs_or_metrics(
     R = receiver.Reply
 
     async def main() -> list[Any]:
-        async with receiver([R(503), R(200)], secret="SUPERSECRET") as rx, default_client() as client:
+        async with (
+            receiver([R(503), R(200)], secret="SUPERSECRET") as rx,
+            default_client(LOCAL) as client,
+        ):
             settings = WebhookSettings(url=f"{rx.url}/T0KENPATH", secret="SUPERSECRET")
             dest = webhook_destination(settings, client, **FAST)
             return await Deliverer([dest], metrics).deliver(sample_dev)
@@ -441,7 +460,7 @@ def test_interrupted_backoff_abandons_the_series(
     stopping = asyncio.Event()
 
     async def main() -> None:
-        async with receiver([R(500)] * 5) as rx, default_client() as client:
+        async with receiver([R(500)] * 5) as rx, default_client(LOCAL) as client:
             dest = webhook_destination(WebhookSettings(url=rx.url), client, base_delay=30.0, max_delay=30.0)
             deliverer = Deliverer([dest], metrics, interrupted=stopping.is_set, poll_interval=0.05)
             task = asyncio.create_task(deliverer.deliver(sample_dev))
@@ -478,3 +497,21 @@ def test_interrupted_rate_limit_wait_abandons(sample_dev: Development, metrics: 
     )
     (outcome,) = asyncio.run(deliverer.deliver(sample_dev))
     assert (outcome.status, outcome.attempts, Counting.sent) == ("abandoned", 0, 0)
+
+
+def test_a_receiver_outside_the_egress_policy_is_refused_once_and_dead_lettered(
+    sample_dev: Development, receiver: Any, metrics: Metrics, count_alerts: Callable[..., float]
+) -> None:
+    """A webhook on an address the egress policy does not allow (here: loopback, under the default
+    policy) is not contacted: one refused attempt, no retry (it would be refused again), a dead letter
+    whose reason ``refused`` is also the metric label."""
+
+    async def main() -> None:
+        async with receiver() as rx, default_client(EgressPolicy(allowed_ports=None)) as client:
+            dest = webhook_destination(WebhookSettings(url=rx.url, max_attempts=5), client, **FAST)
+            (outcome,) = await Deliverer([dest], metrics).deliver(sample_dev)
+            assert (outcome.status, outcome.reason, outcome.attempts) == ("dead_letter", "refused", 1)
+            assert rx.received == []
+            assert count_alerts(channel=dest.name, outcome="dead_lettered", reason="refused") == 1
+
+    asyncio.run(main())

@@ -12,9 +12,12 @@ import pytest
 from monitor.alerts.delivery import Deliverer, webhook_destination
 from monitor.alerts.grouping import Batch, Grouper, digest
 from monitor.alerts.webhook import default_client
+from monitor.egress import EgressPolicy
 from monitor.metrics import Metrics
 from monitor.models import Development
 from monitor.settings import WebhookSettings
+
+LOCAL = EgressPolicy.loopback_too()  # the receivers run on loopback
 
 
 def _ids(batches: list[Batch]) -> list[tuple[str, list[str]]]:
@@ -113,7 +116,7 @@ def test_deliver_batch_sends_one_digest_per_destination(
     """A batch is one POST (a schema-valid digest) of the developments the destination accepts."""
 
     async def main() -> None:
-        async with receiver() as rx, default_client() as client:
+        async with receiver() as rx, default_client(LOCAL) as client:
             settings = WebhookSettings(url=rx.url, kinds=("new_event", "conflict"))
             dest = webhook_destination(settings, client, base_delay=0.01)
             batch = Batch(

@@ -13,9 +13,12 @@ from monitor.alerts.apprise_channel import AppriseChannel, format_markdown
 from monitor.alerts.delivery import Deliverer, Destination, RetryPolicy
 from monitor.alerts.slack import SlackChannel, escape, to_slack_message
 from monitor.alerts.webhook import default_client
+from monitor.egress import EgressPolicy
 from monitor.errors import DeliveryError
 from monitor.metrics import Metrics
 from monitor.models import Development
+
+LOCAL = EgressPolicy.loopback_too()  # the receivers run on loopback
 
 pytestmark = pytest.mark.filterwarnings("ignore:'imghdr' is deprecated:DeprecationWarning")
 
@@ -49,7 +52,10 @@ def test_slack_channel_posts_block_kit(sample_dev: Development, receiver: Any) -
 
     async def main() -> None:
         script = [R(200), R(404, body="no_service"), R(429, {"Retry-After": "3"}, body="rate_limited")]
-        async with receiver(script, schema=False) as rx, default_client() as client:
+        async with (
+            receiver(script, schema=False) as rx,
+            default_client(LOCAL) as client,
+        ):
             channel = SlackChannel(rx.url, client)
             results = [await channel.send(sample_dev) for _ in range(3)]
         assert [(r.ok, r.retryable, r.reason) for r in results] == [
@@ -123,7 +129,10 @@ def test_slack_format_destination(sample_dev: Development, receiver: Any, metric
     R = receiver.Reply
 
     async def main() -> None:
-        async with receiver([R(500), R(200)], schema=False) as rx, default_client() as client:
+        async with (
+            receiver([R(500), R(200)], schema=False) as rx,
+            default_client(LOCAL) as client,
+        ):
             dest = webhook_destination(WebhookSettings(url=rx.url), client, fmt="slack", base_delay=0.01)
             (outcome,) = await Deliverer([dest], metrics).deliver(sample_dev)
         assert (outcome.status, outcome.attempts) == ("delivered", 2)

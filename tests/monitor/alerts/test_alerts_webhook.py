@@ -9,15 +9,18 @@ from typing import Any
 import httpx
 
 from monitor.alerts.webhook import USER_AGENT, WebhookChannel, default_client, delivery_id, destination_name
+from monitor.egress import EgressPolicy
 from monitor.models import Development
 from monitor.settings import WebhookSettings
+
+LOCAL = EgressPolicy.loopback_too()  # the receivers run on loopback
 
 
 def test_signed_post_is_verified_by_receiver(sample_dev: Development, receiver: Any) -> None:
     """A webhook with a secret sends every documented header and a signature the receiver verifies."""
 
     async def main() -> None:
-        async with receiver(secret="hunter2") as rx, default_client() as client:
+        async with receiver(secret="hunter2") as rx, default_client(LOCAL) as client:
             channel = WebhookChannel(WebhookSettings(url=rx.url, secret="hunter2"), client)
             result = await channel.send(sample_dev)
             assert result.ok and result.reason == "ok" and result.status == 200
@@ -39,7 +42,7 @@ def test_wrong_secret_fails_verification(sample_dev: Development, receiver: Any)
     """A receiver holding a different secret rejects the signature."""
 
     async def main() -> None:
-        async with receiver(secret="expected") as rx, default_client() as client:
+        async with receiver(secret="expected") as rx, default_client(LOCAL) as client:
             await WebhookChannel(WebhookSettings(url=rx.url, secret="other"), client).send(sample_dev)
             assert rx.received[0].signature_valid is False
 
@@ -50,7 +53,7 @@ def test_no_secret_means_no_signature(sample_dev: Development, receiver: Any) ->
     """Without a secret no signature header is sent (the rest still is)."""
 
     async def main() -> None:
-        async with receiver() as rx, default_client() as client:
+        async with receiver() as rx, default_client(LOCAL) as client:
             await WebhookChannel(WebhookSettings(url=rx.url), client).send(sample_dev)
             headers = rx.received[0].headers
             assert "X-Newsmon-Signature" not in headers
@@ -102,7 +105,7 @@ def test_status_and_failures_are_classified(sample_dev: Development, receiver: A
             Reply(302, {"Location": "http://127.0.0.1:1/"}),
             Reply(202),
         ]
-        async with receiver(script) as rx, default_client() as client:
+        async with receiver(script) as rx, default_client(LOCAL) as client:
             channel = WebhookChannel(WebhookSettings(url=rx.url), client)
             results = [await channel.send(sample_dev) for _ in script]
         got = [(r.ok, r.retryable, r.reason, r.status, r.retry_after) for r in results]
@@ -113,7 +116,7 @@ def test_status_and_failures_are_classified(sample_dev: Development, receiver: A
             (False, False, "http_3xx", 302, None),
             (True, False, "ok", 202, None),
         ]
-        async with default_client() as client:
+        async with default_client(LOCAL) as client:
             refused = await WebhookChannel(WebhookSettings(url=rx.url), client).send(sample_dev)
         assert (refused.ok, refused.retryable, refused.reason) == (False, True, "connect_error")
 
@@ -125,7 +128,7 @@ def test_timeout_is_retryable(sample_dev: Development, receiver: Any) -> None:
     Reply = receiver.Reply
 
     async def main() -> None:
-        async with receiver([Reply(delay=1.0)]) as rx, default_client() as client:
+        async with receiver([Reply(delay=1.0)]) as rx, default_client(LOCAL) as client:
             result = await WebhookChannel(WebhookSettings(url=rx.url, timeout=0.1), client).send(sample_dev)
         assert (result.ok, result.retryable, result.reason) == (False, True, "timeout")
 
@@ -144,7 +147,7 @@ def test_tls_is_verified_by_default(
 
     async def main() -> None:
         async with receiver(ssl_context=server_ctx) as rx:
-            async with default_client() as client:
+            async with default_client(LOCAL) as client:
                 refused = await WebhookChannel(WebhookSettings(url=rx.url), client).send(sample_dev)
             assert (refused.ok, refused.retryable, refused.reason) == (False, False, "tls_error")
             assert rx.received == []

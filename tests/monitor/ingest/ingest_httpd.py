@@ -28,11 +28,16 @@ class Seen:
 
 @dataclass
 class FeedServer:
-    """Start with ``async with FeedServer() as server``; add routes any time."""
+    """Start with ``async with FeedServer() as server``; add routes any time.
+
+    ``host`` may be another loopback address (``127.0.0.2``) to play an
+    internal service the egress policy must keep requests away from.
+    """
 
     routes: dict[str, Handler] = field(default_factory=dict)
     requests: list[Seen] = field(default_factory=list)
     base: str = ""
+    host: str = "127.0.0.1"
     _runner: web.AppRunner | None = None
 
     async def __aenter__(self) -> FeedServer:
@@ -40,11 +45,11 @@ class FeedServer:
         app.router.add_route("*", "/{tail:.*}", self._dispatch)
         self._runner = web.AppRunner(app, access_log=None)
         await self._runner.setup()
-        site = web.TCPSite(self._runner, "127.0.0.1", 0)
+        site = web.TCPSite(self._runner, self.host, 0)
         await site.start()
         server: Any = site._server
         port = server.sockets[0].getsockname()[1]
-        self.base = f"http://127.0.0.1:{port}"
+        self.base = f"http://{self.host}:{port}"
         return self
 
     async def __aexit__(self, *exc: object) -> None:

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from prometheus_client import CollectorRegistry
 
+from monitor.egress import EgressPolicy
 from monitor.ingest import FeedPoller, FeedStateStore
 from monitor.ingest.errors import REASONS
 from monitor.metrics import Metrics
@@ -35,6 +36,7 @@ def test_every_corpus_file_ingested_or_rejected(tmp_path: Path) -> None:
     async def scenario() -> int:
         poller = FeedPoller(
             [FeedSettings(url=str(f)) for f in files],
+            egress=EgressPolicy.loopback_too(),
             state=FeedStateStore(tmp_path),
             sink=sink,
             metrics=Metrics(registry),

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from ingest_httpd import FeedServer, rss, static
 
+from monitor.egress import EgressPolicy
 from monitor.ingest.errors import FeedError
 from monitor.ingest.fetch import Fetcher, make_client, parse_retry_after
 from monitor.ingest.poller import backoff_delay
@@ -45,7 +46,7 @@ def test_fetcher_limits_and_statuses() -> None:
             server.routes["/busy"] = static(b"", status=429, headers={"Retry-After": "7"})
             server.routes["/noloc"] = static(b"", status=302)
             server.routes["/ok"] = static(rss([]), headers={"ETag": '"e"'})
-            async with make_client() as client:
+            async with make_client(EgressPolicy.loopback_too()) as client:
                 fetcher = Fetcher(client, max_bytes=1000)
                 expectations = {"/big": "too_large", "/missing": "not_found", "/noloc": "bad_redirect"}
                 for path, reason in expectations.items():

@@ -13,6 +13,7 @@ from aiohttp import web
 from ingest_httpd import FeedServer, http_date, rss, static
 from prometheus_client import CollectorRegistry, generate_latest
 
+from monitor.egress import EgressPolicy
 from monitor.ingest import FeedPoller, FeedStateStore
 from monitor.ingest.errors import FinalSinkError
 from monitor.metrics import Metrics
@@ -39,6 +40,7 @@ def make_poller(
     kwargs.setdefault("full_text", False)
     poller = FeedPoller(
         [FeedSettings(url=u, interval=interval) for u in urls],
+        egress=EgressPolicy.loopback_too(),
         state=FeedStateStore(state_dir),
         sink=sink,
         metrics=Metrics(registry),

@@ -20,6 +20,7 @@ from pydantic import SecretStr
 
 from monitor.api.server import HttpServer
 from monitor.api.store import RecentStore
+from monitor.egress import EgressPolicy
 from monitor.ingest.identity import article_id, content_hash
 from monitor.ingest.poller import FeedPoller
 from monitor.ingest.push import PUSH_FEED, ArticlePush, PushRequest, build_article, parse_push
@@ -45,6 +46,7 @@ async def pushing(
     sink = Collector()
     poller = FeedPoller(
         [FeedSettings(url=url, interval=3600) for url in feeds],
+        egress=EgressPolicy.loopback_too(),
         state=FeedStateStore(tmp_path / "state"),
         sink=sink,
         metrics=Metrics(CollectorRegistry()),

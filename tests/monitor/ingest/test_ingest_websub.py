@@ -25,6 +25,7 @@ from pydantic import SecretStr
 
 from monitor.api.server import HttpServer
 from monitor.api.store import RecentStore
+from monitor.egress import EgressPolicy
 from monitor.ingest.poller import FeedPoller
 from monitor.ingest.state import FeedStateStore
 from monitor.ingest.websub import (
@@ -205,6 +206,7 @@ async def monitor(
     state = FeedStateStore(state_dir)
     poller = FeedPoller(
         [FeedSettings(url=hub.feed_url, interval=3600)],
+        egress=EgressPolicy.loopback_too(),
         state=state,
         sink=sink,
         metrics=Metrics(CollectorRegistry()),
