@@ -152,6 +152,13 @@ class Metrics:
             ["name", "version"],
             registry=registry,
         )
+        self.http_requests = Counter(
+            "newsmon_http_requests_total",
+            "Requests to the monitor's HTTP server by route (its pattern) and status code; "
+            "4xx answers are the API's rejections (bad push bodies, missing tokens, spoofed callbacks).",
+            ["route", "code"],
+            registry=registry,
+        )
         self.up = Gauge(
             "newsmon_component_up",
             "1 when a service component is running.",

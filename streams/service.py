@@ -112,6 +112,7 @@ class NewsmonService:
             silences=self.silences,
             storylines=self.storylines,
             silence_writer=self.shared_silences,
+            metrics=self.metrics,
         )
         await self.http.start()
         if self.run_worker:

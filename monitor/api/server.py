@@ -31,6 +31,7 @@ from monitor.api import views
 from monitor.api.store import RecentStore
 from monitor.ingest.push import ArticlePush, handle_push
 from monitor.ingest.websub import WebSubSubscriber
+from monitor.metrics import Metrics
 from monitor.models import DevelopmentKind
 from monitor.settings import HttpSettings
 from monitor.storylines.config import Storyline
@@ -129,9 +130,11 @@ class HttpServer:
         storylines: Sequence[Storyline] = (),
         now: Callable[[], datetime] = lambda: datetime.now(UTC),
         silence_writer: SilenceWriter | None = None,
+        metrics: Metrics | None = None,
     ) -> None:
         self.settings = settings
         self.registry = registry
+        self.metrics = metrics if metrics is not None else Metrics(registry)
         self.health = health
         self.store = store
         self.silences = silences if silences is not None else SilenceSet()
@@ -148,7 +151,7 @@ class HttpServer:
 
     def build(self) -> web.Application:
         """The aiohttp application (also used directly by tests)."""
-        app = web.Application(middlewares=[_json_errors], client_max_size=64 * 1024)
+        app = web.Application(middlewares=[self._count, _json_errors], client_max_size=64 * 1024)
         get = app.router.add_get
         get("/", self._index)
         get("/healthz", self._healthz)
@@ -192,6 +195,22 @@ class HttpServer:
 
     async def _on_shutdown(self, _: web.Application) -> None:
         self._closing.set()
+
+    @web.middleware
+    async def _count(self, request: web.Request, handler: Handler) -> web.StreamResponse:
+        """Count every answer by route pattern (bounded: unknown paths are ``unmatched``) and code."""
+        info = request.match_info.route.resource
+        route = info.canonical if info is not None else "unmatched"
+        code = 500
+        try:
+            response = await handler(request)
+            code = response.status
+            return response
+        except web.HTTPException as exc:
+            code = exc.status
+            raise
+        finally:
+            self.metrics.http_requests.labels(route=route, code=str(code)).inc()
 
     # -- health, metrics, spec, page ------------------------------------------
     async def _healthz(self, _: web.Request) -> web.Response:

@@ -274,3 +274,32 @@ def test_stream_connections_are_capped() -> None:
             assert again.status_code == 200
 
     asyncio.run(main())
+
+
+def test_every_answer_is_counted_by_route_pattern_and_code() -> None:
+    """Rejections are visible on the dashboard: a bad push body (400), a push without the token
+    (401), an unknown path (404, route ``unmatched``) and a good read (200) are each counted in
+    ``newsmon_http_requests_total`` under the route's pattern, never the raw path."""
+
+    async def main() -> None:
+        async with (
+            serving(filled_store()) as server,
+            httpx.AsyncClient(base_url=f"http://127.0.0.1:{server.port}", timeout=10) as client,
+        ):
+            assert (await client.post("/api/articles", content=b"[[[", headers=auth())).status_code == 400
+            assert (await client.post("/api/articles", json={"title": "t", "text": "x"})).status_code == 401
+            assert (await client.get("/no/such/thing/123")).status_code == 404
+            assert (await client.get("/api/articles/nope-1")).status_code == 404
+            assert (await client.get("/api/storylines")).status_code == 200
+
+            def count(route: str, code: str) -> float:
+                labels = {"route": route, "code": code}
+                return server.registry.get_sample_value("newsmon_http_requests_total", labels) or 0.0
+
+            assert count("/api/articles", "400") == 1
+            assert count("/api/articles", "401") == 1
+            assert count("unmatched", "404") == 1
+            assert count("/api/articles/{article_id}", "404") == 1
+            assert count("/api/storylines", "200") == 1
+
+    asyncio.run(main())
