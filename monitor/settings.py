@@ -125,6 +125,10 @@ class IngestSettings(_Frozen):
         default=None, description="Public base URL where hubs reach this monitor; none = WebSub off."
     )
     websub_lease_seconds: int = Field(default=864000, ge=60, le=365 * 86400)
+    websub_allow_http_hubs: bool = Field(
+        default=False,
+        description="Subscribe at plain-http hubs too (never with a hub.secret); by default only https hubs.",
+    )
     max_text_bytes: int = Field(
         default=200_000,
         ge=10_000,
