@@ -75,6 +75,13 @@ class Metrics:
             ["feed_url"],
             registry=registry,
         )
+        self.websub_refused = Counter(
+            "newsmon_websub_refused_total",
+            "WebSub requests refused, by kind (verification, content, hub) and a fixed reason "
+            "(unknown_callback, not_pending, missing_signature, too_large, http_hub, refused, ...).",
+            ["kind", "reason"],
+            registry=registry,
+        )
         # processing
         self.articles = Counter(
             "newsmon_articles_total",
