@@ -191,11 +191,16 @@ class GuardedTransport(httpx.AsyncHTTPTransport):
     """
 
     def __init__(
-        self, policy: EgressPolicy, *, limits: httpx.Limits, resolver: Resolver = system_resolver
+        self,
+        policy: EgressPolicy,
+        *,
+        limits: httpx.Limits,
+        resolver: Resolver = system_resolver,
+        ssl_context: ssl.SSLContext | None = None,
     ) -> None:
         super().__init__(limits=limits, trust_env=False)
         self._pool = httpcore.AsyncConnectionPool(
-            ssl_context=ssl.create_default_context(cafile=certifi.where()),
+            ssl_context=ssl_context or ssl.create_default_context(cafile=certifi.where()),
             max_connections=limits.max_connections,
             max_keepalive_connections=limits.max_keepalive_connections,
             keepalive_expiry=limits.keepalive_expiry,
@@ -210,13 +215,17 @@ def guarded_client(
     timeout: httpx.Timeout | float = 10.0,
     max_connections: int = 64,
     resolver: Resolver = system_resolver,
+    ssl_context: ssl.SSLContext | None = None,
 ) -> httpx.AsyncClient:
-    """An httpx client whose every connection obeys ``policy``; redirects are not followed."""
+    """An httpx client whose every connection obeys ``policy``; redirects are not followed.
+
+    ``ssl_context`` replaces the default (certifi's CAs), e.g. to trust a test certificate.
+    """
     limits = httpx.Limits(max_connections=max_connections, max_keepalive_connections=max_connections)
     return httpx.AsyncClient(
         headers=headers,
         timeout=timeout,
         follow_redirects=False,
         trust_env=False,
-        transport=GuardedTransport(policy, limits=limits, resolver=resolver),
+        transport=GuardedTransport(policy, limits=limits, resolver=resolver, ssl_context=ssl_context),
     )
