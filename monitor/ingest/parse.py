@@ -5,6 +5,10 @@ feedparser, JSON Feed 1.0/1.1 by hand.
 ``not_a_feed``, ``invalid_json`` or ``empty_response``); ill-formed but
 recoverable XML is accepted with a warning, and entries that carry nothing
 usable are returned as rejections with a reason.
+
+Every text field is cut before its markup is converted (summary and content at
+``max_field_bytes`` of UTF-8, titles and names at ``MAX_TITLE_BYTES``), so the
+conversion's work per field is bounded whatever the feed holds.
 """
 
 from __future__ import annotations
@@ -26,11 +30,18 @@ except ImportError:  # pragma: no cover
     _charset_normalizer = None  # type: ignore[assignment]
 
 from monitor.ingest.errors import FeedError
-from monitor.ingest.text import html_to_text
+from monitor.ingest.text import cut_utf8, html_to_text
 
 _LANG = re.compile(r"^([A-Za-z]{2,3})(?:[-_].*)?$")
 _FUTURE_SLACK = timedelta(days=2)
 _OLDEST = datetime(1970, 1, 2, tzinfo=UTC)
+
+MAX_FIELD_BYTES = 5 * 200_000
+"""Summary and content markup kept per field: five times the default article text cap
+(``ingest.max_text_bytes``, 200,000 bytes), room for the markup around text that is cut at
+that cap later anyway."""
+MAX_TITLE_BYTES = 16_384
+"""Title and source-name markup kept per field (a title ends up cut at 1,000 characters)."""
 
 
 @dataclass(frozen=True)
@@ -145,8 +156,15 @@ def _finish(
     )
 
 
-def _text(value: object, *, single_line: bool = False) -> str:
-    return html_to_text(value, single_line=single_line) if isinstance(value, str) else ""
+def _text(value: object, *, limit: int, single_line: bool = False) -> str:
+    """Plain text of a field, its markup first cut at ``limit`` bytes."""
+    if not isinstance(value, str):
+        return ""
+    return html_to_text(cut_utf8(value, limit), single_line=single_line)
+
+
+def _title(value: object) -> str:
+    return _text(value, limit=MAX_TITLE_BYTES, single_line=True)
 
 
 def _feedparser(data: bytes, *, feed_url: str, content_type: str) -> Any:
@@ -181,7 +199,9 @@ def _redetect_encoding(data: bytes, result: Any) -> bytes | None:
     return str(best).encode("utf-8")
 
 
-def _parse_xml(data: bytes, *, feed_url: str, content_type: str, now: datetime) -> ParsedFeed:
+def _parse_xml(
+    data: bytes, *, feed_url: str, content_type: str, now: datetime, max_field_bytes: int
+) -> ParsedFeed:
     result = _feedparser(data, feed_url=feed_url, content_type=content_type)
     recoded = _redetect_encoding(data, result)
     if recoded is not None:
@@ -193,9 +213,9 @@ def _parse_xml(data: bytes, *, feed_url: str, content_type: str, now: datetime) 
     if not version and not entries:
         reason = f": {type(bozo).__name__}: {bozo}" if bozo is not None else ""
         if feed.get("title") and bozo is None:
-            return ParsedFeed(kind="unknown", title=_text(feed.get("title"), single_line=True))
+            return ParsedFeed(kind="unknown", title=_title(feed.get("title")))
         raise FeedError("not_a_feed", f"no RSS/Atom feed found{reason}")
-    title = _text(feed.get("title"), single_line=True)
+    title = _title(feed.get("title"))
     parsed = ParsedFeed(
         kind=version or "unknown",
         title=title,
@@ -205,12 +225,12 @@ def _parse_xml(data: bytes, *, feed_url: str, content_type: str, now: datetime) 
     default_source = title or _source_name(feed_url)
     for entry in entries:
         contents = [
-            _text(c.get("value"))
+            _text(c.get("value"), limit=max_field_bytes)
             for c in entry.get("content") or []
             if isinstance(c, dict) and c.get("value")
         ]
         content = max(contents, key=len) if contents else ""
-        summary = _text(entry.get("summary"))
+        summary = _text(entry.get("summary"), limit=max_field_bytes)
         source = entry.get("source") or {}
         link = str(entry.get("link") or "")
         if (
@@ -224,18 +244,17 @@ def _parse_xml(data: bytes, *, feed_url: str, content_type: str, now: datetime) 
             parsed,
             guid=str(entry.get("id") or ""),
             link=link,
-            title=_text(entry.get("title"), single_line=True),
+            title=_title(entry.get("title")),
             summary=summary,
             content=content,
             published=_sane_date(published, now),
-            source=(_text(source.get("title"), single_line=True) if isinstance(source, dict) else "")
-            or default_source,
+            source=(_title(source.get("title")) if isinstance(source, dict) else "") or default_source,
             language=_language(entry.get("language"), feed_language),
         )
     return parsed
 
 
-def _parse_json(data: bytes, *, feed_url: str, now: datetime) -> ParsedFeed:
+def _parse_json(data: bytes, *, feed_url: str, now: datetime, max_field_bytes: int) -> ParsedFeed:
     try:
         doc = json.loads(data.decode("utf-8-sig"))
     except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as exc:
@@ -247,7 +266,7 @@ def _parse_json(data: bytes, *, feed_url: str, now: datetime) -> ParsedFeed:
     items = doc.get("items")
     if not isinstance(items, list):
         raise FeedError("not_a_feed", "JSON Feed has no 'items' list")
-    title = _text(doc.get("title"), single_line=True)
+    title = _title(doc.get("title"))
     parsed = ParsedFeed(kind="json" + str(doc["version"]).rsplit("/", 1)[-1], title=title)
     feed_language = _language(doc.get("language"), "en")
     base = str(doc.get("home_page_url") or feed_url)
@@ -258,15 +277,17 @@ def _parse_json(data: bytes, *, feed_url: str, now: datetime) -> ParsedFeed:
         link = item.get("url") or item.get("external_url") or ""
         link = urljoin(base, link) if isinstance(link, str) and link else ""
         content_html = item.get("content_html")
-        content = _text(content_html) if isinstance(content_html, str) else _text(item.get("content_text"))
+        content = _text(
+            content_html if isinstance(content_html, str) else item.get("content_text"), limit=max_field_bytes
+        )
         guid = item.get("id")
         published = _iso_date(item.get("date_published")) or _iso_date(item.get("date_modified"))
         _finish(
             parsed,
             guid=str(guid) if isinstance(guid, str | int) and not isinstance(guid, bool) else "",
             link=link,
-            title=_text(item.get("title"), single_line=True),
-            summary=_text(item.get("summary")),
+            title=_title(item.get("title")),
+            summary=_text(item.get("summary"), limit=max_field_bytes),
             content=content,
             published=_sane_date(published, now),
             source=title or _source_name(feed_url),
@@ -283,10 +304,23 @@ def _looks_like_json(data: bytes, content_type: str) -> bool:
     return "json" in content_type.lower() and not head.startswith(b"<")
 
 
-def parse_feed(data: bytes, *, feed_url: str, now: datetime, content_type: str = "") -> ParsedFeed:
-    """Parse a feed document; raises :class:`FeedError` when it is not a usable feed."""
+def parse_feed(
+    data: bytes,
+    *,
+    feed_url: str,
+    now: datetime,
+    content_type: str = "",
+    max_field_bytes: int = MAX_FIELD_BYTES,
+) -> ParsedFeed:
+    """Parse a feed document; raises :class:`FeedError` when it is not a usable feed.
+
+    Each summary and content field's markup is cut at ``max_field_bytes`` of UTF-8 before it is
+    converted to text.
+    """
     if not data.strip():
         raise FeedError("empty_response", "empty document")
     if _looks_like_json(data, content_type):
-        return _parse_json(data, feed_url=feed_url, now=now)
-    return _parse_xml(data, feed_url=feed_url, content_type=content_type, now=now)
+        return _parse_json(data, feed_url=feed_url, now=now, max_field_bytes=max_field_bytes)
+    return _parse_xml(
+        data, feed_url=feed_url, content_type=content_type, now=now, max_field_bytes=max_field_bytes
+    )
