@@ -89,6 +89,19 @@ class Metrics:
             ["stage", "outcome"],
             registry=registry,
         )
+        self.invalid_records = Counter(
+            "newsmon_invalid_records_total",
+            "Records that could not be read (not_json, too_deep, bad_schema), by source topic; "
+            "each went to <prefix>-invalid-records.",
+            ["topic", "reason"],
+            registry=registry,
+        )
+        self.article_dead_letters = Counter(
+            "newsmon_article_dead_letters_total",
+            "Articles Kafka refused (too_large), by stage; each went, cut, to <prefix>-articles-deadletter.",
+            ["stage", "reason"],
+            registry=registry,
+        )
         self.stage_seconds = Histogram(
             "newsmon_stage_duration_seconds",
             "Processing time per article and stage.",

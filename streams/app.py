@@ -20,12 +20,12 @@ from typing import Any
 import faust
 
 from monitor.metrics import Metrics
-from monitor.models import Article, EnrichedArticle, StorylineMatch
+from monitor.models import Article, Development, EnrichedArticle, StorylineMatch
 from monitor.settings import Settings
 from streams.acks import batches, each
 from streams.codec import NAME as CODEC
 from streams.deliver import DeliveryAgent, DeliveryTopics
-from streams.stages import Stages, decode, publish, send_or_skip
+from streams.stages import DeliveredMark, Rejects, Stages, publish
 from streams.topics import DELIVERED_TABLE, STATE_TABLE, TopicNames
 
 
@@ -58,35 +58,51 @@ def build_app(settings: Settings, bootstrap: str, stages: Stages, metrics: Metri
     deadletter = app.topic(
         names.deadletter, partitions=partitions, key_type=bytes, value_serializer=CODEC, compacting=True
     )
+    # what no stage can use: raw values of unreadable records (compacted by source coordinates, and
+    # deleted after the retention), and articles Kafka refused as too large (streams/rejects.py)
+    invalid = app.topic(
+        names.invalid_records,
+        partitions=partitions,
+        key_type=bytes,
+        value_serializer="raw",
+        compacting=True,
+        deleting=True,
+    )
+    dead_articles = topic(names.articles_deadletter)
+    rejects = Rejects(metrics, invalid=invalid, dead_articles=dead_articles)
     states = app.Table(STATE_TABLE, default=None, partitions=partitions, key_type=str)
     delivered = app.Table(DELIVERED_TABLE, default=None, partitions=partitions, key_type=str)
-    app.newsmon_topics = (articles, enriched, matches, developments, marks, deadletter)  # type: ignore[attr-defined]
+    app.newsmon_topics = (  # type: ignore[attr-defined]
+        (articles, enriched, matches, developments, marks, deadletter, invalid, dead_articles)
+    )
 
     @app.agent(articles)
     async def enrich_agent(stream: faust.StreamT[Any]) -> None:
         async for batch in batches(app, stream, settings.nlp.batch_size, settings.nlp.batch_wait):
-            values = (decode(Article, e.value, "enrich", metrics) for e in batch)
+            values = [await rejects.decode(Article, e, "enrich") for e in batch]
             items = [a for a in values if a is not None]
             if not items:
                 continue
             for item in await stages.enrich(items):
                 value = item.model_dump(mode="json")
-                await send_or_skip(enriched, item.article.id.encode(), value, "enrich", metrics)
+                key = item.article.id.encode()
+                await rejects.send(enriched, key, value, stage="enrich", article=item.article)
 
     @app.agent(enriched)
     async def match_agent(stream: faust.StreamT[Any]) -> None:
         async for event in each(app, stream):
-            item = decode(EnrichedArticle, event.value, "match", metrics)
+            item = await rejects.decode(EnrichedArticle, event, "match")
             if item is None:
                 continue
             for found in stages.match(item):
                 value = found.model_dump(mode="json")
-                await send_or_skip(matches, found.storyline_id.encode(), value, "match", metrics)
+                key = found.storyline_id.encode()
+                await rejects.send(matches, key, value, stage="match", article=item.article)
 
     @app.agent(matches)
     async def detect_agent(stream: faust.StreamT[Any]) -> None:
         async for event in each(app, stream):
-            found = decode(StorylineMatch, event.value, "detect", metrics)
+            found = await rejects.decode(StorylineMatch, event, "detect")
             if found is None:
                 continue
             state, found_developments = stages.detect(states.get(found.storyline_id), found)
@@ -104,6 +120,8 @@ def build_app(settings: Settings, bootstrap: str, stages: Stages, metrics: Metri
     async def route_agent(stream: faust.StreamT[Any]) -> None:
         # one queue per destination: a failing receiver holds back its own outbox only
         async for event in each(app, stream):
+            if await rejects.decode(Development, event, "route") is None:
+                continue  # forwarded to the invalid records: no outbox gets it
             for outbox in outboxes.values():
                 await outbox.send(key=event.key, value=event.value)
 
@@ -113,6 +131,7 @@ def build_app(settings: Settings, bootstrap: str, stages: Stages, metrics: Metri
             destination,
             stages,
             metrics,
+            rejects=rejects,
             alerts=settings.alerts,
             delivered=delivered,
             topics=DeliveryTopics(outbox=outbox, marks=marks, deadletter=deadletter),
@@ -122,9 +141,9 @@ def build_app(settings: Settings, bootstrap: str, stages: Stages, metrics: Metri
     @app.agent(marks)
     async def mark_agent(stream: faust.StreamT[Any]) -> None:
         async for event in each(app, stream):
-            value = event.value
-            if isinstance(value, dict) and isinstance(value.get("id"), str):
-                delivered[value["id"]] = value.get("at", "")
+            mark = await rejects.decode(DeliveredMark, event, "mark")
+            if mark is not None:
+                delivered[mark.id] = mark.at
 
     @app.timer(interval=5.0)
     async def report_lag() -> None:

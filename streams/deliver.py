@@ -30,7 +30,7 @@ from monitor.metrics import Metrics
 from monitor.models import Development
 from monitor.settings import AlertSettings
 from streams.acks import each, until_flowing
-from streams.stages import Stages, decode, publish
+from streams.stages import Rejects, Stages, publish
 
 #: how often a grouping agent with nothing due looks whether Faust suspended flow control
 POLL_SECONDS = 0.25
@@ -55,12 +55,14 @@ class DeliveryAgent:
         stages: Stages,
         metrics: Metrics,
         *,
+        rejects: Rejects,
         alerts: AlertSettings,
         delivered: Any,
         topics: DeliveryTopics,
     ) -> None:
         self.app, self.destination, self.stages, self.metrics = app, destination, stages, metrics
         self.alerts = alerts
+        self.rejects = rejects  # where an unreadable outbox record goes
         self.delivered = delivered  # the table of "<destination>|<development id>" already sent
         self.topics = topics
         self.__name__ = f"deliver_{destination}"  # Faust names agents after their function
@@ -71,7 +73,7 @@ class DeliveryAgent:
             await self._grouped(stream)
             return
         async for event in each(self.app, stream):
-            dev = self._fresh(event)
+            dev = await self._fresh(event)
             if dev is not None and await self._send([dev]):
                 await self._hand_back([dev])
 
@@ -102,7 +104,7 @@ class DeliveryAgent:
                         event = finished.result()
                     except StopAsyncIteration:
                         return  # the stream ended: the agent is stopping
-                    dev = self._fresh(event)
+                    dev = await self._fresh(event)
                     if dev is None:
                         await manual.ack(event)
                     else:
@@ -129,9 +131,9 @@ class DeliveryAgent:
                     await manual.ack(event)
 
     # -- one group -----------------------------------------------------------
-    def _fresh(self, event: EventT[Any]) -> Development | None:
-        """The event's development, unless invalid or already delivered."""
-        dev = decode(Development, event.value, "deliver", self.metrics)
+    async def _fresh(self, event: EventT[Any]) -> Development | None:
+        """The event's development, unless invalid (forwarded to the invalid records) or already delivered."""
+        dev = await self.rejects.decode(Development, event, "deliver")
         if dev is None:
             return None
         if self.delivered.get(f"{self.destination}|{dev.id}") is not None:

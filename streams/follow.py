@@ -4,7 +4,7 @@ Some state must be complete in *every* process, not split between workers:
 the silences (:mod:`streams.silences`) and the cluster's recent output shown
 by the API (:mod:`streams.view`). A :class:`TopicFollower` reads every
 partition of its topics itself (like Kafka Connect reads its config topic),
-from a start position its owner chooses, and hands each record to a callback.
+from a start position its owner chooses, and awaits a callback for each record.
 Topics that do not exist yet are looked for again every couple of seconds.
 """
 
@@ -24,7 +24,7 @@ log = structlog.get_logger("newsmon.follow")
 #: how long one fetch waits, and how often missing topics are looked for
 RETRY_SECONDS = 2.0
 
-Apply = Callable[[ConsumerRecord[bytes, bytes]], None]
+Apply = Callable[[ConsumerRecord[bytes, bytes]], Awaitable[None]]
 Seek = Callable[[AIOKafkaConsumer, set[TopicPartition]], Awaitable[None]]
 
 
@@ -39,7 +39,7 @@ async def from_beginning(consumer: AIOKafkaConsumer, partitions: set[TopicPartit
 
 
 class TopicFollower:
-    """Reads every partition of ``partitions`` (topic -> count) and calls ``apply`` per record."""
+    """Reads every partition of ``partitions`` (topic -> count) and awaits ``apply`` per record."""
 
     def __init__(
         self, bootstrap: str, partitions: Mapping[str, int], apply: Apply, *, seek: Seek = from_beginning
@@ -91,11 +91,26 @@ class TopicFollower:
                 batches = await consumer.getmany(timeout_ms=int(RETRY_SECONDS * 1000))
                 for records in batches.values():
                     for record in records:
-                        self.apply(record)
+                        await self._apply_one(record)
                 await self._check_caught_up(consumer)
             except KafkaError as exc:  # the client reconnects by itself; keep following
                 log.warning("follow_failed", topics=sorted(self.partitions), error=str(exc))
                 await asyncio.sleep(RETRY_SECONDS)
+
+    async def _apply_one(self, record: ConsumerRecord[bytes, bytes]) -> None:
+        """Apply one record; whatever it makes ``apply`` raise is logged, and following goes on."""
+        try:
+            await self.apply(record)
+        except asyncio.CancelledError:
+            raise
+        except Exception as exc:  # one record must never end the follower (the page, the silences)
+            log.error(
+                "follow_record_failed",
+                topic=record.topic,
+                partition=record.partition,
+                offset=record.offset,
+                error=f"{type(exc).__name__}: {str(exc)[:200]}",
+            )
 
     async def _assign_new(self, consumer: AIOKafkaConsumer) -> None:
         """Assign the partitions of topics that exist now and are not followed yet."""

@@ -44,6 +44,7 @@ from monitor.storylines.match import match_storylines
 from streams.acks import keep_queued_events_on_resume, seek_uncommitted_to_beginning
 from streams.app import build_app, declare_topics
 from streams.producer import ArticleProducer
+from streams.rejects import InvalidSink
 from streams.silences import KafkaSilences
 from streams.stages import Delivered, Stages, StateDict
 from streams.topics import STATE_TABLE, TopicNames, changelog, ensure_topic
@@ -177,9 +178,13 @@ class NewsmonService:
     async def _start_followers(self) -> None:
         """What every process reads whole from Kafka: the silences, and the cluster's output."""
         assert self.bootstrap is not None
-        names = TopicNames(self.settings.kafka.topic_prefix)
+        names, kafka = TopicNames(self.settings.kafka.topic_prefix), self.settings.kafka
         self.shared_silences = KafkaSilences(
-            self.bootstrap, names.silences, self.silences, replication=self.settings.kafka.replication_factor
+            self.bootstrap,
+            names.silences,
+            self.silences,
+            replication=kafka.replication_factor,
+            invalid=self._invalid_sink(names),
         )
         await self.shared_silences.start()  # read whole before anything is delivered
         await self.shared_silences.import_file(self.settings.state_dir / "silences.json")
@@ -189,6 +194,7 @@ class NewsmonService:
             changelog(self.settings.app_id, STATE_TABLE),
             self.store,
             partitions=self.settings.kafka.partitions,
+            invalid=self._invalid_sink(names),
         )
         await self.view.start()  # the page shows every worker's output, read from the topics
 
@@ -249,6 +255,18 @@ class NewsmonService:
         except MessageSizeTooLargeError as exc:  # final for this record: never a reason to stop the queue
             raise FinalSinkError("too_large", f"record too large for the broker: {exc}") from None
         self.metrics.articles.labels(stage="ingest", outcome="produced").inc()
+
+    def _invalid_sink(self, names: TopicNames) -> InvalidSink:
+        """Where a follower sends the records it cannot read (its own producer, started on first use)."""
+        assert self.bootstrap is not None
+        kafka = self.settings.kafka
+        return InvalidSink(
+            self.bootstrap,
+            names.invalid_records,
+            self.metrics,
+            partitions=kafka.partitions,
+            replication=kafka.replication_factor,
+        )
 
     def _build_deliverer(self, client: httpx.AsyncClient) -> Deliverer:
         destinations = destinations_from_settings(

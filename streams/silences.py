@@ -10,7 +10,9 @@ acknowledged by the broker before the API answers; it is applied locally at
 once, so the process that took it reads its own write.
 
 Not a consumer group: each process reads every record (like Kafka Connect's
-config topic), so adding workers needs nothing more.
+config topic), so adding workers needs nothing more. A record that is not a
+silence is skipped and forwarded to the invalid records (``invalid``,
+:mod:`streams.rejects`) by every process that reads it, under the same key.
 """
 
 from __future__ import annotations
@@ -23,7 +25,9 @@ from aiokafka.errors import KafkaError
 from pydantic import ValidationError
 
 from monitor.alerts.silences import Silence, SilenceError, SilenceSet, load_silences
+from streams.codec import Undecodable, loads, undecodable
 from streams.follow import TopicFollower
+from streams.rejects import InvalidRecord, InvalidSink, schema_error
 from streams.topics import ensure_topic
 
 log = structlog.get_logger("newsmon.silences")
@@ -32,8 +36,17 @@ log = structlog.get_logger("newsmon.silences")
 class KafkaSilences:
     """A :class:`~monitor.alerts.silences.SilenceWriter` over the silences topic; ``start()`` loads it."""
 
-    def __init__(self, bootstrap: str, topic: str, silences: SilenceSet, *, replication: int = 1) -> None:
+    def __init__(
+        self,
+        bootstrap: str,
+        topic: str,
+        silences: SilenceSet,
+        *,
+        replication: int = 1,
+        invalid: InvalidSink | None = None,
+    ) -> None:
         self.bootstrap = bootstrap
+        self.invalid = invalid  # where records that are not silences go (stopped with this)
         self.topic = topic
         self.silences = silences  # the set the deliverer and the API read, updated in place
         self.replication = replication
@@ -58,6 +71,8 @@ class KafkaSilences:
         if self._producer is not None:
             await self._producer.stop()
             self._producer = None
+        if self.invalid is not None:
+            await self.invalid.stop()
 
     async def write(self, silence_id: str, silence: Silence | None) -> None:
         """Publish a change (acknowledged by the broker), then apply it here."""
@@ -84,7 +99,7 @@ class KafkaSilences:
         return len(missing)
 
     # -- internals ---------------------------------------------------------
-    def _apply(self, record: ConsumerRecord[bytes, bytes]) -> None:
+    async def _apply(self, record: ConsumerRecord[bytes, bytes]) -> None:
         """Apply one record: a silence's state, or a tombstone; a bad record is logged and skipped."""
         if record.key is None:
             log.warning("silence_record_rejected", topic=self.topic, offset=record.offset, error="no key")
@@ -93,10 +108,27 @@ class KafkaSilences:
         if record.value is None:
             self.silences.apply(silence_id, None)
             return
-        try:
-            silence = Silence.model_validate_json(record.value)
-        except ValidationError as exc:
-            error = str(exc).splitlines()[0]
-            log.warning("silence_record_rejected", topic=self.topic, offset=record.offset, error=error)
+        value = loads(record.value)
+        bad = undecodable(value)
+        if bad is None:
+            try:
+                silence = Silence.model_validate(value)
+            except ValidationError as exc:
+                bad = Undecodable("bad_schema", schema_error(exc), record.value, len(record.value))
+            else:
+                self.silences.apply(silence_id, silence)
+                return
+        if self.invalid is None:
+            log.warning("silence_record_rejected", topic=self.topic, offset=record.offset, error=bad.error)
             return
-        self.silences.apply(silence_id, silence)
+        invalid = InvalidRecord(
+            topic=record.topic,
+            partition=record.partition,
+            offset=record.offset,
+            key=record.key,
+            raw=bad.raw,
+            reason=bad.reason,
+            error=bad.error,
+            size=bad.size,
+        )
+        await self.invalid.forward(invalid, stage="silences")

@@ -11,17 +11,23 @@ from dataclasses import dataclass
 from typing import Any, TypeVar
 
 import faust
-import structlog
 from aiokafka.errors import MessageSizeTooLargeError
 from faust.exceptions import ProducerSendError
+from faust.types import EventT
 from pydantic import BaseModel, ValidationError
 
 from monitor.alerts.deadletter import DeadLetter
 from monitor.metrics import Metrics
 from monitor.models import Article, Development, EnrichedArticle, StorylineMatch
-from streams.codec import UNDECODABLE
-
-log = structlog.get_logger("newsmon.streams")
+from streams.codec import Undecodable, undecodable
+from streams.rejects import (
+    Headers,
+    InvalidRecord,
+    count_dead_article,
+    count_invalid,
+    dead_article,
+    schema_error,
+)
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -47,35 +53,78 @@ class Stages:
     destinations: tuple[str, ...] = ()
 
 
-def decode(model: type[M], value: Any, stage: str, metrics: Metrics) -> M | None:
-    """Validate one record; a bad one (not JSON, or not the model) is logged and counted, never raised."""
-    if isinstance(value, dict) and UNDECODABLE in value:
-        metrics.articles.labels(stage=stage, outcome="invalid_record").inc()
-        log.warning("record_rejected", stage=stage, error=value[UNDECODABLE])
-        return None
-    try:
-        return model.model_validate(value)
-    except ValidationError as exc:
-        metrics.articles.labels(stage=stage, outcome="invalid_record").inc()
-        log.warning("record_rejected", stage=stage, error=str(exc).splitlines()[0])
-        return None
+class DeliveredMark(BaseModel):
+    """A ``<p>-delivered-marks`` record: ``<destination>|<development id>`` was delivered ``at``."""
+
+    id: str
+    at: str = ""
 
 
-async def send_or_skip(topic: faust.TopicT, key: bytes, value: Any, stage: str, metrics: Metrics) -> None:
-    """Send one record; a record too large for Kafka is counted (outcome=too_large) and skipped.
+@dataclass(frozen=True)
+class Rejects:
+    """Where the agents put what they cannot use, so that nothing stops a stream and nothing vanishes.
 
-    The ingester cuts article text (``ingest.max_text_bytes``) so that this should not happen; if a stage
-    still makes a record over the request limit, that record is lost with a log line and a metric rather
-    than crashing the agent into a restart loop on the same input.
+    ``invalid`` is ``<p>-invalid-records`` (raw values), ``dead_articles`` ``<p>-articles-deadletter``;
+    :mod:`streams.rejects` describes both records.
     """
-    try:
-        await topic.send(key=key, value=value)
-    except (ProducerSendError, MessageSizeTooLargeError) as exc:
-        cause = exc if isinstance(exc, MessageSizeTooLargeError) else exc.__cause__  # Faust wraps it
-        if not isinstance(cause, MessageSizeTooLargeError):
-            raise
-        metrics.articles.labels(stage=stage, outcome="too_large").inc()
-        log.error("record_too_large", stage=stage, key=key.decode("utf-8", "replace"), error=str(exc)[:200])
+
+    metrics: Metrics
+    invalid: faust.TopicT
+    dead_articles: faust.TopicT
+
+    async def decode(self, model: type[M], event: EventT[Any], stage: str) -> M | None:
+        """The event's value as ``model``; a bad one (not JSON, not the model) is forwarded, never raised."""
+        value, message = event.value, event.message
+        bad = undecodable(value)
+        if bad is None:
+            try:
+                return model.model_validate(value)
+            except ValidationError as exc:
+                raw = message.value or b""
+                bad = Undecodable("bad_schema", schema_error(exc), raw, len(raw))
+        record = InvalidRecord(
+            topic=message.topic,
+            partition=message.partition,
+            offset=message.offset,
+            key=message.key if isinstance(message.key, bytes) else None,
+            raw=bad.raw,
+            reason=bad.reason,
+            error=bad.error,
+            size=bad.size,
+        )
+        self.metrics.articles.labels(stage=stage, outcome="invalid_record").inc()
+        count_invalid(self.metrics, record, stage=stage)
+        await publish_raw(self.invalid, record.record_key, record.value, record.headers())
+        return None
+
+    async def send(
+        self, topic: faust.TopicT, key: bytes, value: Any, *, stage: str, article: Article
+    ) -> None:
+        """Send one record and wait for the broker; one too large for Kafka dead-letters ``article``.
+
+        The ingester cuts article text (``ingest.max_text_bytes``) so that this should not happen; if
+        a stage still makes a record over the producer's or the topic's limit, the article it was made
+        from goes, cut, to the articles dead-letter topic (outcome ``too_large``), rather than crashing
+        the agent into a restart loop on the same input or being lost without a trace.
+        """
+        try:
+            sent = await topic.send(key=key, value=value)
+            await sent
+        except (ProducerSendError, MessageSizeTooLargeError) as exc:
+            cause = exc if isinstance(exc, MessageSizeTooLargeError) else exc.__cause__  # Faust wraps it
+            if not isinstance(cause, MessageSizeTooLargeError):
+                raise
+            self.metrics.articles.labels(stage=stage, outcome="too_large").inc()
+            error = f"record too large for Kafka: {cause}"
+            count_dead_article(self.metrics, article, stage=stage, reason="too_large", error=error)
+            letter = dead_article(article, stage=stage, reason="too_large", error=error)
+            await publish_raw(self.dead_articles, *letter)
+
+
+async def publish_raw(topic: faust.TopicT, key: bytes, value: bytes, headers: Headers) -> None:
+    """Send one record of bytes, with headers, and wait until the broker acknowledged it."""
+    sent = await topic.send(key=key, value=value, headers=headers, value_serializer="raw")
+    await sent
 
 
 async def publish(topic: faust.TopicT, key: str, value: Any) -> None:

@@ -1,18 +1,21 @@
 """Topic names and how each topic is keyed.
 
-| topic                    | key            | value             | why this key                               |
-|--------------------------|----------------|-------------------|--------------------------------------------|
-| ``<p>-articles``         | article id     | Article           | idempotent re-sends land on one partition  |
-| ``<p>-enriched``         | article id     | EnrichedArticle   | same                                       |
-| ``<p>-matches``          | storyline id   | StorylineMatch    | co-partitioned with the storyline state    |
-| ``<p>-developments``     | storyline id   | Development       | a storyline's alerts stay in order         |
-| ``<p>-outbox-<dest>``    | storyline id   | Development       | one delivery queue per destination         |
-| ``<p>-delivered-marks``  | storyline id   | {"id", "at"}      | feeds the delivered table (co-partitioned) |
-| ``<p>-alerts-deadletter``| dev id|dest    | DeadLetter record | compacted; ``newsmon alerts replay``       |
-| ``<p>-silences``         | silence id     | Silence or null   | compacted, 1 partition, read by all        |
+| topic                       | key            | value           | why this key                              |
+|-----------------------------|----------------|-----------------|-------------------------------------------|
+| ``<p>-articles``            | article id     | Article         | idempotent re-sends land on one partition |
+| ``<p>-enriched``            | article id     | EnrichedArticle | same                                      |
+| ``<p>-matches``             | storyline id   | StorylineMatch  | co-partitioned with the storyline state   |
+| ``<p>-developments``        | storyline id   | Development     | a storyline's alerts stay in order        |
+| ``<p>-outbox-<dest>``       | storyline id   | Development     | one delivery queue per destination        |
+| ``<p>-delivered-marks``     | storyline id   | {"id", "at"}    | co-partitioned with the delivered table   |
+| ``<p>-alerts-deadletter``   | dev id|dest    | DeadLetter      | compacted; ``newsmon alerts replay``      |
+| ``<p>-silences``            | silence id     | Silence or null | compacted, 1 partition, read by all       |
+| ``<p>-invalid-records``     | topic/part/off | the raw value   | compacted and deleted: kept once, a while |
+| ``<p>-articles-deadletter`` | article id     | Article, cut    | articles Kafka refused as too large       |
 
 ``<p>`` is ``kafka.topic_prefix`` (default ``newsmon``). Faust adds its own
-changelog topics for the tables (``<app_id>-<table>-changelog``).
+changelog topics for the tables (``<app_id>-<table>-changelog``). The last two
+are described in :mod:`streams.rejects`.
 """
 
 from __future__ import annotations
@@ -70,6 +73,14 @@ class TopicNames:
     def silences(self) -> str:
         return f"{self.prefix}-silences"
 
+    @property
+    def invalid_records(self) -> str:
+        return f"{self.prefix}-invalid-records"
+
+    @property
+    def articles_deadletter(self) -> str:
+        return f"{self.prefix}-articles-deadletter"
+
     def outbox(self, destination: str) -> str:
         """The delivery queue of one destination (a name such as ``webhook:host#1a2b3c4d``).
 
@@ -91,17 +102,30 @@ class TopicNames:
             self.delivered_marks,
             self.deadletter,
             self.silences,
+            self.invalid_records,
+            self.articles_deadletter,
         )
 
 
 async def ensure_topic(
-    bootstrap: str, name: str, partitions: int, replication: int, *, compact: bool = False
+    bootstrap: str,
+    name: str,
+    partitions: int,
+    replication: int,
+    *,
+    compact: bool = False,
+    delete: bool = False,
 ) -> None:
-    """Create ``name`` unless it exists (topics the Faust app does not declare itself)."""
+    """Create ``name`` unless it exists (topics the Faust app does not declare itself).
+
+    ``compact`` (and ``delete`` as well: compacted, and cleaned up after the retention) set
+    ``cleanup.policy``; neither leaves the broker's default (delete).
+    """
     admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap)
     await admin.start()
     try:
-        config = {"cleanup.policy": "compact"} if compact else {}
+        policy = ",".join(p for p, on in (("compact", compact), ("delete", delete)) if on)
+        config = {"cleanup.policy": policy} if policy else {}
         await admin.create_topics([NewTopic(name, partitions, replication, topic_configs=config)])
     except TopicAlreadyExistsError:
         pass

@@ -9,12 +9,14 @@ one worker or twenty, or an ingester alone, shows the same page.
 
 At start it reads back at most ``lookback`` (and at most the store's limit per
 partition) of each pipeline topic and the whole compacted state changelog;
-then it follows them. A record it cannot decode is logged and skipped.
+then it follows them. A record it cannot decode (not JSON, too deep, not the
+topic's model) is logged and skipped; the agents that consume the pipeline
+topics forward those to the invalid records, and the view forwards those of the
+state changelog, which no agent reads (``invalid``, :mod:`streams.rejects`).
 """
 
 from __future__ import annotations
 
-import json
 import time
 from datetime import timedelta
 
@@ -26,7 +28,9 @@ from pydantic import BaseModel, ValidationError
 from monitor.api.store import RecentStore
 from monitor.detect.state import StorylineState
 from monitor.models import Development, EnrichedArticle, StorylineMatch
+from streams.codec import Undecodable, loads, undecodable
 from streams.follow import TopicFollower, from_beginning
+from streams.rejects import InvalidRecord, InvalidSink, schema_error
 from streams.topics import TopicNames
 
 log = structlog.get_logger("newsmon.view")
@@ -45,8 +49,10 @@ class ClusterView:
         partitions: int,
         per_partition: int = 1000,
         lookback: timedelta = timedelta(days=7),
+        invalid: InvalidSink | None = None,
     ) -> None:
         self.store = store
+        self.invalid = invalid  # where unreadable records of the state changelog go (stopped with the view)
         self.per_partition = per_partition
         self.lookback = lookback
         self.kinds: dict[str, tuple[str, type[BaseModel]]] = {
@@ -67,6 +73,8 @@ class ClusterView:
     async def stop(self) -> None:
         """Stop following; safe to call twice."""
         await self._follower.stop()
+        if self.invalid is not None:
+            await self.invalid.stop()
 
     # -- internals ---------------------------------------------------------
     async def _seek_start(self, consumer: AIOKafkaConsumer, partitions: set[TopicPartition]) -> None:
@@ -83,14 +91,37 @@ class ClusterView:
             start = found.offset if found is not None else ends[tp]
             consumer.seek(tp, max(start, ends[tp] - self.per_partition, 0))
 
-    def _apply(self, record: ConsumerRecord[bytes, bytes]) -> None:
+    async def _apply(self, record: ConsumerRecord[bytes, bytes]) -> None:
         what, model = self.kinds[record.topic]
         if record.value is None:
             return  # a tombstone: nothing to show
-        try:
-            item = model.model_validate(json.loads(record.value))
-        except (ValueError, ValidationError, RecursionError) as exc:  # deep nesting exhausts the parser
-            error = str(exc).splitlines()[0]
-            log.warning("view_record_skipped", topic=record.topic, offset=record.offset, error=error)
+        value = loads(record.value)
+        bad = undecodable(value)
+        if bad is None:
+            try:
+                item = model.model_validate(value)
+            except ValidationError as exc:
+                bad = Undecodable("bad_schema", schema_error(exc), record.value, len(record.value))
+            else:
+                self.store.observe(what, item)
+                return
+        if record.topic != self.state_changelog or self.invalid is None:
+            log.warning(
+                "view_record_skipped",
+                topic=record.topic,
+                offset=record.offset,
+                reason=bad.reason,
+                error=bad.error,
+            )
             return
-        self.store.observe(what, item)
+        invalid = InvalidRecord(
+            topic=record.topic,
+            partition=record.partition,
+            offset=record.offset,
+            key=record.key,
+            raw=bad.raw,
+            reason=bad.reason,
+            error=bad.error,
+            size=bad.size,
+        )
+        await self.invalid.forward(invalid, stage="view")

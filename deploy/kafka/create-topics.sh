@@ -45,6 +45,11 @@ done
 create "$prefix-alerts-deadletter" "$partitions" --config cleanup.policy=compact
 # silences: compacted, one partition, read whole by every process (streams/silences.py)
 create "$prefix-silences" 1 --config cleanup.policy=compact
+# records no stage could read, keyed "<topic>/<partition>/<offset>" (streams/rejects.py):
+# compacted (a record forwarded twice is kept once) and deleted after the retention
+create "$prefix-invalid-records" "$partitions" --config cleanup.policy=compact,delete
+# articles Kafka refused as too large, cut to fit, keyed by article id
+create "$prefix-articles-deadletter" "$partitions"
 
 # Faust's table changelogs (compacted; co-partitioned with the topics) and
 # its leader-election topic (streams/app.py: tables storyline-state, delivered).
