@@ -44,7 +44,7 @@ from monitor.storylines.match import match_storylines
 from streams.acks import keep_queued_events_on_resume, seek_uncommitted_to_beginning
 from streams.app import build_app, declare_topics
 from streams.producer import ArticleProducer
-from streams.rejects import InvalidSink
+from streams.rejects import InvalidSink, count_dead_article
 from streams.silences import KafkaSilences
 from streams.stages import Delivered, Stages, StateDict
 from streams.topics import STATE_TABLE, TopicNames, changelog, ensure_topic
@@ -217,10 +217,11 @@ class NewsmonService:
     async def _start_ingest(self) -> None:
         assert self.bootstrap is not None and self._client is not None
         names = TopicNames(self.settings.kafka.topic_prefix)
-        if self.app is None:  # ingester alone: still make sure its topic exists
+        if self.app is None:  # ingester alone: still make sure its topics exist
             kafka = self.settings.kafka
-            await ensure_topic(self.bootstrap, names.articles, kafka.partitions, kafka.replication_factor)
-        self.producer = ArticleProducer(self.bootstrap, names.articles)
+            for topic in (names.articles, names.articles_deadletter):
+                await ensure_topic(self.bootstrap, topic, kafka.partitions, kafka.replication_factor)
+        self.producer = ArticleProducer(self.bootstrap, names.articles, deadletter=names.articles_deadletter)
         await self.producer.start()
         state = FeedStateStore(self.settings.state_dir / "ingest")
         self.poller = FeedPoller(
@@ -253,7 +254,11 @@ class NewsmonService:
         try:
             await self.producer.send(article)
         except MessageSizeTooLargeError as exc:  # final for this record: never a reason to stop the queue
-            raise FinalSinkError("too_large", f"record too large for the broker: {exc}") from None
+            error = f"record too large for the broker: {exc}"
+            # dead-lettered, cut to fit (a failure here is not final: the poller keeps the article)
+            await self.producer.dead_letter(article, reason="too_large", error=error)
+            count_dead_article(self.metrics, article, stage="ingest", reason="too_large", error=error)
+            raise FinalSinkError("too_large", error) from None
         self.metrics.articles.labels(stage="ingest", outcome="produced").inc()
 
     def _invalid_sink(self, names: TopicNames) -> InvalidSink:
