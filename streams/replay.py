@@ -65,7 +65,7 @@ async def read_dead_letters(bootstrap: str, topic: str) -> dict[str, DeadLetter]
                         continue
                     try:
                         letters[key] = DeadLetter.model_validate(json.loads(record.value))
-                    except (ValueError, ValidationError) as exc:
+                    except (ValueError, ValidationError, RecursionError) as exc:  # deep nesting too
                         log.warning("dead_letter_unreadable", key=key, error=str(exc).splitlines()[0])
                 if records and records[-1].offset + 1 >= ends[tp]:
                     remaining.discard(tp)

@@ -121,3 +121,25 @@ def test_replay_failing_again_keeps_the_letter(kafka_bootstrap: str) -> None:
             await receiver.stop()
 
     asyncio.run(scenario())
+
+
+@pytest.mark.integration
+def test_garbage_in_the_dead_letter_topic_is_skipped(kafka_bootstrap: str) -> None:
+    """Records that are not dead letters (not JSON, nested 100,000 deep, other JSON) are skipped by replay's
+    reader, and the real letter beside them is still read."""
+    prefix = f"rp-{uuid.uuid4().hex[:8]}"
+    topic = TopicNames(prefix).deadletter
+    letter = _letter("http_503")
+
+    async def scenario() -> dict[str, DeadLetter]:
+        await _put_letter(kafka_bootstrap, topic, letter)
+        producer = AIOKafkaProducer(bootstrap_servers=kafka_bootstrap, acks="all")
+        await producer.start()
+        try:
+            for i, value in enumerate((b"\x00\xffnot json", b"[" * 100_000, b'{"id": 1}', b"[]", b"null")):
+                await producer.send_and_wait(topic, key=f"poison-{i}".encode(), value=value)
+        finally:
+            await producer.stop()
+        return await read_dead_letters(kafka_bootstrap, topic)
+
+    assert asyncio.run(scenario()) == {letter.key: letter}
