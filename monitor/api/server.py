@@ -169,8 +169,8 @@ class HttpServer:
         app.router.add_post("/api/silences", self._create_silence)
         app.router.add_delete("/api/silences/{silence_id}", self._expire_silence)
         app.router.add_post("/api/articles", self._push_article)
-        get("/websub/{key}", self._websub)
-        app.router.add_post("/websub/{key}", self._websub)
+        get("/websub/{token}", self._websub)
+        app.router.add_post("/websub/{token}", self._websub, expect_handler=self._websub_expect)
         get("/api/stream", self._stream)
         app.router.add_static("/static", STATIC, append_version=False)
         app.on_shutdown.append(self._on_shutdown)
@@ -345,6 +345,12 @@ class HttpServer:
         if self.websub is None:
             raise web.HTTPNotFound(text="WebSub is not enabled (ingest.websub_callback_base)")
         return await self.websub.handle(request)
+
+    async def _websub_expect(self, request: web.Request) -> None:
+        """``Expect: 100-continue`` on a WebSub push: the subscriber decides before the body is sent."""
+        if self.websub is None:
+            raise web.HTTPNotFound(text="WebSub is not enabled (ingest.websub_callback_base)")
+        await self.websub.expect(request)
 
     async def _write_silence(self, silence_id: str, silence: Silence | None) -> None:
         """Record a change through the writer (503 when it cannot), or in this process's set."""

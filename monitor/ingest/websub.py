@@ -3,27 +3,44 @@
 * Discovery: after the poller fetched a changed feed, :meth:`WebSubSubscriber.feed_fetched`
   looks for ``<link rel="hub">`` (Atom, or ``atom:link`` in RSS) and ``rel="self"``
   (the topic), or a JSON Feed's ``hubs``. A feed with a hub is subscribed to.
+  Hub URLs come from feeds, so only ``https`` hubs are used unless
+  ``ingest.websub_allow_http_hubs`` allows plain http; every request to a hub
+  goes through the egress policy (:mod:`monitor.egress`).
 * Subscription: ``POST`` to the hub with ``hub.mode=subscribe``, ``hub.topic``,
-  ``hub.callback=<ingest.websub_callback_base>/websub/<feed key>``, a random
-  ``hub.secret`` (per subscription, kept in the ingest state file) and
-  ``hub.lease_seconds``. The subscription is stored as pending *before* the
-  request, since a hub may verify before it answers.
-* Verification of intent: ``GET /websub/<key>`` echoes ``hub.challenge`` when the
-  mode is ``subscribe`` and the topic is the one this monitor asked for; anything
-  else is 404. ``hub.mode=denied`` is recorded and logged.
-* Content distribution: ``POST /websub/<key>`` must carry ``X-Hub-Signature``
-  (``sha1``/``sha256``/``sha384``/``sha512`` HMAC of the body with the secret);
-  a missing or wrong signature is refused (403) with a logged reason and nothing
-  is ingested. A valid body is parsed with the feed parser and its items go
-  through :meth:`FeedPoller.accept` under the feed's own URL, so ids, dedup and
-  the sink are exactly those of polling. Polling continues as a fallback.
+  ``hub.callback=<ingest.websub_callback_base>/websub/<token>`` (a random token
+  per subscription, see :mod:`monitor.ingest.websub_store`), a random
+  ``hub.secret`` and ``hub.lease_seconds``. A plain-http hub is never sent a
+  secret: it is subscribed without one (logged as ``websub_subscribe_unsigned``)
+  and its pushes are trusted on the callback token alone. The subscription is
+  stored as pending *before* the request, since a hub may verify before it
+  answers. The hub's answer is read up to 64 KiB, within ``request_timeout``.
+* Verification of intent: ``GET /websub/<token>`` is accepted only while that
+  subscription's subscribe request is pending and for its topic; the challenge
+  (at most 1024 characters) is echoed and the lease clamped to
+  [60 s, ``ingest.websub_lease_seconds``]. A ``denied`` counts only while
+  pending too (a denial after verification is ignored: renewal will learn it).
+  The monitor never asks to unsubscribe, so ``unsubscribe`` is never accepted.
+  Everything refused is 404 and changes nothing.
+* Content distribution: ``POST /websub/<token>`` of a subscription with a secret
+  must carry a well-formed ``X-Hub-Signature`` (``sha1``/``sha256``/``sha384``/
+  ``sha512`` HMAC of the body), checked *before* the body is read (also before
+  ``100 Continue``); the body is then read up to ``max_bytes`` (413 beyond) and
+  its HMAC compared in constant time. A missing, malformed or wrong signature
+  is answered 403, not the 2xx the spec allows, so that a misconfigured hub
+  sees it; either way nothing is ingested. A valid body is parsed with the feed
+  parser and its items go through :meth:`FeedPoller.accept` under the feed's
+  own URL, so ids, dedup and the sink are exactly those of polling. Polling
+  continues as a fallback.
 * Leases are renewed before they expire (a tenth of the lease, at least a
   minute, ahead); failed or unverified requests are retried with backoff.
 
-Log events: ``websub_hub_discovered``, ``websub_subscribe_requested``,
-``websub_subscribe_failed``, ``websub_subscription_verified``,
-``websub_subscription_denied``, ``websub_verification_refused``,
-``websub_signature_rejected``, ``websub_content_received``,
+Everything refused is counted in ``newsmon_websub_refused_total{kind, reason}``.
+Log events: ``websub_hub_discovered``, ``websub_hub_refused``,
+``websub_subscribe_requested``, ``websub_subscribe_unsigned``,
+``websub_subscribe_failed`` (reason ``status``, ``transport``, ``timeout``,
+``refused``), ``websub_subscription_verified``, ``websub_subscription_denied``,
+``websub_verification_refused``, ``websub_signature_rejected``,
+``websub_content_refused``, ``websub_content_received``,
 ``websub_content_unusable``, ``websub_hub_gone``.
 """
 
@@ -31,246 +48,67 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import hashlib
-import hmac
-import json
 import secrets
-import sqlite3
 import time
 from collections import defaultdict
-from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import UTC, datetime
-from pathlib import Path
-from typing import Any, Literal
-from urllib.parse import urljoin
+from typing import Any
+from urllib.parse import urlsplit
 
-import feedparser
 import httpx
 import structlog
 from aiohttp import web
 
+from monitor.egress import EgressRefused
 from monitor.ingest.errors import FeedError
 from monitor.ingest.parse import parse_feed
 from monitor.ingest.poller import FeedPoller
 from monitor.ingest.push import read_limited
+from monitor.ingest.websub_hubs import HubLinks, discover, parse_signature, sign, signature_problem
+from monitor.ingest.websub_store import (
+    Subscription,
+    SubscriptionStore,
+    clamp_lease,
+    feed_key,
+    new_token,
+    renew_margin,
+    retry_delay,
+)
+from monitor.metrics import Metrics
+
+__all__ = [
+    "HubLinks",
+    "Subscription",
+    "SubscriptionStore",
+    "WebSubSubscriber",
+    "discover",
+    "feed_key",
+    "renew_margin",
+    "retry_delay",
+    "sign",
+    "signature_problem",
+]
 
 log = structlog.get_logger(__name__)
 
-ALGORITHMS: dict[str, Callable[..., Any]] = {
-    "sha1": hashlib.sha1,
-    "sha256": hashlib.sha256,
-    "sha384": hashlib.sha384,
-    "sha512": hashlib.sha512,
-}
 MAX_CONTENT_BYTES = 10 * 1024 * 1024
-State = Literal["pending", "active", "denied"]
-
-_SCHEMA = """
-CREATE TABLE IF NOT EXISTS websub (
-    key TEXT PRIMARY KEY,
-    feed_url TEXT NOT NULL,
-    hub TEXT NOT NULL,
-    topic TEXT NOT NULL,
-    secret TEXT NOT NULL,
-    state TEXT NOT NULL,
-    pending INTEGER NOT NULL,
-    lease_seconds INTEGER NOT NULL,
-    expires_at REAL,
-    requested_at REAL NOT NULL,
-    attempts INTEGER NOT NULL,
-    next_attempt REAL NOT NULL
-);
-"""
+MAX_HUB_ANSWER = 64 * 1024
+MAX_CHALLENGE = 1024
 
 
-# --------------------------------------------------------------------------- signatures
+def _plain_http(url: str) -> bool:
+    return urlsplit(url).scheme.lower() == "http"
 
 
-def sign(secret: str, body: bytes, algorithm: str = "sha256") -> str:
-    """The ``X-Hub-Signature`` value a hub sends: ``<algorithm>=<hex HMAC of the body>``."""
-    digest = hmac.new(secret.encode(), body, ALGORITHMS[algorithm]).hexdigest()
-    return f"{algorithm}={digest}"
-
-
-def signature_problem(secret: str, body: bytes, header: str | None) -> str | None:
-    """None when ``header`` is a valid signature of ``body``, else why not (a fixed reason)."""
-    if not header:
-        return "missing_signature"
-    algorithm, sep, given = header.strip().partition("=")
-    if not sep or not given:
-        return "malformed_signature"
-    method = ALGORITHMS.get(algorithm.strip().lower())
-    if method is None:
-        return "unsupported_algorithm"
-    expected = hmac.new(secret.encode(), body, method).hexdigest()
-    if not hmac.compare_digest(expected, given.strip().lower()):
-        return "signature_mismatch"
-    return None
-
-
-# --------------------------------------------------------------------------- discovery
-
-
-@dataclass(frozen=True)
-class HubLinks:
-    """Where a feed says it is published: its hub and its topic URL (``rel="self"``)."""
-
-    hub: str
-    topic: str
-
-
-def _http(url: object) -> bool:
-    return isinstance(url, str) and url.startswith(("http://", "https://"))
-
-
-def discover(body: bytes, *, feed_url: str, content_type: str = "") -> HubLinks | None:
-    """The hub and topic a feed document advertises, or None."""
-    if b"hub" not in body:  # cheap: most feeds advertise none
-        return None
-    head = body[:64].lstrip(b"\xef\xbb\xbf \t\r\n")
-    if head.startswith(b"{"):
-        try:
-            doc = json.loads(body.decode("utf-8-sig"))
-        except (UnicodeDecodeError, json.JSONDecodeError, RecursionError):
-            return None
-        hubs = doc.get("hubs") if isinstance(doc, dict) else None
-        for hub in hubs if isinstance(hubs, list) else []:
-            if (
-                isinstance(hub, dict)
-                and str(hub.get("type", "")).lower() == "websub"
-                and _http(hub.get("url"))
-            ):
-                topic = doc.get("feed_url")
-                return HubLinks(str(hub["url"]), str(topic) if _http(topic) else feed_url)
-        return None
-    headers = {"content-location": feed_url}
-    if content_type:
-        headers["content-type"] = content_type
-    try:
-        result = feedparser.parse(body, response_headers=headers, sanitize_html=False)
-    except Exception:
-        return None
-    hub = topic = None
-    for link in (result.get("feed") or {}).get("links") or []:
-        rel, href = link.get("rel"), link.get("href")
-        if not isinstance(href, str) or not href:
-            continue
-        href = urljoin(feed_url, href)
-        if rel == "hub" and hub is None and _http(href):
-            hub = href
-        elif rel == "self" and topic is None and _http(href):
-            topic = href
-    return HubLinks(hub, topic or feed_url) if hub else None
-
-
-def feed_key(feed_url: str) -> str:
-    """The callback path segment of a feed: short, URL-safe, stable."""
-    return "f" + hashlib.sha256(feed_url.encode()).hexdigest()[:24]
-
-
-# --------------------------------------------------------------------------- state
-
-
-@dataclass(frozen=True)
-class Subscription:
-    """One feed's subscription at its hub.
-
-    ``state`` is what the hub last confirmed; ``pending`` is true while a
-    subscribe request (first or renewal) awaits the hub's verification.
-    """
-
-    key: str
-    feed_url: str
-    hub: str
-    topic: str
-    secret: str
-    state: State
-    pending: bool
-    lease_seconds: int
-    expires_at: float | None
-    requested_at: float
-    attempts: int = 0
-    next_attempt: float = 0.0
-
-
-class SubscriptionStore:
-    """WebSub subscriptions in the ingest state file (``FeedStateStore.path``), own table."""
-
-    def __init__(self, path: Path) -> None:
-        self._db = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
-        self._db.execute("PRAGMA journal_mode=WAL")
-        self._db.executescript(_SCHEMA)
-
-    def close(self) -> None:
-        """Close the database connection."""
-        self._db.close()
-
-    def get(self, key: str) -> Subscription | None:
-        """The subscription with this callback key, if any."""
-        row = self._db.execute(f"SELECT {_COLUMNS} FROM websub WHERE key = ?", (key,)).fetchone()
-        return None if row is None else _row(row)
-
-    def all(self) -> list[Subscription]:
-        """Every stored subscription."""
-        return [_row(r) for r in self._db.execute(f"SELECT {_COLUMNS} FROM websub ORDER BY key")]
-
-    def save(self, sub: Subscription) -> None:
-        """Store (insert or replace) a subscription."""
-        self._db.execute(
-            f"INSERT OR REPLACE INTO websub ({_COLUMNS}) VALUES ({', '.join('?' * 12)})",
-            (
-                sub.key,
-                sub.feed_url,
-                sub.hub,
-                sub.topic,
-                sub.secret,
-                sub.state,
-                int(sub.pending),
-                sub.lease_seconds,
-                sub.expires_at,
-                sub.requested_at,
-                sub.attempts,
-                sub.next_attempt,
-            ),
-        )
-
-    def delete(self, key: str) -> None:
-        """Forget a subscription."""
-        self._db.execute("DELETE FROM websub WHERE key = ?", (key,))
-
-
-_COLUMNS = (
-    "key, feed_url, hub, topic, secret, state, pending, lease_seconds, expires_at, requested_at,"
-    " attempts, next_attempt"
-)
-
-
-def _row(row: tuple[Any, ...]) -> Subscription:
-    return Subscription(
-        key=str(row[0]),
-        feed_url=str(row[1]),
-        hub=str(row[2]),
-        topic=str(row[3]),
-        secret=str(row[4]),
-        state=row[5],
-        pending=bool(row[6]),
-        lease_seconds=int(row[7]),
-        expires_at=None if row[8] is None else float(row[8]),
-        requested_at=float(row[9]),
-        attempts=int(row[10]),
-        next_attempt=float(row[11]),
-    )
-
-
-def retry_delay(attempts: int, *, base: float = 60.0, cap: float = 3600.0) -> float:
-    """Seconds before the next subscribe attempt after ``attempts`` failures."""
-    return float(min(cap, base * 2.0 ** min(max(attempts - 1, 0), 20)))
-
-
-def renew_margin(lease_seconds: int) -> float:
-    """How long before a lease's end it is renewed."""
-    return max(60.0, lease_seconds / 10.0) if lease_seconds > 120 else lease_seconds / 2.0
+async def _read_answer(response: httpx.Response, limit: int = MAX_HUB_ANSWER) -> bytes:
+    """At most ``limit`` bytes of a hub's answer, as sent (not decompressed); the rest is never read."""
+    data = bytearray()
+    async for chunk in response.aiter_raw():
+        data += chunk
+        if len(data) >= limit:
+            break
+    return bytes(data[:limit])
 
 
 # --------------------------------------------------------------------------- the subscriber
@@ -292,24 +130,38 @@ class WebSubSubscriber:
         check_interval: float = 30.0,
         request_timeout: float = 15.0,
         max_bytes: int = MAX_CONTENT_BYTES,
+        allow_http_hubs: bool = False,
+        metrics: Metrics | None = None,
     ) -> None:
         self.callback_base = callback_base.rstrip("/")
         self.poller = poller
         self.store = store
         self.client = client
-        self.lease_seconds = lease_seconds
+        self.lease_seconds = lease_seconds  # asked of hubs, and the most a verification may grant
         self.verify_timeout = verify_timeout
         self.retry_base = retry_base
         self.check_interval = check_interval
         self.request_timeout = request_timeout
         self.max_bytes = max_bytes
+        self.allow_http_hubs = allow_http_hubs
+        self.metrics = metrics or poller.metrics
         self._locks: defaultdict[str, asyncio.Lock] = defaultdict(asyncio.Lock)
         self._tasks: set[asyncio.Task[Any]] = set()
         self._stop = asyncio.Event()
 
-    def callback_url(self, key: str) -> str:
-        """Where the hub calls back for a feed."""
-        return f"{self.callback_base}/websub/{key}"
+    def callback_url(self, token: str) -> str:
+        """Where the hub calls back for the subscription with this token."""
+        return f"{self.callback_base}/websub/{token}"
+
+    def _refused(self, kind: str, reason: str) -> None:
+        self.metrics.websub_refused.labels(kind=kind, reason=reason).inc()
+
+    def _hub_allowed(self, feed_url: str, hub: str) -> bool:
+        if self.allow_http_hubs or not _plain_http(hub):
+            return True
+        self._refused("hub", "http_hub")
+        log.warning("websub_hub_refused", feed_url=feed_url, hub=hub, reason="http_hub")
+        return False
 
     # -- discovery (the poller's hook) -----------------------------------------
     def feed_fetched(self, feed_url: str, final_url: str, body: bytes, content_type: str) -> None:
@@ -332,7 +184,7 @@ class WebSubSubscriber:
         key = feed_key(feed_url)
         async with self._locks[key]:
             current = self.store.get(key)
-            if links is None:
+            if links is None or not self._hub_allowed(feed_url, links.hub):
                 if current is not None:
                     self.store.delete(key)
                     log.info("websub_hub_gone", feed_url=feed_url, hub=current.hub)
@@ -346,16 +198,25 @@ class WebSubSubscriber:
             log.info("websub_hub_discovered", feed_url=feed_url, hub=links.hub, topic=links.topic)
             return await self._subscribe(feed_url, links, None)
 
-    async def _subscribe(self, feed_url: str, links: HubLinks, current: Subscription | None) -> Subscription:
-        """Send a subscribe request (first or renewal); the caller holds the key's lock."""
+    async def _subscribe(
+        self, feed_url: str, links: HubLinks, current: Subscription | None
+    ) -> Subscription | None:
+        """Send a subscribe request (first or renewal); the caller holds the key's lock.
+
+        A new subscription gets a new callback token and secret; a renewal keeps both. None
+        when the egress policy refused the hub (nothing is kept then).
+        """
         now = time.time()
         key = feed_key(feed_url)
+        unsigned = _plain_http(links.hub)
         sub = Subscription(
             key=key,
             feed_url=feed_url,
             hub=links.hub,
             topic=links.topic,
-            secret=current.secret if current is not None else secrets.token_hex(32),
+            secret=""
+            if unsigned
+            else (current.secret if current and current.secret else secrets.token_hex(32)),
             state=current.state if current is not None else "pending",
             pending=True,
             lease_seconds=current.lease_seconds if current is not None else self.lease_seconds,
@@ -363,38 +224,54 @@ class WebSubSubscriber:
             requested_at=now,
             attempts=current.attempts if current is not None else 0,
             next_attempt=now + self.verify_timeout,
+            token=current.token if current is not None and current.token else new_token(),
         )
         self.store.save(sub)  # before the request: the hub may verify before it answers
         form = {
             "hub.mode": "subscribe",
             "hub.topic": links.topic,
-            "hub.callback": self.callback_url(key),
-            "hub.secret": sub.secret,
+            "hub.callback": self.callback_url(sub.token),
             "hub.lease_seconds": str(self.lease_seconds),
         }
-        problem: str | None = None
-        try:
-            response = await self.client.post(links.hub, data=form, timeout=self.request_timeout)
-            if not 200 <= response.status_code < 300:
-                problem = f"hub answered {response.status_code}: {response.text[:200]}"
-        except httpx.HTTPError as exc:
-            problem = f"{type(exc).__name__}: {exc}"
-        latest = self.store.get(key) or sub
-        if problem is None:
+        if sub.secret:
+            form["hub.secret"] = sub.secret
+        else:
+            log.warning("websub_subscribe_unsigned", feed_url=feed_url, hub=links.hub, reason="http_hub")
+        reason, problem = await self._ask_hub(links.hub, form)
+        if reason is None:
             log.info("websub_subscribe_requested", feed_url=feed_url, hub=links.hub, topic=links.topic)
-            return latest
+            return self.store.get(key) or sub
+        self._refused("hub", reason)
+        failure = {"feed_url": feed_url, "hub": links.hub, "reason": reason, "error": problem}
+        if reason == "refused":  # the policy will refuse it again: no subscription is made
+            self.store.delete(key)
+            log.warning("websub_subscribe_failed", **failure)
+            return None
         attempts = sub.attempts + 1
         delay = retry_delay(attempts, base=self.retry_base)
-        failed = replace(latest, attempts=attempts, next_attempt=time.time() + delay)
+        failed = replace(self.store.get(key) or sub, attempts=attempts, next_attempt=time.time() + delay)
         self.store.save(failed)
-        log.warning(
-            "websub_subscribe_failed",
-            feed_url=feed_url,
-            hub=links.hub,
-            error=problem,
-            retry_in=round(delay, 1),
-        )
+        log.warning("websub_subscribe_failed", **failure, retry_in=round(delay, 1))
         return failed
+
+    async def _ask_hub(self, hub: str, form: dict[str, str]) -> tuple[str | None, str]:
+        """POST a request to a hub: ``(None, "")`` on a 2xx, else ``(reason, what happened)``."""
+        try:
+            async with asyncio.timeout(self.request_timeout):
+                async with self.client.stream(
+                    "POST", hub, data=form, timeout=self.request_timeout
+                ) as response:
+                    if 200 <= response.status_code < 300:
+                        return None, ""
+                    answer = await _read_answer(response)
+                    text = answer[:200].decode("utf-8", "replace")
+                    return "status", f"hub answered {response.status_code}: {text}"
+        except EgressRefused as exc:
+            return "refused", str(exc)
+        except (httpx.TimeoutException, TimeoutError):
+            return "timeout", f"no answer within {self.request_timeout} s"
+        except httpx.HTTPError as exc:
+            return "transport", f"{type(exc).__name__}: {exc}"
 
     # -- renewal ----------------------------------------------------------------
     async def maintain(self, now: float | None = None) -> int:
@@ -412,6 +289,9 @@ class WebSubSubscriber:
             async with self._locks[sub.key]:
                 current = self.store.get(sub.key)
                 if current is None or current != sub:
+                    continue
+                if not self._hub_allowed(sub.feed_url, sub.hub):
+                    self.store.delete(sub.key)
                     continue
                 await self._subscribe(sub.feed_url, HubLinks(sub.hub, sub.topic), current)
                 renewed += 1
@@ -440,65 +320,111 @@ class WebSubSubscriber:
 
     # -- the callback --------------------------------------------------------------
     async def handle(self, request: web.Request) -> web.StreamResponse:
-        """``GET``/``POST /websub/{key}``: verification of intent, content distribution."""
-        key = request.match_info["key"]
+        """``GET``/``POST /websub/{token}``: verification of intent, content distribution."""
+        token = request.match_info["token"]
         if request.method == "GET":
-            return await self._verify(request, key)
-        return await self._content(request, key)
+            return await self._verify(request, token)
+        return await self._content(request, token)
 
-    async def _verify(self, request: web.Request, key: str) -> web.Response:
-        mode = request.query.get("hub.mode", "")
-        topic = request.query.get("hub.topic", "")
+    def _refuse_verification(self, reason: str, **context: Any) -> web.HTTPNotFound:
+        self._refused("verification", reason)
+        log.warning("websub_verification_refused", reason=reason, **context)
+        return web.HTTPNotFound(text="no such pending request")
+
+    async def _verify(self, request: web.Request, token: str) -> web.Response:
+        query = request.query
+        mode, topic = query.get("hub.mode", ""), query.get("hub.topic", "")
         # no lock and no await from reading to writing: a hub may verify synchronously,
         # while the subscribe request (which holds the key's lock) still waits for its answer
-        sub = self.store.get(key)
-        if sub is None or topic != sub.topic:
-            log.warning("websub_verification_refused", key=key, mode=mode, topic=topic, reason="unknown")
-            raise web.HTTPNotFound(text="no such subscription")
+        sub = self.store.by_token(token)
+        if sub is None:
+            raise self._refuse_verification("unknown_callback", mode=mode[:20])
+        where = {"feed_url": sub.feed_url, "mode": mode[:20]}
+        if mode not in ("subscribe", "denied"):  # this monitor never asks to unsubscribe
+            raise self._refuse_verification("not_pending", **where)
+        if topic != sub.topic:
+            raise self._refuse_verification("topic_mismatch", **where)
+        if not sub.pending:
+            raise self._refuse_verification("not_pending", **where)
         if mode == "denied":
             self.store.save(replace(sub, state="denied", pending=False))
-            log.warning(
-                "websub_subscription_denied",
-                feed_url=sub.feed_url,
-                reason=request.query.get("hub.reason"),
-            )
+            log.warning("websub_subscription_denied", feed_url=sub.feed_url, reason=query.get("hub.reason"))
             return web.Response(text="")
-        challenge = request.query.get("hub.challenge", "")
-        if mode != "subscribe" or not challenge or not (sub.pending or sub.state == "active"):
-            log.warning(
-                "websub_verification_refused", feed_url=sub.feed_url, mode=mode, reason="not_requested"
-            )
-            raise web.HTTPNotFound(text="no such pending request")
-        try:
-            lease = int(request.query.get("hub.lease_seconds", sub.lease_seconds))
-        except ValueError:
-            lease = sub.lease_seconds
-        lease = max(lease, 1)
-        now = time.time()
+        challenge = query.get("hub.challenge", "")
+        if not challenge or len(challenge) > MAX_CHALLENGE:
+            raise self._refuse_verification("bad_challenge", **where)
+        lease = clamp_lease(
+            query.get("hub.lease_seconds"), requested=self.lease_seconds, maximum=self.lease_seconds
+        )
         self.store.save(
             replace(
                 sub,
                 state="active",
                 pending=False,
                 lease_seconds=lease,
-                expires_at=now + lease,
+                expires_at=time.time() + lease,
                 attempts=0,
                 next_attempt=0.0,
             )
         )
-        log.info("websub_subscription_verified", feed_url=sub.feed_url, hub=sub.hub, lease_seconds=lease)
+        log.info(
+            "websub_subscription_verified",
+            feed_url=sub.feed_url,
+            hub=sub.hub,
+            lease_seconds=lease,
+            lease_asked=query.get("hub.lease_seconds", "")[:20],
+        )
         return web.Response(text=challenge, content_type="text/plain")
 
-    async def _content(self, request: web.Request, key: str) -> web.Response:
-        sub = self.store.get(key)
+    def _precheck(self, request: web.Request, token: str) -> Subscription:
+        """Before reading a push's body: a known, active callback and, with a secret, a
+        well-formed signature header; and no declared length over the cap."""
+        sub = self.store.by_token(token)
         if sub is None or sub.state != "active":
-            log.warning("websub_signature_rejected", key=key, reason="unknown_subscription")
+            self._refused("content", "unknown_callback")
+            log.warning("websub_content_refused", reason="unknown_callback")
             raise web.HTTPNotFound(text="no such subscription")
-        body = await read_limited(request, self.max_bytes)
-        problem = signature_problem(sub.secret, body, request.headers.get("X-Hub-Signature"))
-        if problem is not None:
-            log.warning("websub_signature_rejected", feed_url=sub.feed_url, hub=sub.hub, reason=problem)
-            raise web.HTTPForbidden(text=f"rejected: {problem}")
+        if sub.secret:
+            parsed = parse_signature(request.headers.get("X-Hub-Signature"))
+            if isinstance(parsed, str):
+                raise self._bad_signature(sub, parsed)
+        declared = request.content_length
+        if declared is not None and declared > self.max_bytes:
+            raise self._too_large(sub, self.max_bytes, declared)
+        return sub
+
+    def _bad_signature(self, sub: Subscription, reason: str) -> web.HTTPForbidden:
+        self._refused("content", reason)
+        log.warning("websub_signature_rejected", feed_url=sub.feed_url, hub=sub.hub, reason=reason)
+        return web.HTTPForbidden(text=f"rejected: {reason}")
+
+    def _too_large(self, sub: Subscription, limit: int, size: int) -> web.HTTPRequestEntityTooLarge:
+        self._refused("content", "too_large")
+        log.warning("websub_content_refused", feed_url=sub.feed_url, reason="too_large", limit=limit)
+        return web.HTTPRequestEntityTooLarge(max_size=limit, actual_size=size)
+
+    async def expect(self, request: web.Request) -> None:
+        """``Expect: 100-continue`` on a push: continue only when :meth:`_precheck` passes."""
+        self._precheck(request, request.match_info["token"])
+        if request.headers.get("Expect", "").lower() != "100-continue":
+            raise web.HTTPExpectationFailed(text="unknown Expect")
+        await request.writer.write(b"HTTP/1.1 100 Continue\r\n\r\n")
+        request.writer.output_size = 0  # as aiohttp's own handler: the 100 is not part of the response
+
+    async def _content(self, request: web.Request, token: str) -> web.Response:
+        sub = self._precheck(request, token)
+        try:
+            body = await read_limited(request, self.max_bytes)
+        except web.HTTPRequestEntityTooLarge:
+            raise self._too_large(sub, self.max_bytes, self.max_bytes + 1) from None
+        except ConnectionError:  # the hub left in the middle of its upload
+            self._refused("content", "incomplete")
+            log.warning("websub_content_refused", feed_url=sub.feed_url, reason="incomplete")
+            raise web.HTTPBadRequest(text="incomplete body") from None
+        if sub.secret:
+            problem = signature_problem(sub.secret, body, request.headers.get("X-Hub-Signature"))
+            if problem is not None:
+                raise self._bad_signature(sub, problem)
         now = datetime.now(UTC)
         try:
             parsed = await asyncio.to_thread(
