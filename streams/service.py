@@ -242,6 +242,8 @@ class NewsmonService:
                 store=SubscriptionStore(state.path),
                 client=self._client,
                 lease_seconds=self.settings.ingest.websub_lease_seconds,
+                allow_http_hubs=self.settings.ingest.websub_allow_http_hubs,
+                metrics=self.metrics,
             )
             self.poller.on_fetched = self.websub.feed_fetched
             self.http.websub = self.websub
