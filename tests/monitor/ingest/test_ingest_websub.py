@@ -145,56 +145,37 @@ def test_subscription_store_survives_reopen_and_finds_by_token(tmp_path: Path) -
     again.close()
 
 
+def _old_state_file(path: Path, rows: list[tuple[object, ...]]) -> None:
+    """An ingest state file as written before callback tokens existed, with these websub rows."""
+    with sqlite3.connect(path) as db:
+        db.execute(
+            "CREATE TABLE websub (key TEXT PRIMARY KEY, feed_url TEXT NOT NULL, hub TEXT NOT NULL,"
+            " topic TEXT NOT NULL, secret TEXT NOT NULL, state TEXT NOT NULL, pending INTEGER NOT NULL,"
+            " lease_seconds INTEGER NOT NULL, expires_at REAL, requested_at REAL NOT NULL,"
+            " attempts INTEGER NOT NULL, next_attempt REAL NOT NULL)"
+        )
+        db.executemany("INSERT INTO websub VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
+    db.close()
+
+
 def test_store_from_before_tokens_is_migrated_without_losing_rows(tmp_path: Path) -> None:
     """A state file whose websub table has no token column keeps its rows: each gets its own fresh
     token and is due for re-subscription (pending, next attempt now); a denied one stays denied."""
     path = tmp_path / "ingest.sqlite3"
-    db = sqlite3.connect(path)
-    db.execute(
-        "CREATE TABLE websub (key TEXT PRIMARY KEY, feed_url TEXT NOT NULL, hub TEXT NOT NULL,"
-        " topic TEXT NOT NULL, secret TEXT NOT NULL, state TEXT NOT NULL, pending INTEGER NOT NULL,"
-        " lease_seconds INTEGER NOT NULL, expires_at REAL, requested_at REAL NOT NULL,"
-        " attempts INTEGER NOT NULL, next_attempt REAL NOT NULL)"
-    )
     hub = "https://hub.example/"
-    rows = [
-        (
-            "fa",
-            "https://a.example/feed",
-            hub,
-            "https://a.example/feed",
-            "s1",
-            "active",
-            0,
-            864000,
-            2e9,
-            1e9,
-            0,
-            0,
-        ),
-        (
-            "fb",
-            "https://b.example/feed",
-            hub,
-            "https://b.example/feed",
-            "s2",
-            "denied",
-            0,
-            864000,
-            None,
-            1e9,
-            3,
-            5,
-        ),
-    ]
-    db.executemany("INSERT INTO websub VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
-    db.commit()
-    db.close()
+    url_a, url_b = "https://a.example/feed", "https://b.example/feed"
+    _old_state_file(
+        path,
+        [
+            ("fa", url_a, hub, url_a, "s1", "active", 0, 864000, 2e9, 1e9, 0, 0),
+            ("fb", url_b, hub, url_b, "s2", "denied", 0, 864000, None, 1e9, 3, 5),
+        ],
+    )
 
     store = SubscriptionStore(path)
     a, b = store.get("fa"), store.get("fb")
     assert a is not None and b is not None
-    assert (a.feed_url, a.secret, a.state, a.expires_at) == ("https://a.example/feed", "s1", "active", 2e9)
+    assert (a.feed_url, a.secret, a.state, a.expires_at) == (url_a, "s1", "active", 2e9)
     assert a.pending and a.next_attempt == 0 and a.attempts == 0
     assert (b.state, b.pending) == ("denied", False)
     assert len({a.token, b.token}) == 2 and all(len(t) >= 32 for t in (a.token, b.token))
@@ -389,6 +370,50 @@ def test_denial_while_pending_is_recorded_and_not_renewed(tmp_path: Path, tls: T
                 denied = subscriber.store.get(feed_key(hub.feed_url))
                 assert denied is not None and denied.state == "denied" and not denied.pending
                 assert await subscriber.maintain(now=time.time() + 10**7) == 0
+        finally:
+            await hub.stop()
+
+    asyncio.run(scenario())
+
+
+def test_migrated_subscription_is_resubscribed_at_its_new_callback(tmp_path: Path, tls: Tls) -> None:
+    """A subscription stored before callback tokens (active at a real https hub) is re-subscribed by
+    the next maintenance pass at its new token's callback, with its old secret, and verified there;
+    the old feed-derived callback is 404."""
+
+    async def scenario() -> None:
+        hub = LocalHub(entries=[("1", "First story")], tls=tls)
+        await hub.start()
+        try:
+            key, url = feed_key(hub.feed_url), hub.feed_url
+            row = (
+                key,
+                url,
+                hub.hub_url,
+                url,
+                "old-secret",
+                "active",
+                0,
+                864000,
+                time.time() + 10**6,
+                1e9,
+                0,
+                0,
+            )
+            _old_state_file(tmp_path / "ingest.sqlite3", [row])
+            async with monitor(hub, tmp_path) as (_, subscriber, _, _):
+                migrated = subscriber.store.get(key)
+                assert migrated is not None and migrated.pending and migrated.state == "active"
+                assert await subscriber.maintain() == 1
+                await hub.wait_verified()
+                [form] = hub.requests
+                assert form["hub.callback"] == subscriber.callback_url(migrated.token)
+                assert form["hub.secret"] == "old-secret"
+                done = subscriber.store.get(key)
+                assert done is not None and done.state == "active" and not done.pending
+                params = {"hub.mode": "subscribe", "hub.topic": url, "hub.challenge": "c"}
+                async with httpx.AsyncClient(base_url=subscriber.callback_base) as client:
+                    assert (await client.get(f"/websub/{key}", params=params)).status_code == 404
         finally:
             await hub.stop()
 
