@@ -205,6 +205,13 @@ class Settings(_Frozen):
     state_dir: Path = DEFAULT_STATE_DIR
     console_alerts: bool = True
     app_id: str = "newsmon"
+    stop_grace_seconds: float = Field(
+        default=10.0,
+        gt=0,
+        le=600,
+        description="A stop (SIGTERM, Ctrl-C) waits this long for an orderly shutdown, then forces what "
+        "is left; work not committed by then is delivered again by Kafka.",
+    )
 
 
 def _key(loc: tuple[int | str, ...]) -> str:

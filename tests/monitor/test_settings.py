@@ -98,3 +98,16 @@ def test_webhook_urls_never_show(tmp_path: Path) -> None:
     settings = build_settings({"webhooks": [{"url": url, "name": "team-slack", "format": "slack"}]})
     assert settings.webhooks[0].url == url
     assert "XXXXSECRET" not in repr(settings) and "team-slack" in repr(settings)
+
+
+@pytest.mark.parametrize("value", [0, -1, 601, "soon"])
+def test_stop_grace_seconds_is_validated(value: object) -> None:
+    """stop_grace_seconds must be a number of seconds in (0, 600]; the error names the key."""
+    with pytest.raises(ConfigError, match=r"stop_grace_seconds"):
+        build_settings({"stop_grace_seconds": value})
+
+
+def test_stop_grace_seconds_default_and_override() -> None:
+    """The stop grace period is 10 s unless configured."""
+    assert build_settings({}).stop_grace_seconds == 10.0
+    assert build_settings({"stop_grace_seconds": 2.5}).stop_grace_seconds == 2.5
