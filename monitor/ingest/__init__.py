@@ -12,8 +12,10 @@ Log events (structlog, ``feed_url=`` on every feed event): ``feed_fetched``,
 ``feed_items_truncated``, ``feed_poll_crashed``, ``feed_state_failed``,
 ``article_duplicate``, ``article_near_duplicate``, ``sink_failed``,
 ``fulltext_fetch_failed``, ``fulltext_not_html``, ``fulltext_too_short``,
-``fulltext_extractor_failed``, ``article_file_missing``, ``article_file_empty``,
-``article_file_unreadable``, ``opml_outline_skipped``.
+``fulltext_extractor_failed``, ``fulltext_extractor_skipped`` (a page with more
+start tags than trafilatura is given), ``fulltext_page_capped``,
+``article_file_missing``, ``article_file_empty``, ``article_file_unreadable``,
+``opml_outline_skipped``.
 
 Metrics: ``newsmon_feed_fetches_total{outcome=ok|not_modified|error, reason}``,
 ``newsmon_feed_items_total{result=new|updated|duplicate|rejected}``,

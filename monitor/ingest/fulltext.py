@@ -2,16 +2,23 @@
 
 The page is fetched with the same politeness as feeds (User-Agent, timeouts,
 size limit, redirects checked) plus a small per-host concurrency limit and the
-site's robots.txt (user agent ``Newsmon``), and
-the main text extracted with trafilatura (falling back to plain HTML-to-text
-when trafilatura is not installed or finds nothing). Failures are logged and
-return ``None``: the caller keeps the summary as the text.
+site's robots.txt (user agent ``Newsmon``), and the main text extracted with
+trafilatura (falling back to plain HTML-to-text when trafilatura is not
+installed or finds nothing). Failures are logged and return ``None``: the
+caller keeps the summary as the text.
+
+The work per page is bounded: the HTML is cut at ``max_page_bytes`` before
+anything parses it, and trafilatura, whose cost grows faster than the number
+of elements, only sees pages of at most ``max_tags`` start tags; larger ones go
+to the linear converter of :mod:`monitor.ingest.text`.
 """
 
 from __future__ import annotations
 
 import asyncio
+import re
 from collections import defaultdict
+from itertools import islice
 from types import ModuleType
 from urllib.parse import urlsplit
 from urllib.robotparser import RobotFileParser
@@ -20,11 +27,17 @@ import structlog
 
 from monitor.ingest.errors import FeedError
 from monitor.ingest.fetch import PAGE_ACCEPT, Fetcher
-from monitor.ingest.text import clean_whitespace, html_to_text
+from monitor.ingest.text import clean_whitespace, cut_utf8, html_to_text
 
 log = structlog.get_logger(__name__)
 
 _ROBOTS_AGENT = "Newsmon"
+MAX_PAGE_BYTES = 2_000_000
+"""Page HTML kept for extraction; the rest is cut before parsing."""
+MAX_EXTRACTOR_TAGS = 10_000
+"""Largest page (in start tags) handed to trafilatura: about a second of its work at most."""
+_START_TAG = re.compile(r"<[A-Za-z]")
+_START_TAG_BYTES = re.compile(rb"<[A-Za-z]")
 
 _trafilatura: ModuleType | None
 try:  # optional: trafilatura is the better extractor, but not required to run
@@ -33,9 +46,35 @@ except ImportError:  # pragma: no cover - exercised only without the dependency
     _trafilatura = None
 
 
-def extract_main_text(html: bytes | str, *, url: str = "") -> str:
-    """Main text of an HTML page (boilerplate removed as far as the extractor can)."""
-    if _trafilatura is not None:
+def _start_tags(markup: bytes | str, limit: int) -> int:
+    """Start tags in ``markup``, counted up to ``limit + 1``."""
+    found = _START_TAG_BYTES.finditer(markup) if isinstance(markup, bytes) else _START_TAG.finditer(markup)
+    return sum(1 for _ in islice(found, limit + 1))
+
+
+def extract_main_text(
+    html: bytes | str,
+    *,
+    url: str = "",
+    max_bytes: int = MAX_PAGE_BYTES,
+    max_tags: int = MAX_EXTRACTOR_TAGS,
+) -> str:
+    """Main text of an HTML page (boilerplate removed as far as the extractor can).
+
+    Only the first ``max_bytes`` of the page are read; trafilatura runs on pages of at most
+    ``max_tags`` start tags, the linear converter on the others.
+    """
+    if isinstance(html, bytes):
+        if len(html) > max_bytes:
+            log.info("fulltext_page_capped", url=url, size=len(html), kept=max_bytes)
+            html = html[:max_bytes]
+    elif len(capped := cut_utf8(html, max_bytes)) < len(html):
+        log.info("fulltext_page_capped", url=url, size=len(html.encode("utf-8", "replace")), kept=max_bytes)
+        html = capped
+    tags = _start_tags(html, max_tags)
+    if _trafilatura is not None and tags > max_tags:
+        log.info("fulltext_extractor_skipped", url=url, reason="too_many_tags", limit=max_tags)
+    elif _trafilatura is not None:
         try:
             text = _trafilatura.extract(
                 html, url=url or None, include_comments=False, include_tables=False, favor_precision=True
@@ -53,10 +92,19 @@ class FullTextFetcher:
     """Fetches article pages and extracts their main text."""
 
     def __init__(
-        self, fetcher: Fetcher, *, concurrency: int = 4, per_host: int = 2, min_chars: int = 200
+        self,
+        fetcher: Fetcher,
+        *,
+        concurrency: int = 4,
+        per_host: int = 2,
+        min_chars: int = 200,
+        max_page_bytes: int = MAX_PAGE_BYTES,
+        max_tags: int = MAX_EXTRACTOR_TAGS,
     ) -> None:
         self.fetcher = fetcher
         self.min_chars = min_chars
+        self.max_page_bytes = max_page_bytes
+        self.max_tags = max_tags
         self._global = asyncio.Semaphore(concurrency)
         self._hosts: defaultdict[str, asyncio.Semaphore] = defaultdict(lambda: asyncio.Semaphore(per_host))
         self._robots: dict[str, RobotFileParser | None] = {}
@@ -105,7 +153,13 @@ class FullTextFetcher:
         if content_type and "html" not in content_type and "xml" not in content_type:
             log.info("fulltext_not_html", url=url, content_type=result.content_type)
             return None
-        text = await asyncio.to_thread(extract_main_text, result.body, url=result.final_url)
+        text = await asyncio.to_thread(
+            extract_main_text,
+            result.body,
+            url=result.final_url,
+            max_bytes=self.max_page_bytes,
+            max_tags=self.max_tags,
+        )
         if len(text) < self.min_chars:
             log.info("fulltext_too_short", url=url, chars=len(text))
             return None
