@@ -15,6 +15,7 @@ import multiprocessing
 from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
+from multiprocessing.process import BaseProcess
 
 from spacy.language import Language
 
@@ -65,6 +66,7 @@ class Enricher:
         self._storylines = tuple(storylines)
         self._processes = processes
         self._executor: ProcessPoolExecutor | None = None
+        self._workers: tuple[BaseProcess, ...] = ()
         self._info: tuple[str, str] = model_info()
 
     @property
@@ -100,13 +102,28 @@ class Enricher:
         except BrokenProcessPool as exc:
             executor.shutdown(cancel_futures=True)
             raise EnricherError(f"enrichment workers failed to start: {exc}") from None
+        # each submit above spawned a worker while none was idle, so these are all of them (the pool
+        # replaces none: a dead worker breaks it); kept for terminate(), which Python 3.11's
+        # ProcessPoolExecutor has no public API for (3.14 adds terminate_workers())
+        self._workers = tuple((executor._processes or {}).values())
         self._executor = executor
 
     def stop(self) -> None:
-        """Stop the workers (pending batches are cancelled)."""
+        """Stop the workers (pending batches are cancelled, a running one is finished)."""
         executor, self._executor = self._executor, None
         if executor is not None:
             executor.shutdown(wait=True, cancel_futures=True)
+
+    def terminate(self) -> None:
+        """Stop at once, also while :meth:`stop` waits for a batch in another thread: the worker
+        processes are terminated and the batch they run is lost."""
+        workers, self._workers = self._workers, ()
+        for process in workers:
+            if process.is_alive():
+                process.terminate()
+        executor, self._executor = self._executor, None
+        if executor is not None:
+            executor.shutdown(wait=False, cancel_futures=True)
 
     async def enrich(self, articles: Sequence[Article]) -> list[EnrichedArticle]:
         """Enrich a batch in a worker process without blocking the event loop."""

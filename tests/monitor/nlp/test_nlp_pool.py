@@ -62,3 +62,22 @@ def test_enricher_must_be_started(
         _worker_info()
     with pytest.raises(EnricherError):
         Enricher(storylines, processes=0)
+
+
+def test_terminate_ends_the_workers_at_once(
+    storylines: tuple[Storyline, ...], make_article: Callable[..., Article]
+) -> None:
+    """terminate() ends every worker process without waiting for work; the Enricher is stopped
+    (enriching raises EnricherError) and a later stop() is a no-op."""
+    enricher = Enricher(storylines, processes=2)
+    enricher.start()
+    workers = enricher._workers
+    assert len(workers) == 2 and all(p.is_alive() for p in workers)
+    enricher.terminate()
+    for process in workers:
+        process.join(timeout=30)
+    assert not any(p.is_alive() for p in workers)
+    assert not enricher.running
+    with pytest.raises(EnricherError):
+        asyncio.run(enricher.enrich([make_article("text")]))
+    enricher.stop()
