@@ -36,7 +36,9 @@ _LANG = re.compile(r"^([A-Za-z]{2,3})(?:[-_].*)?$")
 _FUTURE_SLACK = timedelta(days=2)
 _OLDEST = datetime(1970, 1, 2, tzinfo=UTC)
 
-MAX_FIELD_BYTES = 5 * 200_000
+FIELD_CAP_RATIO = 5
+"""Feed fields are cut at this many times the article text cap (``ingest.max_text_bytes``)."""
+MAX_FIELD_BYTES = FIELD_CAP_RATIO * 200_000
 """Summary and content markup kept per field: five times the default article text cap
 (``ingest.max_text_bytes``, 200,000 bytes), room for the markup around text that is cut at
 that cap later anyway."""

@@ -34,7 +34,7 @@ from monitor.ingest.fetch import USER_AGENT, Fetcher, make_client
 from monitor.ingest.files import read_article_dir
 from monitor.ingest.fulltext import FullTextFetcher
 from monitor.ingest.identity import article_id, content_hash
-from monitor.ingest.parse import Entry, ParsedFeed, parse_feed
+from monitor.ingest.parse import FIELD_CAP_RATIO, Entry, ParsedFeed, parse_feed
 from monitor.ingest.state import FeedState, FeedStateStore, PendingArticle
 from monitor.metrics import Metrics, feed_label
 from monitor.models import Article
@@ -111,6 +111,8 @@ class FeedPoller:
         self.sink_retry_interval = sink_retry_interval
         self.max_items = max_items
         self.max_text_bytes = max_text_bytes
+        # feed fields are cut before their markup is converted; generous, since markup is not text
+        self.max_field_bytes = FIELD_CAP_RATIO * max_text_bytes
         self._per_host = per_host
         self._hosts: defaultdict[str, asyncio.Semaphore] = defaultdict(
             lambda: asyncio.Semaphore(self._per_host)
@@ -318,7 +320,12 @@ class FeedPoller:
             self.state.update_feed(feed.url, **changes)
             return None
         parsed = await asyncio.to_thread(
-            parse_feed, result.body, feed_url=result.final_url, now=now_dt, content_type=result.content_type
+            parse_feed,
+            result.body,
+            feed_url=result.final_url,
+            now=now_dt,
+            content_type=result.content_type,
+            max_field_bytes=self.max_field_bytes,
         )
         self.state.update_feed(feed.url, **changes)
         if self.on_fetched is not None:  # WebSub hub discovery
@@ -352,7 +359,12 @@ class FeedPoller:
             raise FeedError("read_error", f"cannot read {path}: {exc.strerror}") from None
         content_type = "application/feed+json" if path.suffix.lower() == ".json" else "application/xml"
         parsed = await asyncio.to_thread(
-            parse_feed, data, feed_url=feed.url, now=now_dt, content_type=content_type
+            parse_feed,
+            data,
+            feed_url=feed.url,
+            now=now_dt,
+            content_type=content_type,
+            max_field_bytes=self.max_field_bytes,
         )
         self.state.update_feed(feed.url, etag=validator, **changes)
         return self._articles(feed.url, parsed, now_dt), parsed.rejected

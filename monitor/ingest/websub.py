@@ -433,6 +433,7 @@ class WebSubSubscriber:
                 feed_url=sub.topic,
                 now=now,
                 content_type=request.headers.get("Content-Type", ""),
+                max_field_bytes=self.poller.max_field_bytes,
             )
         except FeedError as exc:
             log.warning("websub_content_unusable", feed_url=sub.feed_url, reason=exc.reason, error=str(exc))
