@@ -28,7 +28,7 @@ from monitor.api.server import HttpServer
 from monitor.api.store import RecentStore
 from monitor.broker.embedded import EmbeddedBroker
 from monitor.detect.developments import detect
-from monitor.detect.state import StorylineState
+from monitor.detect.state import restore as restore_state
 from monitor.egress import guarded_client
 from monitor.ingest.errors import FinalSinkError
 from monitor.ingest.poller import FeedPoller
@@ -310,7 +310,12 @@ class NewsmonService:
             return found
 
         def detect_stage(raw: StateDict | None, found: StorylineMatch) -> tuple[StateDict, list[Development]]:
-            state = StorylineState.model_validate(raw) if raw else None
+            state, problem = restore_state(raw)
+            if problem is not None:
+                metrics.invalid_records.labels(
+                    topic=changelog(settings.app_id, STATE_TABLE), reason="bad_schema"
+                ).inc()
+                log.error("storyline_state_invalid", storyline_id=found.storyline_id, error=problem)
             new_state, developments = detect(
                 state,
                 found,

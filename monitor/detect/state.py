@@ -146,3 +146,19 @@ def prune(state: StorylineState, now: datetime, horizon_days: int) -> StorylineS
             "fingerprints": state.fingerprints[-MAX_SEEN:],
         }
     )
+
+
+def restore(raw: object) -> tuple[StorylineState | None, str | None]:
+    """A stored state read back, or ``(None, reason)`` when it is not a state.
+
+    The table's changelog is a Kafka topic anyone with access can write to; a
+    record that is not a state (garbage, an older shape) must cost the
+    storyline its memory, never stop detection for it. The caller logs the
+    reason and starts the storyline afresh.
+    """
+    if raw is None or raw == {}:
+        return None, None
+    try:
+        return StorylineState.model_validate(raw), None
+    except ValueError as exc:  # pydantic's ValidationError is a ValueError
+        return None, str(exc).splitlines()[0][:200]
