@@ -45,12 +45,20 @@ from streams.acks import keep_queued_events_on_resume, seek_uncommitted_to_begin
 from streams.app import build_app, declare_topics
 from streams.producer import ArticleProducer
 from streams.rejects import InvalidSink, count_dead_article
+from streams.shutdown import Action, StopStep, stop_within
 from streams.silences import KafkaSilences
 from streams.stages import Delivered, Stages, StateDict
 from streams.topics import STATE_TABLE, TopicNames, changelog, ensure_topic
 from streams.view import ClusterView
 
 log = structlog.get_logger("newsmon.service")
+
+#: what the embedded broker's stop keeps of the grace period to kill it and reap it
+BROKER_KILL_SECONDS = 1.0
+
+
+async def _nothing() -> None:
+    """A step's forced stop when abandoning it is all there is to do."""
 
 
 class NewsmonService:
@@ -89,10 +97,18 @@ class NewsmonService:
         self.websub: WebSubSubscriber | None = None
         self._websub_task: asyncio.Task[None] | None = None
         self._deliverer: Deliverer | None = None
+        self._starting: asyncio.Task[object] | None = None  # start() while it runs
 
     # -- lifecycle ---------------------------------------------------------
     async def start(self) -> None:
-        """Start every component, in dependency order."""
+        """Start every component, in dependency order; a stop() meanwhile cancels the start."""
+        self._starting = asyncio.current_task()
+        try:
+            await self._start()
+        finally:
+            self._starting = None
+
+    async def _start(self) -> None:
         self.settings.state_dir.mkdir(parents=True, exist_ok=True)
         if self.bootstrap is None:
             self.broker = EmbeddedBroker(
@@ -122,46 +138,130 @@ class NewsmonService:
             await self._start_ingest()
         log.info("service_started", bootstrap=self.bootstrap, http_port=self.http.port)
 
-    async def stop(self) -> None:
-        """Stop every component started, in reverse order; safe to call twice."""
-        if self.websub is not None and self._websub_task is not None:
-            await self.websub.stop()
-            await asyncio.gather(self._websub_task, return_exceptions=True)
-            self.websub, self._websub_task = None, None
-        if self._poll_task is not None:
-            if self.poller is not None:
-                await self.poller.stop()
-            self._poll_task.cancel()
-            with contextlib.suppress(asyncio.CancelledError, Exception):
-                await self._poll_task
-            self._poll_task = None
-        if self.producer is not None:
-            await self.producer.stop()
-            self.producer = None
-        if self.app is not None:
-            await self.app.stop()
-            self.app = None
-        if self.enricher is not None:
-            await asyncio.to_thread(self.enricher.stop)
-            self.enricher = None
-        if self.http is not None:
-            await self.http.stop()
-            self.http = None
-        if self._client is not None:
-            await self._client.aclose()
-            self._client = None
-        if self.view is not None:
-            await self.view.stop()
-            self.view = None
-        if self.shared_silences is not None:
-            await self.shared_silences.stop()
-            self.shared_silences = None
-        if self.broker is not None:
-            await asyncio.to_thread(self.broker.stop)
-            self.broker = None
+    async def stop(self) -> bool:
+        """Stop every component started, in reverse order, within ``stop_grace_seconds``; safe to
+        call twice. Returns False when a step overran and what was left was forced (see
+        :mod:`streams.shutdown`): offsets not committed by then are delivered again by Kafka."""
+        grace = self.settings.stop_grace_seconds
+        log.info("service_stopping", grace=grace)
+        steps = self._stop_steps(grace)
+        starting = self._starting
+        if starting is not None and starting is not asyncio.current_task() and not starting.done():
+            # a start waiting for Kafka would never end: cancel it, and wait for it within the grace
+            log.info("service_start_cancelled")
+            starting.cancel()
+
+            async def started() -> None:
+                await asyncio.wait({starting})
+
+            steps.insert(0, StopStep("start", started, _nothing))
+        overran = await stop_within(steps, grace)
         for component in ("broker", "worker", "ingester"):
             self.metrics.up.labels(component=component).set(0)
-        log.info("service_stopped")
+        log.info("service_stopped", orderly=overran is None)
+        return overran is None
+
+    def _stop_steps(self, grace: float) -> list[StopStep]:
+        """The components in reverse start order, each with an orderly and a forced stop."""
+        loop = asyncio.get_running_loop()
+        broker_deadline = loop.time() + grace  # the broker's own stop escalates to SIGKILL by then
+
+        async def websub() -> None:
+            if self.websub is not None:
+                await self.websub.stop()
+            if self._websub_task is not None:
+                await asyncio.gather(self._websub_task, return_exceptions=True)
+            self.websub, self._websub_task = None, None
+
+        async def websub_force() -> None:
+            if self._websub_task is not None:
+                self._websub_task.cancel()
+            await websub()
+
+        async def poller() -> None:
+            if self._poll_task is not None:
+                if self.poller is not None:
+                    await self.poller.stop()
+                self._poll_task.cancel()
+                with contextlib.suppress(asyncio.CancelledError, Exception):
+                    await self._poll_task
+                self._poll_task = None
+
+        async def poller_force() -> None:
+            if self._poll_task is not None:
+                self._poll_task.cancel()
+            await poller()  # stop() cancels the feed tasks before it waits for them
+
+        async def producer() -> None:
+            if self.producer is not None:
+                await self.producer.stop()  # flushes what the ingester sent
+                self.producer = None
+
+        async def worker() -> None:
+            if self.app is not None:
+                await self.app.stop()  # commits what the agents acknowledged
+                self.app = None
+
+        async def enricher() -> None:
+            if self.enricher is not None:
+                await asyncio.to_thread(self.enricher.stop)  # waits for a batch running
+                self.enricher = None
+
+        async def enricher_force() -> None:
+            if self.enricher is not None:
+                self.enricher.terminate()
+                self.enricher = None
+
+        async def http() -> None:
+            if self.http is not None:
+                await self.http.stop()
+                self.http = None
+
+        async def client() -> None:
+            if self._client is not None:
+                await self._client.aclose()
+                self._client = None
+
+        async def view() -> None:
+            if self.view is not None:
+                await self.view.stop()
+                self.view = None
+
+        async def silences() -> None:
+            if self.shared_silences is not None:
+                await self.shared_silences.stop()
+                self.shared_silences = None
+
+        def abandon(*names: str) -> Action:
+            async def drop() -> None:  # Kafka clients left as they are: the process is ending
+                for name in names:
+                    setattr(self, name, None)
+
+            return drop
+
+        async def broker() -> None:
+            if self.broker is not None:
+                timeout = max(broker_deadline - loop.time() - BROKER_KILL_SECONDS, 0.0)
+                await asyncio.to_thread(self.broker.stop, timeout=timeout)
+                self.broker = None
+
+        async def broker_force() -> None:
+            if self.broker is not None:
+                await asyncio.to_thread(self.broker.stop, timeout=0)  # SIGKILL at once
+                self.broker = None
+
+        return [
+            StopStep("websub", websub, websub_force),
+            StopStep("poller", poller, poller_force),
+            StopStep("producer", producer, abandon("producer")),
+            StopStep("worker", worker, abandon("app")),
+            StopStep("enricher", enricher, enricher_force),
+            StopStep("http", http, http),
+            StopStep("client", client, client),
+            StopStep("view", view, abandon("view")),
+            StopStep("silences", silences, abandon("shared_silences")),
+            StopStep("broker", broker, broker_force),
+        ]
 
     def health(self) -> dict[str, bool]:
         """Which components run; ``/healthz`` answers 503 when one is down."""

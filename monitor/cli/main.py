@@ -1,17 +1,23 @@
 """``newsmon``: the command line. Thin: it builds the settings and calls in.
 
-Exit codes: 0 ok, 1 a runtime failure (``NewsmonError``), 2 bad configuration
-or usage.
+Exit codes: 0 ok (also after a stop that had to be forced), 1 a runtime failure
+(``NewsmonError``, or a stop that did not finish), 2 bad configuration or usage,
+128 + N a second signal N during the stop.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import os
 import signal
 import sys
+import threading
+import traceback
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
+import structlog
 import typer
 
 from monitor.cli.alerts import alerts_app
@@ -24,6 +30,13 @@ from monitor.settings import FeedSettings, Settings, build_settings, load_settin
 
 if TYPE_CHECKING:
     from monitor.broker.embedded import EmbeddedBroker
+
+log = structlog.get_logger("newsmon.cli")
+
+#: the signals that stop ``run``, ``worker`` and ``ingest``; a second one during the stop exits at once
+STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
+#: how long after the stop's bound (grace + forcing) the watchdog ends the process
+WATCHDOG_SLACK_SECONDS = 5.0
 
 app = typer.Typer(
     no_args_is_help=True, add_completion=False, help="Newsmon: an event-streaming news monitor."
@@ -60,9 +73,13 @@ def get_settings(config: Path | None) -> Settings:
     return load_settings(config) if config is not None else demo_settings(Path.cwd())
 
 
+def _exit_code(exc: NewsmonError) -> int:
+    return 2 if isinstance(exc, ConfigError) else 1
+
+
 def _fail(exc: NewsmonError) -> typer.Exit:
     typer.echo(f"newsmon: error: {exc}", err=True)
-    return typer.Exit(code=2 if isinstance(exc, ConfigError) else 1)
+    return typer.Exit(code=_exit_code(exc))
 
 
 @app.command()
@@ -92,23 +109,85 @@ def _serve_command(config: Path | None, log_level: str, *, ingest: bool = True, 
 
 
 async def _serve(settings: Settings, *, ingest: bool = True, worker: bool = True) -> None:
+    """Run until SIGINT/SIGTERM, then stop within ``stop_grace_seconds`` (see ``streams.shutdown``).
+
+    A second signal during the stop exits at once (128 + its number). When the stop had to be forced,
+    the process exits here: abandoned Kafka clients and Faust's consumer thread would hold the
+    interpreter's own exit. A watchdog thread ends a stop that still has not finished a few seconds
+    after that bound (exit 1), even with the event loop blocked.
+    """
     from streams.service import NewsmonService  # the stream layer, loaded only when serving
+    from streams.shutdown import FORCE_SECONDS
 
     service = NewsmonService(settings, ingest=ingest, worker=worker)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
-    for sig in (signal.SIGINT, signal.SIGTERM):
+    for sig in STOP_SIGNALS:
         loop.add_signal_handler(sig, stop.set)
+    failure: BaseException | None = None
+    stopping = asyncio.ensure_future(stop.wait())
     try:
-        await service.start()
-        port = service.http.port if service.http else settings.http.port
-        typer.echo(
-            f"newsmon: running (Kafka {service.bootstrap}, http://{settings.http.host}:{port}); Ctrl-C stops",
-            err=True,
-        )
-        await stop.wait()
+        starting = asyncio.ensure_future(service.start())  # a signal stops a start waiting for Kafka too
+        await asyncio.wait({starting, stopping}, return_when=asyncio.FIRST_COMPLETED)
+        if starting.done():
+            starting.result()
+            port = service.http.port if service.http else settings.http.port
+            typer.echo(
+                f"newsmon: running (Kafka {service.bootstrap}, http://{settings.http.host}:{port}); "
+                "Ctrl-C stops",
+                err=True,
+            )
+            await stopping
+    except BaseException as exc:  # reported below if the stop is forced, else raised as usual
+        failure = exc
+        raise
     finally:
-        await service.stop()
+        stopping.cancel()
+        for sig in STOP_SIGNALS:  # from now on a signal is heard even while the loop is blocked
+            loop.remove_signal_handler(sig)
+            signal.signal(sig, _exit_at_once)
+        bound = settings.stop_grace_seconds + FORCE_SECONDS + WATCHDOG_SLACK_SECONDS
+        watchdog = threading.Timer(bound, _abandon_stop, args=(bound,))
+        watchdog.daemon = True
+        watchdog.start()
+        if not await service.stop():
+            _exit_now(_report(failure))
+
+
+def _report(failure: BaseException | None) -> int:
+    """Say what ended a run whose stop was forced; the exit code."""
+    if failure is None:
+        return 0
+    if isinstance(failure, NewsmonError):
+        typer.echo(f"newsmon: error: {failure}", err=True)
+        return _exit_code(failure)
+    traceback.print_exception(failure)
+    return 1
+
+
+def _exit_at_once(signum: int, _frame: object) -> None:
+    """A second SIGINT/SIGTERM while stopping: log it (from a thread: the signal may have come while
+    this thread holds the log's lock) and exit."""
+    name = signal.Signals(signum).name
+
+    def run() -> None:
+        log.warning("service_stop_interrupted", signal=name)
+        _exit_now(128 + signum)
+
+    threading.Thread(target=run, name="newsmon-stop-interrupted", daemon=True).start()
+
+
+def _abandon_stop(seconds: float) -> None:
+    log.error("service_stop_abandoned", seconds=seconds)
+    _exit_now(1)
+
+
+def _exit_now(code: int) -> None:
+    """Exit without the interpreter's shutdown, which would wait for threads and pools left running."""
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(Exception):
+            stream.flush()
+    os._exit(code)
 
 
 @broker_app.command("start")
