@@ -85,7 +85,7 @@ def test_every_alert_is_unit_tested_firing_and_not_firing() -> None:
 
 
 def test_required_alerts_exist() -> None:
-    """The rules cover feeds, article flow, consumer lag, webhooks, dead letters and components."""
+    """The rules cover feeds, articles, consumer lag, webhooks, dead letters, rejections and components."""
     exprs = {rule["alert"]: rule["expr"] for rule in _alerts()}
     assert "newsmon_feed_up == 0" in exprs["NewsmonFeedDown"]
     assert "newsmon_feed_items_total" in exprs["NewsmonNoNewArticles"]
@@ -94,6 +94,18 @@ def test_required_alerts_exist() -> None:
     assert 'channel=~"webhook:.*"' in exprs["NewsmonWebhookFailing"]
     assert 'outcome="dead_lettered"' in exprs["NewsmonAlertsDeadLettered"]
     assert "newsmon_component_up == 0" in exprs["NewsmonComponentDown"]
+    assert "newsmon_invalid_records_total" in exprs["NewsmonInvalidRecords"]
+    assert "newsmon_article_dead_letters_total" in exprs["NewsmonArticlesDeadLettered"]
+    assert 'newsmon_http_requests_total{code=~"5.."}' in exprs["NewsmonHttpServerErrors"]
+
+
+def test_rejection_alerts_say_where_the_records_went() -> None:
+    """The invalid-record and dead-article alerts name the topic their records were copied to."""
+    descriptions = {rule["alert"]: rule["annotations"]["description"] for rule in _alerts()}
+    invalid = descriptions["NewsmonInvalidRecords"]
+    assert "<prefix>-invalid-records" in invalid
+    assert "kcat -C -t <prefix>-invalid-records -f '%k %h\\n%s\\n'" in invalid
+    assert "<prefix>-articles-deadletter" in descriptions["NewsmonArticlesDeadLettered"]
 
 
 def test_alerts_have_severity_summary_and_description() -> None:
