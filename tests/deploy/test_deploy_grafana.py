@@ -171,6 +171,16 @@ def test_query_variables_read_existing_metric_labels() -> None:
             },
         ),
         ("Storylines", {"newsmon_storyline_matches_total", "newsmon_events"}),
+        (
+            "Rejections",
+            {
+                "newsmon_invalid_records_total",
+                "newsmon_article_dead_letters_total",
+                "newsmon_feed_fetches_total",
+                "newsmon_http_requests_total",
+                "newsmon_websub_refused_total",
+            },
+        ),
     ],
 )
 def test_each_section_covers_its_metrics(section: str, metrics: set[str]) -> None:
@@ -203,6 +213,37 @@ def test_dead_letters_and_delivery_outcomes_are_shown() -> None:
     exprs = [t["expr"] for p in _panels(_dashboard()) for t in p["targets"]]
     assert any("sum by (outcome)" in e and "newsmon_alerts_total" in e for e in exprs)
     assert any('outcome="dead_lettered"' in e for e in exprs)
+
+
+def _section(title: str) -> list[dict[str, Any]]:
+    """The panels under the row with this title, up to the next row."""
+    found: list[dict[str, Any]] = []
+    current = None
+    for panel in _dashboard()["panels"]:
+        if panel["type"] == "row":
+            current = panel["title"]
+        elif current == title:
+            found.append(panel)
+    return found
+
+
+def test_rejection_panels_say_what_was_refused_and_where_it_went() -> None:
+    """The Rejections row shows refused fetches and 4xx/5xx answers; its record panels name their topics."""
+    rejections = _section("Rejections")
+    exprs = [t["expr"] for p in rejections for t in p["targets"]]
+    assert any('reason="refused"' in e and "newsmon_feed_fetches_total" in e for e in exprs)
+    assert any('code=~"[45].."' in e and "sum by (route, code)" in e for e in exprs)
+    described = {
+        metric: panel["description"]
+        for panel in rejections
+        for target in panel["targets"]
+        for metric in metric_names_in(target["expr"])
+    }
+    assert "<prefix>-invalid-records" in described["newsmon_invalid_records_total"]
+    assert "kcat -C -t <prefix>-invalid-records" in described["newsmon_invalid_records_total"]
+    assert "<prefix>-articles-deadletter" in described["newsmon_article_dead_letters_total"]
+    for panel in rejections:
+        assert panel["options"]["legend"]["displayMode"] == "table", panel["title"]
 
 
 def test_datasource_provisioning_points_at_the_compose_prometheus() -> None:
