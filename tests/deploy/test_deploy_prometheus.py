@@ -10,6 +10,7 @@ import pytest
 import yaml
 
 from tests.deploy.support import (
+    DEPLOY,
     PROMETHEUS,
     PROMETHEUS_SERIES,
     RULES,
@@ -106,6 +107,13 @@ def test_rejection_alerts_say_where_the_records_went() -> None:
     assert "<prefix>-invalid-records" in invalid
     assert "kcat -C -t <prefix>-invalid-records -f '%k %h\\n%s\\n'" in invalid
     assert "<prefix>-articles-deadletter" in descriptions["NewsmonArticlesDeadLettered"]
+
+
+def test_every_alert_is_listed_in_the_deploy_readme() -> None:
+    """deploy/README.md's alert table names every alert of the rules, and no other."""
+    text = (DEPLOY / "README.md").read_text(encoding="utf-8")
+    listed = set(re.findall(r"^\| `(Newsmon\w+)` \|", text, flags=re.MULTILINE))
+    assert listed == {rule["alert"] for rule in _alerts()}
 
 
 def test_alerts_have_severity_summary_and_description() -> None:
