@@ -193,6 +193,8 @@ def _compare_event_fact(
     if fact.slot == Slot.PARTICIPANTS:
         stated = {day.isoformat() for day in (event.date, article_date) if day is not None}
         return _compare_participants(fact, held_facts, event, stated)
+    if fact.slot in {Slot.START, Slot.END}:
+        return _compare_period(fact, same)
     if not same or any(fold(held.value) == fold(fact.value) for held in same):
         return None
     others = [held for held in same if held.article_id != fact.article_id]
@@ -219,6 +221,31 @@ def _compare_event_fact(
         return Finding("conflict", fact, reported[0], 0.65)
     del event
     return None
+
+
+def _compare_period(fact: HeldFact, same: list[HeldFact]) -> Finding | None:
+    """A day something starts (or stops) applying against another report's day for the same kind of thing.
+
+    Only days of a kind both sentences name ('duties' with 'duties') are compared, and a schedule weeks
+    ahead only with another schedule; a report naming the day already held, in any of its sentences, agrees.
+    """
+    kin = [held for held in same if set(held.terms) & set(fact.terms) and held.qualifier == fact.qualifier]
+    if not kin or any(held.value == fact.value for held in kin):
+        return None
+    others = [held for held in kin if held.article_id != fact.article_id]
+    if not others:
+        return None
+    held = max(others, key=lambda item: (item.explicit, item.value))
+    days = abs((date.fromisoformat(fact.value) - date.fromisoformat(held.value)).days)
+    if days > _MAX_DATE_GAP[int(fact.explicit) + int(held.explicit)]:
+        return None
+    explicit = int(fact.explicit) + int(held.explicit)
+    return Finding("conflict", fact, held, _PERIOD_CONFIDENCE[explicit])
+
+
+# By how many of the two days were written as calendar dates. A weekday written right after its start or
+# end marker ('starting Friday') is that thing's day, unlike a weekday somewhere in an event's sentence.
+_PERIOD_CONFIDENCE = {2: 0.85, 1: 0.6, 0: 0.55}
 
 
 def _compare_participants(

@@ -47,7 +47,8 @@ class FoundDate:
     explicit: bool
     text: str
     start: int = 0
-    role: str = "event"  # "announced": the day something was said; "transit": a day of travel
+    role: str = "event"  # "announced": the day something was said; "transit": a day of travel; "start"/"end":
+    # the day something starts or stops applying; "target": a day set for something
     noun: str = ""  # the event kind of the nearest event word ('election' in 'the July 4 election')
 
 
@@ -115,7 +116,12 @@ def _role(sentence: str, start: int, lexicon: Lexicon, profile: Profile) -> str:
     before = sentence[max(0, start - 40) : start]
     near = _WORDS_BEFORE.search(before)
     words = near.group(0) if near else ""
-    if lexicon.language.target.search(before):
+    language = lexicon.language
+    if language.ends.search(before) or language.range_end.search(before):
+        return "end"  # 'a truce until April 22', 'from April 2 to April 12': the day it stops applying
+    if language.starts.search(before):
+        return "start"  # 'duties apply starting Friday', 'as of 5 July': the day it starts to apply
+    if language.target.search(before):
         return "target"  # 'an election for July 4', 'a ceasefire until April 22': a day set for something
     if profile.transit_pattern.search(words):
         return "transit"

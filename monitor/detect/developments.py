@@ -22,10 +22,13 @@ from monitor.models import ArticleRef, Development, DevelopmentKind, EvidenceRef
 from monitor.storylines.config import Storyline
 
 _EVENT_SLOTS = frozenset({Slot.DATE, Slot.PLACE, Slot.STATUS, Slot.PARTICIPANTS})
+_PERIOD_NAMES: dict[str, str] = {Slot.START: "day it starts to apply", Slot.END: "day it stops applying"}
 
 
 def _label(fact: HeldFact, lexicon: Lexicon) -> str:
     """What a fact is a value of: 'date', 'percent (duty) of BYD'."""
+    if fact.slot in _PERIOD_NAMES:
+        return _PERIOD_NAMES[fact.slot]
     if fact.slot in _EVENT_SLOTS:
         return fact.slot.partition(":")[0]  # 'date', 'place', 'status', 'participants'
     return describe(fact, lexicon)
@@ -37,6 +40,9 @@ def _why(finding: Finding, noun: str) -> str:
     assert held is not None
     if fact.slot == Slot.DATE:
         return f"one {noun} has one day"
+    if fact.slot in _PERIOD_NAMES:
+        verb = "start" if fact.slot == Slot.START else "stop"
+        return f"the same {' and '.join(fact.terms)} cannot {verb} applying on two days"
     if fact.slot == Slot.PLACE:
         return f"one {noun} took place in one place"
     if fact.slot == Slot.STATUS:

@@ -13,10 +13,11 @@ import re
 from collections.abc import Sequence
 from datetime import date
 
+from monitor.detect.dates import FoundDate
 from monitor.detect.figures import figure_context
 from monitor.detect.state import HeldFact
 from monitor.detect.text import Sentence, fold, tokens
-from monitor.lexicon import Lexicon, Slot
+from monitor.lexicon import Lexicon, Profile, Slot
 from monitor.models import CanonicalEntity, Claim
 
 FIGURE_KINDS = ("quantity", "percent", "percent_change", "money", "duration", "ordinal")
@@ -143,6 +144,41 @@ def _event_fact(slot: Slot, value: str, quote: str, article_id: str, *, explicit
         slot=slot, kind=slot.split(":")[0], value=value, explicit=explicit, text=value, quote=quote,
         article_id=article_id,
     )  # fmt: skip
+
+
+_POSSESSIVE = re.compile(r"^\s*['’]s\b")
+PLAN_DAYS = 7  # a start or end day further ahead than this is a schedule that may still change
+
+
+def period_facts(
+    found: Sequence[tuple[Sentence, Sequence[FoundDate]]], article_id: str, profile: Profile, published: date
+) -> list[HeldFact]:
+    """The days things start or stop applying ('duties apply from 5 July', 'a truce until April 22').
+
+    Each is its own slot (``date:start``, ``date:end``), kept apart from the event's day, with the event
+    kinds its sentence names in ``terms``: only start days of the same kind of thing are compared. A day
+    more than a week after publication is qualified ``planned`` (a schedule, compared only with schedules);
+    'until Wednesday's announcement' names no day something stops.
+    """
+    facts: list[HeldFact] = []
+    for sentence, dates in found:
+        kinds = sorted(
+            {kind.noun for match in profile.trigger_pattern.finditer(sentence.text)
+             if (kind := profile.kind_of(match.group(0))) is not None}
+        )  # fmt: skip
+        if not kinds:
+            continue
+        for day in dates:
+            slot = {"start": Slot.START, "end": Slot.END}.get(day.role)
+            after = sentence.text[day.start + len(day.text) : day.start + len(day.text) + 4]
+            if slot is None or _POSSESSIVE.match(after):
+                continue
+            fact = _event_fact(slot, day.value.isoformat(), sentence.text, article_id, explicit=day.explicit)
+            fact.terms = kinds
+            fact.subject = day.text
+            fact.qualifier = "planned" if (day.value - published).days > PLAN_DAYS else ""
+            facts.append(fact)
+    return facts
 
 
 def outcome_facts(sentences: Sequence[Sentence], article_id: str, lexicon: Lexicon) -> list[HeldFact]:

@@ -32,6 +32,8 @@ class Slot(StrEnum):
     """What a held fact is a value of (figures add ``<kind>:<unit>`` slots of their own)."""
 
     DATE = "date:event"
+    START = "date:start"  # the day something starts to apply (duties, a truce, a rate)
+    END = "date:end"  # the day it stops applying
     PLACE = "place:event"
     STATUS = "status:event"
     PARTICIPANTS = "participants:event"
@@ -95,6 +97,8 @@ class _LanguageFile(_Data):
     settled: tuple[str, ...]
     outcome_verbs: tuple[str, ...]
     target_markers: tuple[str, ...]
+    start_markers: tuple[str, ...] = ()
+    end_markers: tuple[str, ...] = ()
     announcing: tuple[str, ...]
     former_markers: tuple[str, ...]
     name_particles: tuple[str, ...]
@@ -294,6 +298,24 @@ class Language:
     @cached_property
     def former(self) -> re.Pattern[str]:
         markers = "|".join(re.escape(marker) for marker in self.words.former_markers)
+    @cached_property
+    def starts(self) -> re.Pattern[str]:
+        """A start marker ending right before a date ('starting ', 'as of ', 'from ')."""
+        markers = phrase_pattern(self.words.start_markers).pattern
+        return re.compile(markers + r"\s+(?:the\s+)?$", re.IGNORECASE)
+
+    @cached_property
+    def ends(self) -> re.Pattern[str]:
+        """An end marker ending right before a date ('until ', 'through ')."""
+        markers = phrase_pattern(self.words.end_markers).pattern
+        return re.compile(markers + r"\s+(?:the\s+)?$", re.IGNORECASE)
+
+    @cached_property
+    def range_end(self) -> re.Pattern[str]:
+        """'to ' right before a date that closes a range opened by a start marker ('from April 2 to ')."""
+        markers = phrase_pattern(self.words.start_markers).pattern
+        return re.compile(markers + r"\s+[\w ,.]{1,25}?\s+to\s+(?:the\s+)?$", re.IGNORECASE)
+
         return re.compile(rf"(?<![\w-])(?:{markers})(?:\s|(?<=-))[^,;]*$", re.IGNORECASE)
 
     @cached_property
