@@ -119,6 +119,9 @@ class Country(_Data):
     aliases: tuple[str, ...] = ()
     demonyms: tuple[str, ...] = ()
     capital: str | None = None
+    short_forms: tuple[str, ...] = Field(
+        default=(), description="shorter names ('Korea'): the country's only where no longer name covers them"
+    )
 
 
 class NamedPlace(_Data):

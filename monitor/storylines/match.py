@@ -21,8 +21,10 @@ from monitor.lexicon import load_lexicon
 from monitor.models import EnrichedArticle, MatchReason, StorylineMatch
 from monitor.nlp.gazetteer import demonym_countries
 from monitor.storylines.config import Storyline, entity_id
+from monitor.storylines.sides import lead_sides, own_places, title_places
 
 _LEAD_SENTENCES = 3
+_LEAD_SIDES = 2  # headline and first sentence: whom the article is about
 _MAX_REASON_SENTENCES = 3
 _NO_PERSON_FACTOR = 0.6
 _NO_PERSON_KNOWN_FACTOR = 0.8
@@ -267,22 +269,24 @@ def _own_keyword(storyline: Storyline, hits: _Hits) -> bool:
     return any(_keyword_term(keyword).key in found for keyword in storyline.keywords)
 
 
-def _places_together(storyline: Storyline, text: str) -> bool:
-    """A plain storyline of relations between countries is about them together: an article names two.
+def _places_together(storyline: Storyline, sentences: list[Sentence]) -> bool:
+    """A plain storyline of relations between countries is about them together, from its lead on.
 
     Whether a kind of news is about relations is its profile's ``countries_together`` (meetings and trade
-    disputes are; elections or disasters listing several countries are not). A story naming only one side
-    (a Japanese leader's summit with someone else, another country's tariffs on the same goods) is not the
-    storyline's; ``require_any`` states this explicitly. A country counts when the article names it, its
-    people or its capital.
+    disputes are; elections or disasters listing several countries are not). The headline and first
+    sentences must name two of the storyline's sides (its countries or bodies, or its people), and one of
+    the places its title names when it names any: a story whose lead names one side and a third country
+    (one side's leader meeting someone else, another country's tariffs on the same goods) is not the
+    storyline's, even when the other side is mentioned further down. ``require_any`` states this
+    explicitly.
     """
     if storyline.require_any or not load_lexicon().profile(storyline.profile).countries_together:
         return True
-    countries = _country_terms(storyline)
-    if len(countries) < 2:
+    if len(own_places(storyline)) < 2:
         return True
-    named = sum(1 for patterns in countries.values() if any(p.search(text) for p in patterns))
-    return named >= 2
+    sides, people = lead_sides(storyline, sentences, _LEAD_SIDES)
+    focus = title_places(storyline)
+    return bool(sides) and len(sides) + people >= 2 and (not focus or bool(focus & sides) or people > 0)
 
 
 def score_storyline(enriched: EnrichedArticle, storyline: Storyline) -> tuple[float, MatchReason] | None:
@@ -298,7 +302,7 @@ def score_storyline(enriched: EnrichedArticle, storyline: Storyline) -> tuple[fl
         return None
     hits = _scan(sentences, entities, keywords, groups)
     covered: set[int] = set().union(*hits.groups)
-    if len(covered) < len(groups) or not _places_together(storyline, full_text):
+    if len(covered) < len(groups) or not _places_together(storyline, sentences):
         return None
     if not storyline.require_any and storyline.keywords and not _own_keyword(storyline, hits):
         return None  # the profile's event words alone do not make an article the storyline's topic

@@ -1,0 +1,175 @@
+"""Who an article is about: the storyline's sides named in its lead.
+
+A *side* of a storyline is a country or international body it lists (with every
+name news uses for it: aliases, demonyms, capital, short forms) or one of its
+people. A person named with a country ("Japanese Prime Minister Fumio
+Kishida", "Japan's Kishida") stands for that country; a person named alone
+counts as a side of their own.
+
+News of relations between countries is about the sides its lead names: a
+report whose headline and first sentence name one side of a storyline and a
+third country (one side's leader meeting someone else, another country's
+tariffs on the same goods) is another story, even when the other side is
+mentioned further down.
+
+Place names are found longest first, so a short form ("Korea") counts only
+where no longer name ("North Korea") covers it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from functools import lru_cache
+
+from monitor.detect.text import Sentence, fold, term_pattern
+from monitor.lexicon import load_lexicon
+from monitor.storylines.config import Storyline
+
+_PLACE_LABELS = frozenset({"GPE", "LOC", "NORP", "ORG"})
+# A person's qualifier: a place name, then at most four capitalised words (titles, given names).
+_QUALIFIER_GAP = re.compile(r"^(?:'s|’s)?(?:[^\S\n]+[A-Z][\w.\-]*){0,4}[^\S\n]+$")
+# A place qualifying a person: the place, then one to four capitalised words ("U.S. President Joe Biden").
+_QUALIFIES = re.compile(r"^(?:'s|’s)?(?:[^\S\n]+[A-Z][\w.\-]*){1,4}")
+_WINDOW = 60
+
+
+def _forms_pattern(forms: Sequence[str]) -> re.Pattern[str]:
+    parts = sorted({form.strip() for form in forms if form.strip()}, key=lambda f: (-len(f), f))
+    body = "|".join(r"[\s\-‐–]+".join(re.escape(w) for w in part.split()) for part in parts)
+    return re.compile(rf"(?<!\w)(?:{body})s?(?!\w)")
+
+
+@lru_cache(maxsize=1)
+def _known_places() -> dict[str, str]:
+    """Every form of every country and body of the lexicon -> its place name (first listing wins)."""
+    places = load_lexicon().places.data
+    forms: dict[str, str] = {}
+    for country in places.countries:
+        names = [country.name, *country.aliases, *country.demonyms, *country.short_forms]
+        if country.capital:
+            names += [country.capital, country.capital.split(",")[0]]
+        for name in names:
+            forms.setdefault(name, country.name)
+    for body in places.bodies:
+        for name in (body.name, *body.aliases):
+            forms.setdefault(name, body.name)
+    return forms
+
+
+def _place_of(name: str) -> str | None:
+    places = load_lexicon().places
+    country = places.country(name)
+    if country is not None:
+        return country.name
+    folded = fold(name)
+    for body in places.data.bodies:
+        if folded in {fold(form) for form in (body.name, *body.aliases)}:
+            return body.name
+    return None
+
+
+@lru_cache(maxsize=256)
+def _storyline_places(storyline: Storyline) -> tuple[re.Pattern[str], dict[str, str], frozenset[str]]:
+    """The place pattern for one storyline, folded form -> place, and the storyline's own places."""
+    forms: dict[str, str] = {}
+    own: set[str] = set()
+    for spec in storyline.entities:
+        place = _place_of(spec.name) if spec.label in _PLACE_LABELS else None
+        if place is None:
+            continue
+        own.add(place)
+        for name in (spec.name, *spec.aliases):
+            forms.setdefault(name, place)
+    for name, place in _known_places().items():
+        forms.setdefault(name, place)
+    folded = {fold(name): place for name, place in forms.items()}
+    return _forms_pattern(list(forms)), folded, frozenset(own)
+
+
+def _place_at(match: re.Match[str], folded: dict[str, str]) -> str | None:
+    text = " ".join(re.split(r"[\s\-‐–]+", match.group(0)))
+    return folded.get(fold(text)) or folded.get(fold(text[:-1]))
+
+
+def own_places(storyline: Storyline) -> frozenset[str]:
+    """The countries and bodies a storyline lists."""
+    return _storyline_places(storyline)[2]
+
+
+def places_in(storyline: Storyline, text: str) -> set[str]:
+    """The storyline's own places a text names."""
+    pattern, folded, own = _storyline_places(storyline)
+    return {place for m in pattern.finditer(text) if (place := _place_at(m, folded)) in own}
+
+
+def _people(storyline: Storyline) -> dict[str, tuple[re.Pattern[str], ...]]:
+    return {
+        spec.name: tuple(term_pattern(form) for form in (spec.name, *spec.aliases) if form.strip())
+        for spec in storyline.entities
+        if spec.label == "PERSON"
+    }
+
+
+def _qualifier(storyline: Storyline, text: str, start: int) -> str | None:
+    """The place named right before a person's name ("Japanese Prime Minister ...")."""
+    pattern, folded, _ = _storyline_places(storyline)
+    window = text[max(0, start - _WINDOW) : start]
+    found = None
+    for m in pattern.finditer(window):
+        if _QUALIFIER_GAP.match(window[m.end() :]):
+            found = _place_at(m, folded)
+    return found
+
+
+def _countries_of_people(storyline: Storyline, text: str) -> dict[str, str]:
+    """Person -> the place the article names them with, wherever in the article."""
+    found: dict[str, str] = {}
+    for person, patterns in _people(storyline).items():
+        for pattern in patterns:
+            for m in pattern.finditer(text):
+                place = _qualifier(storyline, text, m.start())
+                if place is not None:
+                    found.setdefault(person, place)
+    return found
+
+
+def _third_parties(storyline: Storyline, head: str) -> bool:
+    """The lead names someone of a country or body outside the storyline ("Philippine President ...")."""
+    pattern, folded, own = _storyline_places(storyline)
+    return any(
+        (place := _place_at(m, folded)) is not None
+        and place not in own
+        and _QUALIFIES.match(head[m.end() :]) is not None
+        for m in pattern.finditer(head)
+    )
+
+
+def lead_sides(storyline: Storyline, sentences: Sequence[Sentence], lead: int) -> tuple[set[str], int]:
+    """The storyline's places the first ``lead`` sentences name, and how many sides its people add.
+
+    A person named with one of the storyline's places stands for it. A person named alone ("President
+    Yoon") stands for a place the lead does not name, unless the lead names a third party the person may
+    be meeting (someone of a country or body outside the storyline).
+    """
+    whole = "\n".join(sentence.text for sentence in sentences)
+    head = "\n".join(sentence.text for sentence in sentences[:lead])
+    own = own_places(storyline)
+    sides = places_in(storyline, head)
+    countries = _countries_of_people(storyline, whole)
+    alone = 0
+    for person, patterns in _people(storyline).items():
+        if any(pattern.search(head) for pattern in patterns):
+            place = countries.get(person)
+            if place is None:
+                alone += 1
+            elif place in own:
+                sides.add(place)
+    if alone and _third_parties(storyline, head):
+        alone = 0
+    return sides, min(alone, len(own - sides))
+
+
+def title_places(storyline: Storyline) -> set[str]:
+    """The storyline's own places its title names: what the storyline is about first."""
+    return places_in(storyline, storyline.title)

@@ -1,0 +1,108 @@
+"""Whom an article is about: the storyline's sides named in its lead (monitor/storylines/sides.py)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+
+from monitor.detect.text import split_sentences
+from monitor.models import Article
+from monitor.nlp.enrich import enrich_batch
+from monitor.nlp.pipeline import load_pipeline
+from monitor.storylines.config import Storyline, parse_storylines
+from monitor.storylines.match import match_storylines
+from monitor.storylines.sides import lead_sides, places_in, title_places
+
+
+@pytest.fixture(scope="module")
+def storylines() -> tuple[Storyline, ...]:
+    """A plain relations storyline between two countries, and an alliance storyline led by a third."""
+    return parse_storylines(
+        [
+            {"id": "india-pakistan", "title": "India–Pakistan talks",
+             "entities": [{"name": "India", "label": "GPE"}, {"name": "Pakistan", "label": "GPE"},
+                          {"name": "Narendra Modi", "aliases": ["Modi"]},
+                          {"name": "Shehbaz Sharif", "aliases": ["Sharif"]}],
+             "keywords": ["talks", "summit"]},
+            {"id": "us-allies", "title": "US alliance issues",
+             "entities": [{"name": "United States", "label": "GPE", "aliases": ["US"]},
+                          {"name": "Japan", "label": "GPE"}, {"name": "South Korea", "label": "GPE"}],
+             "keywords": ["alliance", "joint exercises"]},
+        ]
+    )  # fmt: skip
+
+
+def _matched(storylines: tuple[Storyline, ...], title: str, text: str) -> set[str]:
+    stamp = datetime(2024, 6, 3, tzinfo=UTC)
+    article = Article(id="a", title=title, text=text, published=stamp, ingested_at=stamp)
+    enriched = enrich_batch(load_pipeline(storylines), [article], storylines)[0]
+    return {m.storyline_id for m in match_storylines(enriched, storylines, min_score=0.5)}
+
+
+def test_short_form_counts_only_where_no_longer_name_covers_it(storylines: tuple[Storyline, ...]) -> None:
+    """'Korea' and 'Korean' stand for South Korea, but not inside 'North Korea' or 'North Korean'."""
+    allies = storylines[1]
+    assert places_in(allies, "Korean and Japanese officials met.") == {"South Korea", "Japan"}
+    assert places_in(allies, "North Korea fired a missile; North Korean media said so.") == set()
+    assert places_in(allies, "the Korea-U.S.-Japan summit") == {"South Korea", "United States", "Japan"}
+
+
+def test_person_named_with_a_country_stands_for_it(storylines: tuple[Storyline, ...]) -> None:
+    """'Pakistani Prime Minister Shehbaz Sharif' is Pakistan; 'Prime Minister Modi' is the other."""
+    pair = storylines[0]
+    sentences = split_sentences(
+        "Modi to meet Sharif\nPrime Minister Modi will meet Pakistani Prime Minister Shehbaz Sharif.\n"
+    )
+    assert lead_sides(pair, sentences, 2) == ({"Pakistan"}, 1)
+
+
+def test_person_alone_does_not_stand_for_a_side_when_a_third_party_is_met(
+    storylines: tuple[Storyline, ...],
+) -> None:
+    """A leader named alone who meets someone of a third country ('Chinese Premier') is not the other side."""
+    pair = storylines[0]
+    sentences = split_sentences(
+        "Sharif meets Li\nPakistani Prime Minister Shehbaz Sharif met Chinese Premier Li Qiang on Monday.\n"
+    )
+    assert lead_sides(pair, sentences, 2) == ({"Pakistan"}, 0)
+
+
+def test_title_places_are_the_storylines_focus(storylines: tuple[Storyline, ...]) -> None:
+    """An alliance storyline titled after one country is about that country first."""
+    assert title_places(storylines[1]) == {"United States"}
+    assert title_places(storylines[0]) == {"India", "Pakistan"}
+
+
+def test_lead_naming_one_side_and_a_third_country_is_another_story(storylines: tuple[Storyline, ...]) -> None:
+    """One side's leader at a summit with a third country is not the pair's, named later or not."""
+    text = (
+        "Indian Prime Minister Narendra Modi held a summit with Chinese President Xi Jinping in Kazan.\n"
+        "The two leaders held talks for nearly an hour and agreed to resume border patrols.\n"
+        "Modi also spoke about Pakistan in the talks, officials said.\n"
+    )
+    assert "india-pakistan" not in _matched(storylines, "Modi and Xi hold summit talks", text)
+
+
+def test_lead_naming_both_sides_is_the_pairs_story(storylines: tuple[Storyline, ...]) -> None:
+    """A summit whose lead names both sides (one through its leader's demonym) matches the pair."""
+    text = (
+        "Indian Prime Minister Narendra Modi held talks with Pakistani Prime Minister Shehbaz Sharif.\n"
+        "The two leaders met for an hour at the summit and agreed to reopen trade.\n"
+        "Modi said the talks were candid, and Sharif called them a new start.\n"
+    )
+    assert "india-pakistan" in _matched(storylines, "Modi and Sharif hold summit talks", text)
+
+
+def test_a_bilateral_meeting_of_two_allies_is_not_the_third_countrys_alliance(
+    storylines: tuple[Storyline, ...],
+) -> None:
+    """Japan and South Korea meeting is not 'US alliance issues' though the US is mentioned further down."""
+    text = (
+        "Japan and South Korea held talks in Tokyo on Monday and agreed to deepen their alliance ties.\n"
+        "Officials of the two countries met for two hours.\n"
+        "They also discussed joint exercises with the United States later this year.\n"
+    )
+    assert "us-allies" not in _matched(storylines, "Japan and South Korea hold talks", text)
+    lead = "The United States, Japan and South Korea began joint exercises on Monday, the alliance said.\n"
+    assert "us-allies" in _matched(storylines, "US, Japan and South Korea begin joint exercises", lead + text)
