@@ -212,8 +212,8 @@ def _compare_event_fact(
         confidence, reason = _date_confidence(fact, held, lexicon.language.future)
         return Finding("conflict", fact, held, confidence, reason)
     if fact.slot == Slot.PLACE:
-        is_country, future = lexicon.places.is_country, lexicon.language.future
-        if is_country(fact.value) or any(is_country(held.value) for held in others):
+        coarse, future = lexicon.places.is_coarse, lexicon.language.future
+        if coarse(fact.value) or any(coarse(held.value) for held in others):
             return None
         reported = [held for held in others if not future.search(held.quote)]
         if future.search(fact.quote) or not reported:

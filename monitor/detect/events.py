@@ -44,8 +44,8 @@ def _elsewhere_another_day(event: EventState, sig: Signature, lexicon: Lexicon) 
     """Both place and stated date differ: another meeting (Tokyo on Saturday, then Washington on Monday)."""
     if not (event.place and sig.place and sig.date_quote and event.date):
         return False
-    is_country = lexicon.places.is_country
-    if fold(event.place) == fold(sig.place) or is_country(event.place) or is_country(sig.place):
+    coarse = lexicon.places.is_coarse
+    if fold(event.place) == fold(sig.place) or coarse(event.place) or coarse(sig.place):
         return False
     stated = any(fact.slot == Slot.DATE for fact in event.facts)
     return stated and sig.date != event.date

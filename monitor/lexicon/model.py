@@ -135,6 +135,7 @@ class _PlacesFile(_Data):
     countries: tuple[Country, ...]
     cities: tuple[NamedPlace, ...] = ()
     bodies: tuple[NamedPlace, ...] = ()
+    regions: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -299,9 +300,6 @@ class Language:
         return re.compile(markers + r"\s+(?:the\s+)?$", re.IGNORECASE)
 
     @cached_property
-    def former(self) -> re.Pattern[str]:
-        markers = "|".join(re.escape(marker) for marker in self.words.former_markers)
-    @cached_property
     def starts(self) -> re.Pattern[str]:
         """A start marker ending right before a date ('starting ', 'as of ', 'from ')."""
         markers = phrase_pattern(self.words.start_markers).pattern
@@ -319,6 +317,9 @@ class Language:
         markers = phrase_pattern(self.words.start_markers).pattern
         return re.compile(markers + r"\s+[\w ,.]{1,25}?\s+to\s+(?:the\s+)?$", re.IGNORECASE)
 
+    @cached_property
+    def former(self) -> re.Pattern[str]:
+        markers = "|".join(re.escape(marker) for marker in self.words.former_markers)
         return re.compile(rf"(?<![\w-])(?:{markers})(?:\s|(?<=-))[^,;]*$", re.IGNORECASE)
 
     @cached_property
@@ -374,6 +375,14 @@ class Places:
     def is_country(self, name: str | None) -> bool:
         """True for a country's name or alias: too coarse to be an event's place."""
         return bool(name) and self.country(name or "") is not None
+
+    def is_coarse(self, name: str | None) -> bool:
+        """True for a country or a continent or world region ('Europe'): too coarse to be an event's place."""
+        return self.is_country(name) or fold((name or "").strip()) in self._regions
+
+    @cached_property
+    def _regions(self) -> frozenset[str]:
+        return frozenset(fold(name) for name in self.data.regions)
 
     def demonyms(self) -> dict[str, str]:
         """Folded demonym -> country name ('south korean' -> 'South Korea')."""
