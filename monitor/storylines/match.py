@@ -98,8 +98,13 @@ def _entity_terms(storyline: Storyline, enriched: EnrichedArticle) -> dict[str, 
 
 @lru_cache(maxsize=4096)
 def _keyword_term(keyword: str) -> _Term:
-    pattern = term_pattern(keyword, plural=" " not in keyword, case_sensitive=False)
-    return _Term(fold(keyword), [pattern], False)
+    """A keyword; a phrase's last word also in the singular ("joint exercises" finds "joint exercise")."""
+    patterns = [term_pattern(keyword, plural=" " not in keyword, case_sensitive=False)]
+    words = keyword.split()
+    if len(words) > 1 and words[-1].endswith("s") and not words[-1].endswith("ss"):
+        singular = " ".join([*words[:-1], words[-1][:-1]])
+        patterns.append(term_pattern(singular, case_sensitive=False))
+    return _Term(fold(keyword), patterns, False)
 
 
 def _group_terms(
@@ -218,11 +223,16 @@ def _salience_factor(storyline: Storyline, hits: _Hits, enriched: EnrichedArticl
     A storyline that lists people, when none of them appears but other people do (coaches, a treasury
     secretary), is probably about someone else; when no person is known at all, less so. A storyline that
     lists entities beyond its required groups (the allies of an alliance storyline) expects one of them.
+    Where the profile's actors are organisations (a central bank deciding), a lead naming one of the
+    storyline's organisations is about them, whoever else is quoted.
     """
     found: set[str] = set().union(*hits.entities) if hits.entities else set()
     factor = 1.0
     people = {spec.id for spec in storyline.entities if spec.label == "PERSON"}
-    if people and not people & found:
+    bodies = {spec.id for spec in storyline.entities} - people
+    in_lead: set[str] = set().union(*hits.entities[:_LEAD_SIDES]) if hits.entities else set()
+    acts = load_lexicon().profile(storyline.profile).participants == "organisations" and bodies & in_lead
+    if people and not people & found and not acts:
         others = any(entity.label == "PERSON" and entity.id not in people for entity in enriched.entities)
         factor *= _NO_PERSON_FACTOR if others else _NO_PERSON_KNOWN_FACTOR
     required = {entity_id(item) for group in storyline.require_any for item in group}
@@ -289,11 +299,25 @@ def _places_together(storyline: Storyline, sentences: list[Sentence]) -> bool:
     return bool(sides) and len(sides) + people >= 2 and (not focus or bool(focus & sides) or people > 0)
 
 
+def _before_its_year(storyline: Storyline, enriched: EnrichedArticle) -> bool:
+    """A storyline whose title names a year ("... earthquake 2025") is not in news published before it."""
+    years = [int(year) for year in re.findall(r"(?<!\d)(?:19|20)\d\d(?!\d)", storyline.title)]
+    published = enriched.article.published
+    return bool(years) and published is not None and published.year < min(years)
+
+
+def _lead_places_together(storyline: Storyline, sentences: list[Sentence]) -> bool:
+    """The lead names two of a relations storyline's places: whoever else is named, it is their story."""
+    if storyline.require_any or not load_lexicon().profile(storyline.profile).countries_together:
+        return False
+    return len(lead_sides(storyline, sentences, _LEAD_SIDES)[0]) >= 2
+
+
 def score_storyline(enriched: EnrichedArticle, storyline: Storyline) -> tuple[float, MatchReason] | None:
     """Score one article against one storyline; None when a hard rule rules it out."""
     sentences = article_sentences(enriched)
     full_text = "\n".join(sentence.text for sentence in sentences)
-    if not sentences or _excluded(storyline, full_text):
+    if not sentences or _excluded(storyline, full_text) or _before_its_year(storyline, enriched):
         return None
     entities = _entity_terms(storyline, enriched)
     keywords = [_keyword_term(keyword) for keyword in _vocabulary(storyline)]
@@ -307,7 +331,8 @@ def score_storyline(enriched: EnrichedArticle, storyline: Storyline) -> tuple[fl
     if not storyline.require_any and storyline.keywords and not _own_keyword(storyline, hits):
         return None  # the profile's event words alone do not make an article the storyline's topic
     score, best = _score(hits, len(groups), len(entities))
-    score = round(score * _salience_factor(storyline, hits, enriched), 3)
+    if not _lead_places_together(storyline, sentences):
+        score = round(score * _salience_factor(storyline, hits, enriched), 3)
     reason = MatchReason(
         entities=_ordered(_count(hits.entities)),
         keywords=_ordered(_count(hits.keywords)),

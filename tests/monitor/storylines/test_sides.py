@@ -106,3 +106,48 @@ def test_a_bilateral_meeting_of_two_allies_is_not_the_third_countrys_alliance(
     assert "us-allies" not in _matched(storylines, "Japan and South Korea hold talks", text)
     lead = "The United States, Japan and South Korea began joint exercises on Monday, the alliance said.\n"
     assert "us-allies" in _matched(storylines, "US, Japan and South Korea begin joint exercises", lead + text)
+
+
+def test_a_phrase_keyword_matches_its_singular(storylines: tuple[Storyline, ...]) -> None:
+    """The keyword 'joint exercises' finds 'joint exercise' (the phrase's last word in the singular)."""
+    text = (
+        "The United States, Japan and South Korea began a joint exercise on Monday south of Jeju.\n"
+        "Warships of the three countries took part in the three-day joint exercise, officials said.\n"
+    )
+    assert "us-allies" in _matched(storylines, "US, Japan and South Korea start joint exercise", text)
+
+
+def test_a_storyline_titled_with_a_year_skips_news_from_before_it() -> None:
+    """'Quake 2025' does not take a report of another quake published in 2012 in the same country."""
+    quake = parse_storylines(
+        [{"id": "nepal-quake", "title": "Nepal earthquake 2025", "profile": "incident",
+          "entities": [{"name": "Nepal", "label": "GPE"}], "keywords": ["earthquake", "quake"]}]
+    )  # fmt: skip
+    text = (
+        "A strong earthquake struck central Nepal on Sunday, killing at least ten people.\n"
+        "The quake was felt in Kathmandu, where rescuers searched collapsed houses.\n"
+    )
+    for year, expected in ((2012, set()), (2025, {"nepal-quake"})):
+        stamp = datetime(year, 5, 1, tzinfo=UTC)
+        article = Article(id=f"q{year}", title="Nepal quake", text=text, published=stamp, ingested_at=stamp)
+        enriched = enrich_batch(load_pipeline(quake), [article], quake)[0]
+        assert {m.storyline_id for m in match_storylines(enriched, quake, min_score=0.5)} == expected
+
+
+def test_an_institutions_decision_needs_none_of_its_people() -> None:
+    """A bank's rate decision led by the bank's name matches though only other officials are quoted."""
+    bank = parse_storylines(
+        [{"id": "boj", "title": "Bank of Japan rate decisions", "profile": "policy-decision",
+          "entities": [{"name": "Bank of Japan", "label": "ORG", "aliases": ["BOJ"]},
+                       {"name": "Kazuo Ueda", "aliases": ["Ueda"]}],
+          "keywords": ["interest rates", "rate hike"]}]
+    )  # fmt: skip
+    text = (
+        "The Bank of Japan raised interest rates on Friday to their highest level in 17 years.\n"
+        "The rate hike was expected, said economist Naomi Fink, and the yen rose after the decision.\n"
+        "Analyst Takeshi Mori said the BOJ would likely hold rates at its next meeting.\n"
+    )
+    stamp = datetime(2025, 1, 24, tzinfo=UTC)
+    article = Article(id="boj", title="BOJ raises rates", text=text, published=stamp, ingested_at=stamp)
+    enriched = enrich_batch(load_pipeline(bank), [article], bank)[0]
+    assert [m.storyline_id for m in match_storylines(enriched, bank, min_score=0.5)] == ["boj"]
