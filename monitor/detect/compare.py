@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
-from monitor.detect.facts import FIGURE_KINDS
+from monitor.detect.facts import FIGURE_KINDS, RATE_KIND
 from monitor.detect.figures import bounds_agree, describe, identity_gap, measured_words
 from monitor.detect.state import EventState, HeldFact
 from monitor.detect.text import fold
@@ -248,6 +248,22 @@ def _compare_period(fact: HeldFact, same: list[HeldFact]) -> Finding | None:
 _PERIOD_CONFIDENCE = {2: 0.85, 1: 0.6, 0: 0.55}
 
 
+RATE_SPREAD = 1.5  # exchange rates between reports of one event never differ by this factor
+
+
+def _compare_rate(fact: HeldFact, held_facts: list[HeldFact]) -> Finding | None:
+    """A currency conversion at a rate far from another report's for the same pair: one is impossible."""
+    assert fact.number is not None
+    others = [
+        held for held in held_facts
+        if held.slot == fact.slot and held.number and held.article_id != fact.article_id
+    ]  # fmt: skip
+    if not others or any(max(h.number, fact.number) / min(h.number, fact.number) < RATE_SPREAD for h in others
+                         if h.number is not None):  # fmt: skip
+        return None
+    return Finding("conflict", fact, others[0], 0.8)
+
+
 def _compare_participants(
     fact: HeldFact, held_facts: list[HeldFact], event: EventState, days: set[str]
 ) -> Finding | None:
@@ -325,6 +341,8 @@ def compare(
         finding: Finding | None
         if fact.kind in FIGURE_KINDS:
             finding = _compare_figure(fact, held_facts, lexicon)
+        elif fact.kind == RATE_KIND:
+            finding = _compare_rate(fact, held_facts)
         elif fact.slot == Slot.OUTCOME:
             finding = _compare_outcome(fact, held_facts, known_outcomes)
             known_outcomes.append(fact.terms)

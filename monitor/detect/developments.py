@@ -14,6 +14,7 @@ from datetime import datetime
 from monitor.detect.compare import Finding, compare
 from monitor.detect.events import absorb, best_event, new_event
 from monitor.detect.extract import Signature, signature
+from monitor.detect.facts import RATE_KIND
 from monitor.detect.figures import describe
 from monitor.detect.state import EventState, HeldFact, StorylineState, prune, remember
 from monitor.detect.text import fingerprint, stable_hash
@@ -29,6 +30,8 @@ def _label(fact: HeldFact, lexicon: Lexicon) -> str:
     """What a fact is a value of: 'date', 'percent (duty) of BYD'."""
     if fact.slot in _PERIOD_NAMES:
         return _PERIOD_NAMES[fact.slot]
+    if fact.kind == RATE_KIND:
+        return f"conversion ({fact.slot.partition(':')[2].replace('/', ' to ')})"
     if fact.slot in _EVENT_SLOTS:
         return fact.slot.partition(":")[0]  # 'date', 'place', 'status', 'participants'
     return describe(fact, lexicon)
@@ -40,6 +43,8 @@ def _why(finding: Finding, noun: str) -> str:
     assert held is not None
     if fact.slot == Slot.DATE:
         return f"one {noun} has one day"
+    if fact.kind == RATE_KIND:
+        return "exchange rates do not differ so much between reports of one event"
     if fact.slot in _PERIOD_NAMES:
         verb = "start" if fact.slot == Slot.START else "stop"
         return f"the same {' and '.join(fact.terms)} cannot {verb} applying on two days"

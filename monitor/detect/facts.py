@@ -181,6 +181,44 @@ def period_facts(
     return facts
 
 
+_CONVERTED = re.compile(
+    r"^\s*\(\s*(?:about|around|roughly|approximately|some|nearly|almost|or|c\.)?\s*$", re.I
+)
+RATE_KIND = "rate"
+
+
+def conversion_facts(claims: Sequence[Claim], article_id: str) -> list[HeldFact]:
+    """Conversions a sentence states: '1.52 trillion won ($1.13 billion)' is a rate of won to dollars.
+
+    The slot is the pair of currencies (``rate:krw/usd``), the number the rate. Rates do not move much
+    between reports of one event, so two rates far apart mean one conversion is wrong (a slipped decimal).
+    Conversions in background sentences count too: a rate is a rate.
+    """
+    money = [claim for claim in claims if claim.kind == "money" and claim.unit and _number(claim.value)]
+    facts: list[HeldFact] = []
+    for first in money:
+        for second in money:
+            same_sentence = first.evidence.start == second.evidence.start
+            if not same_sentence or fold(first.unit) == fold(second.unit):
+                continue
+            sentence = first.evidence.sentence
+            end = sentence.find(first.text)
+            start = sentence.find(second.text, end + len(first.text)) if end >= 0 else -1
+            if start < 0 or not _CONVERTED.match(sentence[end + len(first.text) : start]):
+                continue
+            base, converted = _number(first.value), _number(second.value)
+            assert base is not None and converted is not None
+            rate = converted / base
+            facts.append(
+                HeldFact(
+                    slot=f"{RATE_KIND}:{fold(first.unit)}/{fold(second.unit)}", kind=RATE_KIND,
+                    value=f"{rate:.3g}", number=rate, text=f"{first.text} ({second.text})", quote=sentence,
+                    article_id=article_id,
+                )
+            )  # fmt: skip
+    return facts
+
+
 def outcome_facts(sentences: Sequence[Sentence], article_id: str, lexicon: Lexicon) -> list[HeldFact]:
     """Agreements and decisions the article reports as done."""
     facts: list[HeldFact] = []
@@ -272,6 +310,7 @@ def article_facts(
         if figure is not None:
             figure.background = old
             facts.append(figure)
+    facts.extend(conversion_facts(claims, article_id))
     facts.extend(outcome_facts(current, article_id, lexicon))
     unique: dict[tuple[str, str], HeldFact] = {}
     for fact in facts:
