@@ -257,22 +257,6 @@ def _vocabulary(storyline: Storyline) -> tuple[str, ...]:
     return (*storyline.keywords, *sorted({w for w in words if fold(w) not in known}))
 
 
-@lru_cache(maxsize=256)
-def _country_terms(storyline: Storyline) -> dict[str, tuple[re.Pattern[str], ...]]:
-    """The countries a storyline lists, with the names that signal each: names, aliases, demonyms, capital."""
-    places = load_lexicon().places
-    found: dict[str, list[str]] = {}
-    for spec in storyline.entities:
-        country = places.country(spec.name) if spec.label in _PLACE_LABELS else None
-        if country is None:
-            continue
-        names = found.setdefault(country.name, [])
-        names += [spec.name, *spec.aliases, country.name, *country.aliases, *country.demonyms]
-        if country.capital:
-            names.append(country.capital)
-    return {name: tuple(term_pattern(form) for form in sorted(set(forms))) for name, forms in found.items()}
-
-
 def _own_keyword(storyline: Storyline, hits: _Hits) -> bool:
     """One of the analyst's own keywords (not only the profile's event words) is in the article."""
     found: set[str] = set().union(*hits.keywords)
