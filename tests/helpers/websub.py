@@ -8,9 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import secrets
-import shutil
 import ssl
-import subprocess
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
@@ -19,7 +17,6 @@ from typing import Any
 from xml.sax.saxutils import escape
 
 import httpx
-import pytest
 from aiohttp import web
 from prometheus_client import CollectorRegistry
 from pydantic import SecretStr
@@ -33,6 +30,7 @@ from monitor.ingest.websub import SubscriptionStore, WebSubSubscriber, sign
 from monitor.metrics import Metrics
 from monitor.settings import FeedSettings, HttpSettings
 from tests.helpers.sinks import Collector
+from tests.helpers.tls import self_signed_cert
 
 LONG = (
     "The foreign ministers of Japan and South Korea met in Seoul on Wednesday to prepare the summit "
@@ -68,33 +66,8 @@ class Tls:
 
 
 def make_tls(directory: Path) -> Tls:
-    """Generate the certificate with the openssl CLI (the test is skipped without it)."""
-    openssl = shutil.which("openssl")
-    if openssl is None:
-        pytest.skip("openssl CLI not available")
-    cert, key = directory / "cert.pem", directory / "key.pem"
-    subprocess.run(
-        [
-            openssl,
-            "req",
-            "-x509",
-            "-newkey",
-            "rsa:2048",
-            "-nodes",
-            "-days",
-            "1",
-            "-subj",
-            "/CN=127.0.0.1",
-            "-addext",
-            "subjectAltName=IP:127.0.0.1",
-            "-keyout",
-            str(key),
-            "-out",
-            str(cert),
-        ],
-        check=True,
-        capture_output=True,
-    )
+    """The certificate of :func:`tests.helpers.tls.self_signed_cert` as server and client contexts."""
+    cert, key = self_signed_cert(directory)
     server = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
     server.load_cert_chain(cert, key)
     return Tls(server=server, client=ssl.create_default_context(cafile=str(cert)))

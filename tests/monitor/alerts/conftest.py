@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
-import shutil
 import ssl
-import subprocess
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -21,6 +19,7 @@ from prometheus_client import CollectorRegistry
 from monitor.alerts.signing import verify
 from monitor.metrics import Metrics
 from monitor.models import Development
+from tests.helpers.tls import self_signed_cert
 
 ROOT = Path(__file__).resolve().parents[3]
 DATA = ROOT / "tests" / "data" / "alerts"
@@ -194,30 +193,4 @@ def count_alerts(registry: CollectorRegistry) -> Callable[..., float]:
 @pytest.fixture
 def self_signed(tmp_path: Path) -> tuple[Path, Path]:
     """A throw-away self-signed certificate for 127.0.0.1: (cert.pem, key.pem). Needs the openssl CLI."""
-    openssl = shutil.which("openssl")
-    if openssl is None:
-        pytest.skip("openssl CLI not available")
-    cert, key = tmp_path / "cert.pem", tmp_path / "key.pem"
-    subprocess.run(
-        [
-            openssl,
-            "req",
-            "-x509",
-            "-newkey",
-            "rsa:2048",
-            "-nodes",
-            "-days",
-            "1",
-            "-subj",
-            "/CN=127.0.0.1",
-            "-addext",
-            "subjectAltName=IP:127.0.0.1",
-            "-keyout",
-            str(key),
-            "-out",
-            str(cert),
-        ],
-        check=True,
-        capture_output=True,
-    )
-    return cert, key
+    return self_signed_cert(tmp_path)
