@@ -34,7 +34,7 @@ from pydantic import ValidationError
 
 from monitor.metrics import Metrics
 from monitor.models import Article
-from streams.codec import MAX_RAW_BYTES
+from streams.codec import MAX_RAW_BYTES, Undecodable
 from streams.topics import ensure_topic
 
 log = structlog.get_logger("newsmon.streams")
@@ -67,6 +67,20 @@ class InvalidRecord:
     reason: str  # one of REASONS
     error: str
     size: int | None = None  # of the whole value, when ``raw`` was cut already (the codec's marker)
+
+    @classmethod
+    def of(cls, bad: Undecodable, *, topic: str, partition: int, offset: int, key: object) -> InvalidRecord:
+        """The invalid record for what could not be read at ``topic/partition/offset``."""
+        return cls(
+            topic=topic,
+            partition=partition,
+            offset=offset,
+            key=key if isinstance(key, bytes) else None,
+            raw=bad.raw,
+            reason=bad.reason,
+            error=bad.error,
+            size=bad.size,
+        )
 
     @property
     def record_key(self) -> bytes:

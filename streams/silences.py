@@ -121,14 +121,7 @@ class KafkaSilences:
         if self.invalid is None:
             log.warning("silence_record_rejected", topic=self.topic, offset=record.offset, error=bad.error)
             return
-        invalid = InvalidRecord(
-            topic=record.topic,
-            partition=record.partition,
-            offset=record.offset,
-            key=record.key,
-            raw=bad.raw,
-            reason=bad.reason,
-            error=bad.error,
-            size=bad.size,
+        invalid = InvalidRecord.of(
+            bad, topic=record.topic, partition=record.partition, offset=record.offset, key=record.key
         )
         await self.invalid.forward(invalid, stage="silences")

@@ -82,15 +82,8 @@ class Rejects:
             except ValidationError as exc:
                 raw = message.value or b""
                 bad = Undecodable("bad_schema", schema_error(exc), raw, len(raw))
-        record = InvalidRecord(
-            topic=message.topic,
-            partition=message.partition,
-            offset=message.offset,
-            key=message.key if isinstance(message.key, bytes) else None,
-            raw=bad.raw,
-            reason=bad.reason,
-            error=bad.error,
-            size=bad.size,
+        record = InvalidRecord.of(
+            bad, topic=message.topic, partition=message.partition, offset=message.offset, key=message.key
         )
         self.metrics.articles.labels(stage=stage, outcome="invalid_record").inc()
         count_invalid(self.metrics, record, stage=stage)

@@ -114,14 +114,7 @@ class ClusterView:
                 error=bad.error,
             )
             return
-        invalid = InvalidRecord(
-            topic=record.topic,
-            partition=record.partition,
-            offset=record.offset,
-            key=record.key,
-            raw=bad.raw,
-            reason=bad.reason,
-            error=bad.error,
-            size=bad.size,
+        invalid = InvalidRecord.of(
+            bad, topic=record.topic, partition=record.partition, offset=record.offset, key=record.key
         )
         await self.invalid.forward(invalid, stage="view")
