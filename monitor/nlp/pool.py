@@ -17,40 +17,15 @@ from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from multiprocessing.process import BaseProcess
 
-from spacy.language import Language
-
 from monitor.errors import NewsmonError
 from monitor.models import Article, EnrichedArticle
-from monitor.nlp.catalog import Catalog, build_catalog
-from monitor.nlp.enrich import enrich_batch
-from monitor.nlp.pipeline import load_pipeline, model_info
+from monitor.nlp import worker
+from monitor.nlp.model import installed_model
 from monitor.storylines.config import Storyline
 
 
 class EnricherError(NewsmonError):
     """The enrichment pool is not running or a worker died."""
-
-
-_worker: tuple[Language, tuple[Storyline, ...], Catalog] | None = None
-
-
-def _init_worker(storylines: tuple[Storyline, ...]) -> None:
-    """Process initializer: load the pipeline once for this worker."""
-    global _worker
-    _worker = (load_pipeline(storylines), storylines, build_catalog(storylines))
-
-
-def _worker_info() -> tuple[str, str]:
-    if _worker is None:
-        raise EnricherError("enrichment worker not initialized")
-    return model_info(_worker[0])
-
-
-def _worker_enrich(articles: list[Article]) -> list[EnrichedArticle]:
-    if _worker is None:
-        raise EnricherError("enrichment worker not initialized")
-    nlp, storylines, catalog = _worker
-    return enrich_batch(nlp, articles, storylines, catalog=catalog)
 
 
 class Enricher:
@@ -67,7 +42,7 @@ class Enricher:
         self._processes = processes
         self._executor: ProcessPoolExecutor | None = None
         self._workers: tuple[BaseProcess, ...] = ()
-        self._info: tuple[str, str] = model_info()
+        self._info: tuple[str, str] = installed_model()
 
     @property
     def model_name(self) -> str:
@@ -91,11 +66,11 @@ class Enricher:
         executor = ProcessPoolExecutor(
             max_workers=self._processes,
             mp_context=multiprocessing.get_context("spawn"),
-            initializer=_init_worker,
+            initializer=worker.init,
             initargs=(self._storylines,),
         )
         try:
-            futures = [executor.submit(_worker_info) for _ in range(self._processes)]
+            futures = [executor.submit(worker.info) for _ in range(self._processes)]
             self._info = futures[0].result()
             for future in futures[1:]:
                 future.result()
@@ -133,7 +108,7 @@ class Enricher:
             return []
         loop = asyncio.get_running_loop()
         try:
-            return await loop.run_in_executor(self._executor, _worker_enrich, list(articles))
+            return await loop.run_in_executor(self._executor, worker.enrich, list(articles))
         except BrokenProcessPool as exc:
             # the pool is unusable now: drop it, so that start() can bring up a fresh one
             self.stop()

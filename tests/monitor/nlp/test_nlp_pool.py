@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import asyncio
 import os
+import subprocess
+import sys
 from collections.abc import Callable
 
 import pytest
 
 from monitor.models import Article, EnrichedArticle
-from monitor.nlp.pool import Enricher, EnricherError, _worker_info
+from monitor.nlp import worker
+from monitor.nlp.pool import Enricher, EnricherError
 from monitor.storylines.config import Storyline
 
 
@@ -54,12 +57,13 @@ def test_enricher_runs_in_worker_processes(
 def test_enricher_must_be_started(
     storylines: tuple[Storyline, ...], make_article: Callable[..., Article]
 ) -> None:
-    """Enriching before start() raises EnricherError; so does a worker call without initialization."""
+    """Enriching before start() raises EnricherError; a worker call without initialization raises
+    WorkerNotReady."""
     enricher = Enricher(storylines)
     with pytest.raises(EnricherError):
         asyncio.run(enricher.enrich([make_article("text")]))
-    with pytest.raises(EnricherError):
-        _worker_info()
+    with pytest.raises(worker.WorkerNotReady):
+        worker.info()
     with pytest.raises(EnricherError):
         Enricher(storylines, processes=0)
 
@@ -81,3 +85,14 @@ def test_terminate_ends_the_workers_at_once(
     with pytest.raises(EnricherError):
         asyncio.run(enricher.enrich([make_article("text")]))
     enricher.stop()
+
+
+def test_the_service_process_does_not_load_spacy() -> None:
+    """The service's main process (CLI, service, pool) imports no spaCy: only the enrichment
+    processes load it, so a worker holds one copy of spaCy per enrichment process, not one more."""
+    code = (
+        "import sys, monitor.cli, streams.service, monitor.nlp.pool;"
+        "print(sorted(m for m in ('spacy', 'thinc') if m in sys.modules))"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert result.stdout.strip() == "[]"

@@ -1,0 +1,62 @@
+"""What runs inside an enrichment process (:mod:`monitor.nlp.pool` starts them).
+
+This module is imported by the service's main process too, to name these
+functions to the process pool, so it imports nothing heavy at module level:
+spaCy, its model and the enrichment code are loaded by :func:`init` in the
+child only. The main process then never holds spaCy (about 100 MB resident).
+"""
+
+from __future__ import annotations
+
+import os
+from typing import TYPE_CHECKING
+
+from monitor.errors import NewsmonError
+
+if TYPE_CHECKING:
+    from spacy.language import Language
+
+    from monitor.models import Article, EnrichedArticle
+    from monitor.nlp.catalog import Catalog
+    from monitor.storylines.config import Storyline
+
+#: numerical libraries' thread pools: one thread each, since the parallelism is the processes
+#: (a BLAS pool per process would compete for the same cores and hold a buffer per thread)
+ONE_THREAD = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS", "BLIS_NUM_THREADS")
+
+
+class WorkerNotReady(NewsmonError):
+    """A batch reached an enrichment process whose initializer did not run."""
+
+
+_state: tuple[Language, tuple[Storyline, ...], Catalog] | None = None
+
+
+def init(storylines: tuple[Storyline, ...]) -> None:
+    """Process initializer: load the pipeline once for this process."""
+    global _state
+    for name in ONE_THREAD:
+        os.environ.setdefault(name, "1")
+    from monitor.nlp.catalog import build_catalog
+    from monitor.nlp.pipeline import load_pipeline
+
+    _state = (load_pipeline(storylines), storylines, build_catalog(storylines))
+
+
+def info() -> tuple[str, str]:
+    """The loaded model's (name, version)."""
+    from monitor.nlp.pipeline import model_info
+
+    if _state is None:
+        raise WorkerNotReady("enrichment worker not initialized")
+    return model_info(_state[0])
+
+
+def enrich(articles: list[Article]) -> list[EnrichedArticle]:
+    """Enrich one batch with the loaded pipeline."""
+    from monitor.nlp.enrich import enrich_batch
+
+    if _state is None:
+        raise WorkerNotReady("enrichment worker not initialized")
+    nlp, storylines, catalog = _state
+    return enrich_batch(nlp, articles, storylines, catalog=catalog)
