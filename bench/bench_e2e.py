@@ -274,6 +274,19 @@ async def _wait_healthy(port: int, proc: subprocess.Popen[bytes], timeout: float
     raise RuntimeError("not healthy in time")
 
 
+def _drained(scrapes: list[dict[Any, float]], items: int) -> bool:
+    def count(name: str, **labels: str) -> float:
+        return sum(total(m, name, **labels) for m in scrapes)
+
+    enriched = count("newsmon_articles_total", stage="enrich", outcome="ok")
+    matched = count("newsmon_articles_total", stage="match")
+    matches = count("newsmon_storyline_matches_total")
+    detected = count("newsmon_faust_table_keys_updated_total", table="storyline-state")
+    developments = count("newsmon_developments_total")
+    delivered = count("newsmon_faust_table_keys_updated_total", table="delivered")
+    return enriched >= items and matched >= items and detected >= matches and delivered >= developments
+
+
 def _pct(values: list[float], q: float) -> float | None:
     if not values:
         return None
@@ -315,18 +328,28 @@ async def run_once(workers: int, items: list[Item], rate: float, bootstrap: str,
         last_appears = feed.appeared(len(items) - 1)
         while time.time() < last_appears:
             await asyncio.sleep(0.5)
-        # drained: every item ingested, and the group committed the end of every topic twice in a row
-        streak, deadline = 0, time.time() + 420
-        while time.time() < deadline:
-            produced = total(await _scrape(ingest_port), "newsmon_articles_total", stage="ingest")
-            lag = await group_lag(bootstrap, f"newsmon-{run_id}", pipeline_topics(run_id), PARTITIONS)
-            streak = streak + 1 if produced >= len(items) and lag == 0 else 0
-            if streak >= 2:
+        # drained: the workers' own counters say every stage is done with every item (polled every
+        # 0.2 s): all enriched and matched, every match detected (a storyline-state write each),
+        # every development delivered (a delivered-table write each)
+        worker_ports = [port for kind, _, port in procs if kind == "worker"]
+        deadline = time.time() + 420
+        while True:
+            polled = time.time()
+            if _drained([await _scrape(p) for p in worker_ports], len(items)):
+                drained = polled
                 break
-            await asyncio.sleep(1.0)
+            if polled > deadline:
+                raise RuntimeError(f"run with {workers} worker(s) did not drain")
+            await asyncio.sleep(0.2)
+        # and the group committed the end of every pipeline topic (not timed: commits come every 2.8 s)
+        lag: int | None = None
+        while time.time() < deadline:
+            lag = await group_lag(bootstrap, f"newsmon-{run_id}", pipeline_topics(run_id), PARTITIONS)
+            if lag == 0:
+                break
+            await asyncio.sleep(0.5)
         else:
-            raise RuntimeError(f"run with {workers} worker(s) did not drain (lag {lag}, produced {produced})")
-        drained = time.time() - 2.0  # the first of the two zero-lag checks
+            raise RuntimeError(f"run with {workers} worker(s) did not commit (lag {lag})")
         worker_metrics = [await _scrape(port) for kind, _, port in procs if kind == "worker"]
         memory = []
         for kind, proc, _ in procs:

@@ -292,8 +292,10 @@ async def topic_sizes(bootstrap: str) -> dict[str, Any]:
     sizes: dict[str, list[int]] = defaultdict(list)
     keys: dict[str, int] = Counter()
     try:
-        topics = [t for t in await consumer.topics() if not t.startswith("__")]
-        tps = [TopicPartition(t, p) for t in topics for p in consumer.partitions_for_topic(t) or ()]
+        # the consumer's own cluster view knows no topic it was not subscribed to: ask the broker
+        cluster = await consumer._client.fetch_all_metadata()
+        topics = [t for t in cluster.topics() if not t.startswith("__")]
+        tps = [TopicPartition(t, p) for t in topics for p in cluster.partitions_for_topic(t) or ()]
         consumer.assign(tps)
         await consumer.seek_to_beginning(*tps)
         ends = await consumer.end_offsets(tps)
