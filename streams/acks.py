@@ -16,11 +16,13 @@ Table writes still work: the events are pulled in the agent's own task.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Sequence
-from typing import Any
+from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine, Sequence
+from typing import Any, TypeVar
 
 import faust
 from faust.types import EventT
+
+R = TypeVar("R")
 
 #: how often a waiting agent looks whether flow control resumed
 POLL_SECONDS = 0.1
@@ -41,15 +43,44 @@ async def each(app: faust.App, stream: faust.StreamT[Any]) -> AsyncIterator[Even
         await until_flowing(app)
 
 
-async def batches(
-    app: faust.App, stream: faust.StreamT[Any], max_: int, within: float
-) -> AsyncIterator[Sequence[EventT[Any]]]:
-    """Up to ``max_`` events gathered for at most ``within`` seconds, acknowledged after the body."""
-    async for events in stream.noack_take(max_, within=within):  # type: ignore[attr-defined]
-        yield events
-        for event in events:
-            await stream.ack(event)
-        await until_flowing(app)
+async def pipelined(
+    app: faust.App,
+    stream: faust.StreamT[Any],
+    max_: int,
+    within: float,
+    *,
+    depth: int,
+    start: Callable[[Sequence[EventT[Any]]], Coroutine[Any, Any, R]],
+    finish: Callable[[R], Awaitable[None]],
+) -> None:
+    """Batches as :func:`batches`, with ``start`` running up to ``depth`` batches ahead of ``finish``.
+
+    ``start(batch)`` (enrichment in another process) begins as soon as a batch is taken and a slot
+    is free; ``finish(result)`` (publishing it) runs in the order the batches were taken, and a
+    batch is acknowledged after its ``finish``. So the next batch is already in the spaCy process
+    while the previous one's results travel to Kafka, and nothing is acknowledged before it was
+    published. An exception in either stops the loop and is raised as itself.
+    """
+    slots = asyncio.Semaphore(depth)
+    taken: asyncio.Queue[tuple[Sequence[EventT[Any]], asyncio.Task[R]]] = asyncio.Queue()
+
+    async def finisher() -> None:
+        while True:
+            events, task = await taken.get()
+            await finish(await task)
+            for event in events:
+                await stream.ack(event)
+            slots.release()
+
+    try:
+        async with asyncio.TaskGroup() as group:
+            group.create_task(finisher())
+            async for events in stream.noack_take(max_, within=within):  # type: ignore[attr-defined]
+                await slots.acquire()
+                taken.put_nowait((events, group.create_task(start(events))))
+                await until_flowing(app)
+    except ExceptionGroup as failed:  # one task failed and the group cancelled the rest: raise it
+        raise failed.exceptions[0] from None
 
 
 def seek_uncommitted_to_beginning(app: faust.App) -> None:

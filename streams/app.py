@@ -15,14 +15,17 @@ with one outbox topic and one delivery agent per destination, so a failing recei
 
 from __future__ import annotations
 
+import asyncio
+from collections.abc import Sequence
 from typing import Any
 
 import faust
+from faust.types import EventT
 
 from monitor.metrics import Metrics
 from monitor.models import Article, Development, EnrichedArticle, StorylineMatch
 from monitor.settings import Settings
-from streams.acks import batches, each
+from streams.acks import each, pipelined
 from streams.codec import NAME as CODEC
 from streams.deliver import DeliveryAgent, DeliveryTopics
 from streams.stages import DeliveredMark, Rejects, Stages, publish
@@ -78,15 +81,36 @@ def build_app(settings: Settings, bootstrap: str, stages: Stages, metrics: Metri
 
     @app.agent(articles)
     async def enrich_agent(stream: faust.StreamT[Any]) -> None:
-        async for batch in batches(app, stream, settings.nlp.batch_size, settings.nlp.batch_wait):
+        async def start(batch: Sequence[EventT[Any]]) -> list[EnrichedArticle]:
             values = [await rejects.decode(Article, e, "enrich") for e in batch]
             items = [a for a in values if a is not None]
-            if not items:
-                continue
-            for item in await stages.enrich(items):
-                value = item.model_dump(mode="json")
-                key = item.article.id.encode()
-                await rejects.send(enriched, key, value, stage="enrich", article=item.article)
+            return await stages.enrich(items) if items else []
+
+        async def finish(results: list[EnrichedArticle]) -> None:
+            # sent together, so the producer batches them; each waits for the broker's ack
+            await asyncio.gather(
+                *(
+                    rejects.send(
+                        enriched,
+                        item.article.id.encode(),
+                        item.model_dump(mode="json"),
+                        stage="enrich",
+                        article=item.article,
+                    )
+                    for item in results
+                )
+            )
+
+        # one batch per enrichment process in spaCy, and one more being published
+        await pipelined(
+            app,
+            stream,
+            settings.nlp.batch_size,
+            settings.nlp.batch_wait,
+            depth=settings.nlp.processes + 1,
+            start=start,
+            finish=finish,
+        )
 
     @app.agent(enriched)
     async def match_agent(stream: faust.StreamT[Any]) -> None:
