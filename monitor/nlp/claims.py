@@ -27,7 +27,15 @@ from datetime import datetime
 from spacy.tokens import Doc, Span
 
 from monitor.models import CanonicalEntity, Claim, Evidence
-from monitor.nlp.dates import DURATION, duration_years, resolve_date
+from monitor.nlp.dates import (
+    CALENDAR_DAY,
+    DAY_THEN_WEEKDAY,
+    DURATION,
+    WEEKDAY_THEN_DAY,
+    WEEKDAYS,
+    duration_years,
+    resolve_date,
+)
 from monitor.nlp.meetings import TRIGGERS, meeting_claims
 from monitor.nlp.numbers import parse_number, split_approximator
 from monitor.nlp.phrases import describe, modality, tense, verb_phrase
@@ -222,19 +230,61 @@ def _durations(s: _Sentence) -> None:
         )
 
 
+_DAY_PART = re.compile(
+    r"^(?:(?:late|early)\s+)?(?P<day>"
+    + "|".join(WEEKDAYS)
+    + r"|tonight)(?:\s+(?:morning|afternoon|evening|night))?$",
+    re.IGNORECASE,
+)
+
+
+CALENDAR_DAY_IN = re.compile(r"\b" + CALENDAR_DAY, re.IGNORECASE)
+
+
+def _date_span(s: _Sentence, ent: Span) -> tuple[int, int, str] | None:
+    """Where a date entity's claim starts and ends, and the words that give its day.
+
+    A weekday and the calendar day written with it are one claim ('Thursday (Jun 6)', 'Thursday, June 5',
+    '26 June (Wednesday)'), read by the calendar day; its text keeps the weekday, which may disagree. A
+    time entity gives its weekday ('Tuesday night', 'on a wet Wednesday afternoon') or 'tonight'.
+    """
+    part_of_day = _DAY_PART.match(ent.text)
+    if ent.label_ == "TIME":
+        if part_of_day is None:
+            return None
+        start = ent.start_char + part_of_day.start("day")
+        return start, start + len(part_of_day.group("day")), part_of_day.group("day")
+    if ent.label_ != "DATE":
+        return None
+    if part_of_day is not None and part_of_day.group("day").casefold() != "tonight":
+        after = WEEKDAY_THEN_DAY.match(s.text, ent.end_char, s.sent.end_char)
+        if after is not None:
+            return ent.start_char, after.end(), after.group("day")
+    elif part_of_day is None:
+        after = DAY_THEN_WEEKDAY.match(s.text, ent.end_char, s.sent.end_char)
+        if after is not None:
+            return ent.start_char, after.end(), ent.text
+    return ent.start_char, ent.end_char, ent.text
+
+
 def _dates(s: _Sentence) -> None:
     for ent in s.ents:
-        if ent.label_ != "DATE" or not s.free(ent.start_char, ent.end_char):
+        found = _date_span(s, ent)
+        if found is None or not s.free(found[0], found[1]):
             continue
-        before = s.text[max(0, ent.start_char - 12) : ent.start_char].rstrip().casefold()
+        start, end, words = found
+        before = s.text[max(0, start - 12) : start].rstrip().casefold()
         if before.endswith(("©", "copyright")):
             continue
-        resolved = resolve_date(ent.text, s.published, when=tense(ent))
+        resolved = resolve_date(words, s.published, when=tense(ent))
+        calendar = CALENDAR_DAY_IN.search(words) if resolved is None else None
+        if calendar is not None:  # 'tomorrow, Thursday, June 5' as one entity: its calendar day
+            resolved = resolve_date(calendar.group(0), s.published, when=tense(ent))
         if resolved is None:
             continue
         day, grain, approx = resolved
-        s.add("date", ent.start_char, ent.end_char, day.isoformat(), unit=grain, approximate=approx)
-        s.dates.append((ent.start_char, s.claims[-1]))
+        s.add("date", start, end, day.isoformat(), unit=grain, approximate=approx)
+        s.dates.append((start, s.claims[-1]))
 
 
 def _quantities(s: _Sentence) -> None:

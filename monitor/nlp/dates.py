@@ -53,6 +53,32 @@ _FILLER = re.compile(r"^(?:on|in|at|by|since|from|until|till|of|during|this\s+pa
 _RELATIVE_DAYS = {"today": 0, "tonight": 0, "yesterday": -1, "tomorrow": 1}
 
 
+_MONTH_WORD = r"(?:" + "|".join(MONTHS) + r"|(?:jan|feb|mar|apr|jun|jul|aug|sept?|oct|nov|dec)\.?)(?![a-z])"
+_WEEKDAY_WORD = r"(?:" + "|".join(WEEKDAYS) + r")"
+CALENDAR_DAY = (
+    r"(?:\d{1,2}(?:st|nd|rd|th)?\s+" + _MONTH_WORD + r"|" + _MONTH_WORD + r"\s+\d{1,2}(?:st|nd|rd|th)?\b)"
+    r"(?:,?\s+\d{4})?"
+)
+# A weekday and the calendar day it names, written together: 'Thursday (Jun 6)', 'Thursday, June 5',
+# '26 June (Wednesday)'. The group ``day`` is the calendar day.
+WEEKDAY_THEN_DAY = re.compile(r"\s*(?:,\s*|\(\s*)(?P<day>" + CALENDAR_DAY + r")(?:\s*\))?", re.IGNORECASE)
+DAY_THEN_WEEKDAY = re.compile(r"\s*\(\s*(?P<weekday>" + _WEEKDAY_WORD + r")\s*\)", re.IGNORECASE)
+_NAMED_WEEKDAY = re.compile(r"\b(" + "|".join(WEEKDAYS) + r")\b", re.IGNORECASE)
+
+
+def named_weekday(text: str) -> int | None:
+    """The weekday a date expression names (0 = Monday), if it names exactly one."""
+    found = {WEEKDAYS.index(match.casefold()) for match in _NAMED_WEEKDAY.findall(text)}
+    return found.pop() if len(found) == 1 else None
+
+
+def weekday_clash(text: str, day: date) -> bool:
+    """True when a date expression names a weekday that ``day`` is not: 'Thursday, June 5' for 5 June 2024
+    (a Wednesday). A report whose weekday and date disagree has one of them wrong."""
+    weekday = named_weekday(text)
+    return weekday is not None and bool(re.search(r"\d", text)) and weekday != day.weekday()
+
+
 def _month(word: str) -> int | None:
     word = word.casefold().rstrip(".")
     if word in MONTHS:

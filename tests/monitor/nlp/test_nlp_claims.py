@@ -120,3 +120,41 @@ def test_evidence_offsets_match_article_text(enriched_seeds: dict[str, EnrichedA
             text = enriched.article.text
             assert text[claim.evidence.start : claim.evidence.end] == claim.evidence.sentence
             assert claim.text in claim.evidence.sentence
+
+
+def _dates_of(nlp: Language, storylines: tuple[Storyline, ...], article: Article) -> list[tuple[str, object]]:
+    enriched = enrich_batch(nlp, [article], storylines)[0]
+    return [(claim.text, claim.value) for claim in _claims(enriched, "date")]
+
+
+def test_weekday_and_its_calendar_day_are_one_claim(
+    nlp: Language, storylines: tuple[Storyline, ...], make_article: Callable[..., Article]
+) -> None:
+    """A weekday written with its calendar day, in brackets or after a comma, either order, is one date
+    claim read by the calendar day; its text keeps the weekday (which may disagree with the day)."""
+    text = (
+        "The deposit rate will be cut by a quarter-point on Thursday (Jun 6), analysts predict.\n"
+        "The two leaders met on Thursday (16 November 2023) in San Francisco.\n"
+        "The final debate was held on 26 June (Wednesday) in Nottingham.\n"
+        "The bank is strongly expected to cut rates tomorrow, Thursday, June 5, its first cut in years.\n"
+    )
+    dates = _dates_of(nlp, storylines, make_article(text, "2024-06-03T09:00:00+00:00"))
+    assert ("Thursday (Jun 6)", "2024-06-06") in dates
+    assert ("Thursday (16 November 2023)", "2023-11-16") in dates
+    assert [text for text, _ in dates if "26 June" in text] == ["26 June (Wednesday)"]
+    assert ("Thursday, June 5", "2024-06-05") in dates
+    assert not [text for text, _ in dates if text in {"Thursday", "16 November 2023", "Wednesday"}]
+
+
+def test_weekday_with_a_time_of_day_is_a_date_claim(
+    nlp: Language, storylines: tuple[Storyline, ...], make_article: Callable[..., Article]
+) -> None:
+    """'Tuesday night' (a TIME entity for spaCy) gives the Tuesday; 'tonight' the publication day."""
+    text = (
+        "Rishi Sunak and Keir Starmer return to the campaign trail after clashing in their final televised "
+        "head-to-head debate on Tuesday night.\n"
+        "Rishi Sunak pulled the trigger on a summer election tonight in a statement in Downing Street.\n"
+    )
+    dates = _dates_of(nlp, storylines, make_article(text, "2024-06-26T23:00:00+00:00"))
+    assert ("Tuesday", "2024-06-25") in dates
+    assert ("tonight", "2024-06-26") in dates

@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from monitor.nlp.dates import duration_years, resolve_date
+from monitor.nlp.dates import duration_years, named_weekday, resolve_date, weekday_clash
 from monitor.nlp.numbers import parse_number, split_approximator
 from monitor.nlp.phrases import FUTURE, PAST, PRESENT
 
@@ -80,3 +80,27 @@ def test_split_approximator() -> None:
     assert split_approximator("~50,000") == ("~", "50,000")
     assert split_approximator("approximately 80,000") == ("approximately", "80,000")
     assert split_approximator("100") == ("", "100")
+
+
+@pytest.mark.parametrize(
+    ("text", "day", "clash"),
+    [
+        ("Thursday, June 5", date(2024, 6, 5), True),  # 5 June 2024 is a Wednesday
+        ("Thursday (Jun 6)", date(2024, 6, 6), False),
+        ("26 June (Wednesday)", date(2024, 6, 26), False),
+        ("Friday (17 November 2023)", date(2023, 11, 17), False),
+        ("Thursday (16 November 2023)", date(2023, 11, 17), True),
+        ("Thursday", date(2024, 6, 5), False),  # a weekday alone is read as that weekday: nothing to disagree
+        ("June 5", date(2024, 6, 5), False),
+    ],
+)
+def test_weekday_clash(text: str, day: date, clash: bool) -> None:
+    """A date written with a weekday it does not fall on disagrees with itself; one part of it is wrong."""
+    assert weekday_clash(text, day) is clash
+
+
+def test_named_weekday() -> None:
+    """The weekday a date expression names (0 = Monday); none when it names none or two."""
+    assert named_weekday("Thursday (Jun 6)") == 3
+    assert named_weekday("June 6") is None
+    assert named_weekday("from Monday to Wednesday") is None
