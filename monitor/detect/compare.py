@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
-from monitor.detect.facts import FIGURE_KINDS, RATE_KIND
+from monitor.detect.facts import FIGURE_KINDS, RATE_KIND, weekday_clash_of
 from monitor.detect.figures import bounds_agree, describe, identity_gap, measured_words
 from monitor.detect.state import EventState, HeldFact
 from monitor.detect.text import fold
@@ -160,6 +160,7 @@ def _compare_figure(fact: HeldFact, held_facts: list[HeldFact], lexicon: Lexicon
     return Finding("conflict", fact, held, 0.85)
 
 
+_CLASH_CONFIDENCE = 0.85  # one report's day written with a weekday it does not fall on, against another's
 _MAX_DATE_GAP = {2: 60, 1: 60, 0: 7}  # days, by how many of the two dates were written as calendar dates
 
 
@@ -201,14 +202,19 @@ def _compare_event_fact(
     if not others:
         return None
     if fact.slot == Slot.DATE:
-        held = max(others, key=lambda item: (item.explicit, item.value))
+        # a report of what happened is set against other reports of it, a preview against previews
+        alike = [held for held in others if held.qualifier == fact.qualifier] or others
+        held = max(alike, key=lambda item: (item.explicit, bool(item.subject), item.value))
         days = abs((date.fromisoformat(fact.value) - date.fromisoformat(held.value)).days)
         if days > _MAX_DATE_GAP[int(fact.explicit) + int(held.explicit)]:
             return None
-        if fact.value in held.terms or held.value in fact.terms:
+        clash = weekday_clash_of(fact) or weekday_clash_of(held)
+        if not clash and (fact.value in held.terms or held.value in fact.terms):
             return None  # the other report names both days (a trip from one to the other, arrival and talks)
         if "planned" in {fact.qualifier, held.qualifier} and fact.qualifier != held.qualifier:
             return None  # a day still planned in one report, past in the other: a later step, or a change
+        if clash:
+            return Finding("conflict", fact, held, _CLASH_CONFIDENCE)  # a weekday and date that disagree err
         confidence, reason = _date_confidence(fact, held, lexicon.language.future)
         return Finding("conflict", fact, held, confidence, reason)
     if fact.slot == Slot.PLACE:

@@ -24,13 +24,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 from monitor.detect.text import Sentence
 from monitor.lexicon import Lexicon, Profile
 from monitor.models import Claim, EnrichedArticle
-from monitor.nlp.dates import WEEKDAYS, resolve_date
+from monitor.nlp.dates import WEEKDAYS, resolve_date, weekday_clash
 
 _WEEKDAY = re.compile(r"^(?:on\s+)?(" + "|".join(WEEKDAYS) + r")$", re.IGNORECASE)
 _FUTURE_TENSE = 2  # ``when`` for resolve_date: the clause speaks of the future
@@ -50,6 +50,9 @@ class FoundDate:
     role: str = "event"  # "announced": the day something was said; "transit": a day of travel; "start"/"end":
     # the day something starts or stops applying; "target": a day set for something
     noun: str = ""  # the event kind of the nearest event word ('election' in 'the July 4 election')
+    clash: bool = (
+        False  # written with a weekday it does not fall on ('Thursday, June 5' in 2024): one is wrong
+    )
 
 
 @dataclass(frozen=True)
@@ -78,9 +81,11 @@ def _sentence_at(sentences: Sequence[Sentence], position: int) -> Sentence | Non
     return None
 
 
-def _forward(claim: Claim, value: date, sentence: str, published: date, future: re.Pattern[str]) -> date:
-    """A weekday the NLP read as past, in a sentence that looks ahead, is the coming one."""
-    if value >= published or not _WEEKDAY.match(claim.text.strip()) or not future.search(sentence):
+def _forward(claim: Claim, value: date, before: str, published: date, future: re.Pattern[str]) -> date:
+    """A weekday the NLP read as past, after words that look ahead ('ahead of his summit on Monday'), is the
+    coming one. ``before`` is the sentence up to the weekday: a look ahead after it ('a meeting on Friday,
+    after which the ministry said the sides would hold talks') is about something else."""
+    if value >= published or not _WEEKDAY.match(claim.text.strip()) or not future.search(before):
         return value
     resolved = resolve_date(claim.text, published, when=_FUTURE_TENSE)
     return resolved[0] if resolved is not None else value
@@ -149,6 +154,21 @@ def _distance(found: FoundDate, sentence: str, anchor: re.Pattern[str]) -> int:
     return min(found.start - end if found.start >= end else 2 * (end - found.start) for end in anchors)
 
 
+SET_AHEAD_DAYS = 7  # further ahead than this, a day in a report of what happened is a day set for something
+
+
+def _set_days(
+    found: list[FoundDate], sentence: str, published: date, future: re.Pattern[str]
+) -> list[FoundDate]:
+    """A sentence reporting what happened by now ('called an election tonight, naming Thursday, July 4 as
+    polling day') that also names a day weeks ahead: the later day is set for something, not the reported
+    thing's day. A sentence that looks ahead keeps its days."""
+    if future.search(sentence) or not any(item.value <= published for item in found if item.role == "event"):
+        return found
+    ahead = [item.role == "event" and (item.value - published).days > SET_AHEAD_DAYS for item in found]
+    return [replace(item, role="target") if later else item for item, later in zip(found, ahead, strict=True)]
+
+
 @dataclass
 class ArticleDates:
     """An article's resolved dates by detection sentence index."""
@@ -195,16 +215,19 @@ def article_dates(
                 PeriodMention(value, claim.unit, claim.text, ongoing)
             )
             continue
-        value = _forward(claim, value, sentence.text, published, lexicon.language.future)
+        start = position + offset - sentence.start
+        value = _forward(claim, value, sentence.text[:start], published, lexicon.language.future)
         explicit = any(ch.isdigit() for ch in claim.text)
         if explicit and not _HAS_YEAR.search(claim.text):
             value = _nearest_year(value, published)
-        start = position + offset - sentence.start
         role = _role(sentence.text, start, lexicon, profile)
         noun = _nearest_kind(sentence.text, start, start + len(claim.text), profile)
-        days.setdefault(sentence.index, []).append(FoundDate(value, explicit, claim.text, start, role, noun))
+        clash = weekday_clash(claim.text, value)
+        found = FoundDate(value, explicit, claim.text, start, role, noun, clash)
+        days.setdefault(sentence.index, []).append(found)
     by_index = {sentence.index: sentence.text for sentence in sentences}
     for index, found_dates in days.items():
+        found_dates[:] = _set_days(found_dates, by_index[index], published, lexicon.language.future)
         found_dates.sort(
             key=lambda found: (not found.explicit, _distance(found, by_index[index], anchor), found.start)
         )

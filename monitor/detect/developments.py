@@ -9,12 +9,12 @@ and ids already emitted are remembered in the state.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 from monitor.detect.compare import Finding, compare
-from monitor.detect.events import absorb, best_event, new_event
+from monitor.detect.events import absorb, best_event, format_date, new_event
 from monitor.detect.extract import Signature, signature
-from monitor.detect.facts import RATE_KIND
+from monitor.detect.facts import RATE_KIND, weekday_clash_of
 from monitor.detect.figures import describe
 from monitor.detect.state import EventState, HeldFact, StorylineState, prune, remember
 from monitor.detect.text import fingerprint, stable_hash
@@ -42,6 +42,13 @@ def _why(finding: Finding, noun: str) -> str:
     fact, held = finding.fact, finding.held
     assert held is not None
     if fact.slot == Slot.DATE:
+        clashing = next((item for item in (fact, held) if weekday_clash_of(item)), None)
+        if clashing is not None:
+            day = date.fromisoformat(clashing.value)
+            return (
+                f"one {noun} has one day, and {weekday_clash_of(clashing)!r} is wrong in itself: "
+                f"{format_date(day)} is a {day.strftime('%A')}"
+            )
         return f"one {noun} has one day"
     if fact.kind == RATE_KIND:
         return "exchange rates do not differ so much between reports of one event"

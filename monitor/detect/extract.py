@@ -112,16 +112,27 @@ def _mentions(entity: CanonicalEntity, text: str) -> bool:
     )
 
 
+NOW_DAYS = 7  # a sentence giving a day this close to publication reports the news of the day
+
+
+def _dated_now(sentence: Sentence, published: date, dates: ArticleDates) -> bool:
+    """The sentence gives a day within a week of publication ('cut rates tomorrow, the first cut since it
+    began raising them in July 2022'): the other years it names are a comparison, not its subject."""
+    return any(abs((found.value - published).days) <= NOW_DAYS for found in dates.in_sentence(sentence))
+
+
 def is_background(
     sentence: Sentence, previous_background: bool, published: date, dates: ArticleDates, lexicon: Lexicon
 ) -> bool:
     """True when the sentence describes something other than the current event.
 
-    Other years, background wording ("last met", "previously"), or a month named without a day ("in March",
-    not "since March") that is neither this month nor the next.
+    Other years (unless the sentence also gives a day near publication), background wording ("last met",
+    "previously"), or a month named without a day ("in March", not "since March") that is neither this month
+    nor the next.
     """
     years = {int(year) for year in _YEAR.findall(sentence.text)}
-    if years and not years & {published.year, published.year + 1}:
+    other_years = years and not years & {published.year, published.year + 1}
+    if other_years and not _dated_now(sentence, published, dates):
         return True
     if lexicon.language.background.search(sentence.text):
         return True
@@ -233,12 +244,21 @@ def _impossible_day(day: date, published: date, quote: str, lexicon: Lexicon, pr
 
 
 def _choose_date(
-    candidates: list[tuple[FoundDate, Sentence]], published: date, *, report: bool = False, noun: str = ""
-) -> tuple[date, bool, Sentence | None, bool]:
+    candidates: list[tuple[FoundDate, Sentence]],
+    published: date,
+    *,
+    report: bool = False,
+    noun: str = "",
+    profile: Profile | None = None,
+    announcing: re.Pattern[str] | None = None,
+) -> tuple[FoundDate | None, Sentence | None, bool]:
     """The event's date: a date of the event itself (not of travel, nor of an announcement of a coming
     event) within 45 days of publication, not after it in a ``report`` of something done; the lead's first
-    (news puts the event first), calendar dates before inferred ones; the publication day, unstated, when
-    there is none."""
+    (news puts the event first), calendar dates before inferred ones; None when there is none.
+
+    Also whether the date is the event's own: written next to the event's word, or the only day of a lead
+    sentence naming the event once ('On Tuesday evening Sunak ... called a summer general election'), unless
+    it is the day something was said ('the junta said on Saturday')."""
     usable = [
         (found, sentence)
         for found, sentence in candidates
@@ -247,14 +267,23 @@ def _choose_date(
     if report:  # a report's event is behind it: a later day is something else ('ahead of the July 4 vote')
         usable = [item for item in usable if item[0].value <= published] or usable
     if not usable:
-        return published, False, None, False
+        return None, None, False
 
     def rank(item: tuple[FoundDate, Sentence]) -> tuple[bool, bool, bool, int]:
         other_kind = item[0].noun not in {"", noun}  # 'the July 4 election' in a report of a debate
         return other_kind, item[1].index > 1, not item[0].explicit, item[1].index
 
     found, sentence = min(usable, key=rank)
-    return found.value, found.explicit, sentence, bool(noun) and found.noun == noun
+    if not noun or profile is None:
+        return found, sentence, False
+    if found.noun == noun:
+        return found, sentence, True
+    days = {item.value for item, where in candidates if where is sentence and item.role == "event"}
+    kinds = [profile.kind_of(match.group(0)) for match in profile.trigger_pattern.finditer(sentence.text)]
+    mentions = [kind.noun for kind in kinds if kind is not None]
+    said = announcing is not None and announcing.search(sentence.text[max(0, found.start - 25) : found.start])
+    alone = len(days) == 1 and mentions.count(noun) == 1 and not said  # one day, one mention of the event
+    return found, sentence, sentence.index <= 1 and alone
 
 
 def _status(
@@ -356,9 +385,12 @@ def signature(
     candidates = [(found, s) for s in event_sentences for found in dates.in_sentence(s)]
     report = _reports_done(sentences[:2], lexicon, profile)
     noun = _noun(" ".join(s.text for s in event_sentences) or lead, profile)
-    event_date, date_explicit, date_sentence, anchored = _choose_date(
-        candidates, pub_date, report=report, noun=noun
+    chosen_date, date_sentence, anchored = _choose_date(
+        candidates, pub_date, report=report, noun=noun, profile=profile, announcing=announcing
     )
+    event_date = chosen_date.value if chosen_date else pub_date  # the publication day, unstated
+    date_explicit = bool(chosen_date and chosen_date.explicit)
+    clash = chosen_date.text if chosen_date and chosen_date.clash else ""
     date_quote = date_sentence.text if date_sentence else ""
     stated = dates.in_sentence(date_sentence) if date_sentence else []
     other_days = [found.value.isoformat() for found in stated]
@@ -391,7 +423,7 @@ def signature(
         date_quote=date_quote,
         status=status,
         status_quote=status_quote,
-        misdated=_impossible_day(event_date, pub_date, date_quote, lexicon, profile),
+        misdated=bool(clash) or _impossible_day(event_date, pub_date, date_quote, lexicon, profile),
         noun=noun,
         terms=Counter(tokens(" ".join(s.text for s in sentences))),
         text=article.text,
@@ -414,8 +446,9 @@ def signature(
         lexicon=lexicon,
         entities=enriched.entities,
         date_days=other_days,
-        date_planned=event_date > pub_date and bool(lexicon.language.future.search(date_quote)),
+        date_planned=event_date >= pub_date and bool(lexicon.language.future.search(date_quote)),
         date_anchor=noun if anchored else "",
+        date_clash=clash,
     )
     sig.facts += period_facts([(s, dates.in_sentence(s)) for s in current], article.id, profile, pub_date)
     sig.facts += ordinal_facts(about_event, article.id, lexicon, profile)

@@ -146,6 +146,14 @@ def _event_fact(slot: Slot, value: str, quote: str, article_id: str, *, explicit
     )  # fmt: skip
 
 
+WEEKDAY_MARK = "weekday:"  # a date fact whose written weekday is not the day's: '<mark><date as written>'
+
+
+def weekday_clash_of(fact: HeldFact) -> str:
+    """The date as written when its weekday is not the day's ('Thursday, June 5' in 2024), else ''."""
+    return next((mark[len(WEEKDAY_MARK) :] for mark in fact.marks if mark.startswith(WEEKDAY_MARK)), "")
+
+
 _POSSESSIVE = re.compile(r"^\s*['’]s\b")
 PLAN_DAYS = 7  # a start or end day further ahead than this is a schedule that may still change
 
@@ -271,12 +279,15 @@ def article_facts(
     date_days: Sequence[str] = (),
     date_planned: bool = False,
     date_anchor: str = "",
+    date_clash: str = "",
 ) -> list[HeldFact]:
     """Every comparable fact of one article.
 
     The event's date fact also holds every day its sentence names (``date_days``, in ``terms``), whether
     the day is still ahead as planned (``date_planned``, the qualifier ``planned``) and the event word it
     is written next to (``date_anchor``, in ``subject``; empty when it stands apart from the event's word).
+    ``date_clash`` is the date as written when its weekday is not the day's ('Thursday, June 5' in 2024): the
+    fact is marked ``weekday:<written date>``, a sign that this report errs.
     """
     facts: list[HeldFact] = []
     if date_quote:
@@ -284,6 +295,8 @@ def article_facts(
         fact.terms = sorted(set(date_days))
         fact.qualifier = "planned" if date_planned else ""
         fact.subject = date_anchor
+        if date_clash:
+            fact.marks = [f"{WEEKDAY_MARK}{date_clash}"]
         facts.append(fact)
     if place and place_explicit:
         facts.append(_event_fact(Slot.PLACE, place, place_quote, article_id, explicit=True))

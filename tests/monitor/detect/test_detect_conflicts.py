@@ -166,3 +166,68 @@ def test_a_newly_named_participant_is_a_development(timeline: Timeline, enrich: 
     raised = [alert for alert in timeline.push(enrich(second)) if alert.storyline_id == JK]
     assert [alert.kind for alert in raised] == ["new_development"]
     assert "participants now reported as" in raised[0].summary and "Joe Biden" in raised[0].summary
+
+
+def test_a_weekday_that_disagrees_with_its_date_is_a_confident_conflict(
+    timeline: Timeline, enrich: Enrich
+) -> None:
+    """'tomorrow, Saturday, August 22' (22 August 2025 is a Friday) against another preview's 'Saturday
+    (August 23)': a confident date conflict quoting the erring sentence, saying why it cannot be right, even
+    though that sentence's 'tomorrow' names the other report's day too."""
+    right = (
+        "South Korean President Lee Jae-myung and Japanese Prime Minister Shigeru Ishiba will hold their summit "
+        "in Tokyo on Saturday (August 23), officials said.\n"
+        "The two leaders are expected to revive shuttle diplomacy and discuss North Korea.\n"
+    )
+    wrong = (
+        "South Korean President Lee Jae-myung and Japanese Prime Minister Shigeru Ishiba will hold their summit "
+        "in Tokyo tomorrow, Saturday, August 22, officials said.\n"
+        "The two leaders are expected to revive shuttle diplomacy and discuss North Korea.\n"
+    )
+    timeline.push(enrich(make_article("w1", right, published="2025-08-20T09:00:00+00:00",
+                                      source="Japan Press Agency", title="Lee, Ishiba to meet in Tokyo")))  # fmt: skip
+    raised = timeline.push(enrich(make_article("w2", wrong, published="2025-08-22T06:00:00+00:00",
+                                               source="Market Digest", title="Lee, Ishiba to meet")))  # fmt: skip
+    conflicts = [alert for alert in raised if alert.kind == "conflict"]
+    assert len(conflicts) == 1 and conflicts[0].confidence >= 0.8
+    assert wrong.splitlines()[0] in [evidence.quote for evidence in conflicts[0].evidence]
+    assert "Saturday, August 22" in conflicts[0].summary and "Friday" in conflicts[0].summary
+
+
+def test_a_report_is_compared_with_reports_not_with_the_preview(timeline: Timeline, enrich: Enrich) -> None:
+    """A preview's 23 August, a report's 23 August, then a report's 24 August: the two reports conflict
+    (a preview against a report would be a change of plan, not a conflict)."""
+    preview = SUMMIT.replace("held their summit", "will hold their summit")
+    timeline.push(enrich(make_article("p1", preview.format(day="August 23, 2025"),
+                                      published="2025-08-20T09:00:00+00:00", title="Lee, Ishiba to meet")))  # fmt: skip
+    timeline.push(enrich(make_article("r1", SUMMIT.format(day="August 23, 2025"),
+                                      published="2025-08-23T15:00:00+00:00", title="Lee, Ishiba meet")))  # fmt: skip
+    raised = timeline.push(enrich(make_article("r2", SUMMIT.format(day="August 24, 2025"),
+                                               published="2025-08-25T04:00:00+00:00", title="Lee, Ishiba meet")))  # fmt: skip
+    conflicts = [alert for alert in raised if alert.kind == "conflict"]
+    assert len(conflicts) == 1 and conflicts[0].confidence >= 0.8
+    assert {ref.id for ref in conflicts[0].articles} == {"r1", "r2"}
+
+
+LEAD = (
+    "{when} South Korean President Lee Jae-myung and Japanese Prime Minister Shigeru Ishiba stood before "
+    "reporters in Tokyo and, to the surprise of many, announced a summit of their own{said}.\n"
+    "The two leaders agreed to revive shuttle diplomacy and discussed North Korea.\n"
+)
+
+
+def test_the_only_day_of_a_lead_naming_the_event_once_is_the_events_day(
+    timeline: Timeline, enrich: Enrich
+) -> None:
+    """'On Tuesday evening ... announced a summit' against 'On Wednesday ...': each lead gives one day and
+    names the event once, so the days are the event's and conflict at a usable confidence; a day that is
+    only when someone said something ('..., the ministry said on Wednesday') is not."""
+    timeline.push(enrich(make_article("l1", LEAD.format(when="On Tuesday evening", said=""),
+                                      published="2025-08-20T06:00:00+00:00", title="Lee, Ishiba surprise")))  # fmt: skip
+    raised = timeline.push(enrich(make_article("l2", LEAD.format(when="On Wednesday", said=""),
+                                               published="2025-08-21T06:00:00+00:00", title="Lee, Ishiba")))  # fmt: skip
+    conflicts = [alert for alert in raised if alert.kind == "conflict"]
+    assert len(conflicts) == 1 and conflicts[0].confidence >= 0.5
+    said = timeline.push(enrich(make_article("l3", LEAD.format(when="", said=", the ministry said on Monday"),
+                                             published="2025-08-21T08:00:00+00:00", title="Summit")))  # fmt: skip
+    assert all(alert.confidence < 0.5 for alert in said if alert.kind == "conflict")

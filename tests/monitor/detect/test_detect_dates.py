@@ -97,3 +97,61 @@ def test_a_meeting_dated_only_by_week_gives_no_event_date(enrich: Enrich) -> Non
         lexicon=load_lexicon(),
     )  # fmt: skip
     assert not [fact for fact in facts if fact.slot == "date:event"]
+
+
+def test_a_weekday_its_date_does_not_fall_on_is_marked(enrich: Enrich) -> None:
+    """'Saturday, August 22' when 22 August 2025 is a Friday: the calendar day is read and marked as clashing
+    with its weekday; 'Saturday (August 23)' agrees with itself."""
+    text = (
+        "Lee Jae-myung and Shigeru Ishiba will hold their summit in Tokyo on Saturday, August 22.\n"
+        "The two leaders will meet again on Saturday (August 23) for dinner.\n"
+    )
+    sentences, dates = _dates(enrich, text, "2025-08-20T09:00:00+00:00")
+    [clashing] = dates.in_sentence(sentences[0])
+    assert clashing.value == date(2025, 8, 22) and clashing.explicit and clashing.clash
+    [agreeing] = dates.in_sentence(sentences[1])
+    assert agreeing.value == date(2025, 8, 23) and not agreeing.clash
+
+
+def test_another_year_does_not_make_a_sentence_about_today_background(enrich: Enrich) -> None:
+    """'cut rates tomorrow, the first cut since ... July 2022' reports the news of the day; a sentence naming
+    only another year stays background."""
+    text = (
+        "The European Central Bank is expected to cut rates tomorrow, its first cut since it began raising "
+        "them in July 2022.\n"
+        "In July 2022 the European Central Bank began raising rates for the first time in 11 years.\n"
+    )
+    sentences, dates = _dates(enrich, text, "2024-06-05T09:00:00+00:00")
+    published = date(2024, 6, 5)
+    assert not is_background(sentences[0], False, published, dates, load_lexicon())
+    assert is_background(sentences[1], False, published, dates, load_lexicon())
+
+
+def test_a_look_ahead_after_the_weekday_does_not_move_it_forward(enrich: Enrich) -> None:
+    """'a video meeting on Friday ..., the ministry said the sides would hold talks': the look ahead comes
+    after the weekday and is about the talks, so Friday is the one just past."""
+    text = (
+        "Following a video meeting on Friday between Lee Jae-myung and Shigeru Ishiba, the ministry said the "
+        "two sides would hold consultations on trade.\n"
+    )
+    sentences, dates = _dates(enrich, text, "2025-08-24T07:00:00+00:00")
+    assert [found.value for found in dates.in_sentence(sentences[0])] == [date(2025, 8, 22)]
+
+
+def test_a_day_weeks_ahead_in_a_report_of_today_is_set_for_something(enrich: Enrich) -> None:
+    """'called an election tonight ..., naming Thursday, July 4 as polling day': tonight is the event's day,
+    July 4 a day set for something (role target), not the reported thing's day."""
+    text = (
+        "Rishi Sunak pulled the trigger on a summer election tonight in a statement in Downing Street, "
+        "naming Thursday, July 4 as polling day.\n"
+    )
+    sentences, dates = _dates(enrich, text, "2024-05-22T17:30:00+00:00")
+    roles = {found.value: found.role for found in dates.in_sentence(sentences[0])}
+    assert roles == {date(2024, 5, 22): "event", date(2024, 7, 4): "target"}
+
+
+def test_coming_back_is_travel(enrich: Enrich) -> None:
+    """'came back to Seoul on Sunday after a trilateral summit': the day of the return, not of the summit."""
+    text = "President Yoon Suk Yeol came back to Seoul on Sunday after a trilateral summit with Joe Biden.\n"
+    sentences, dates = _dates(enrich, text, "2023-08-20T12:00:00+00:00")
+    assert [found.role for found in dates.in_sentence(sentences[0])] == ["transit"]
