@@ -21,9 +21,10 @@ from monitor.detect.participants import own_participants, rival_participants
 from monitor.detect.state import HeldFact
 from monitor.detect.text import Sentence, fold, term_pattern, tokens
 from monitor.lexicon import Lexicon, Profile, StatusClass, load_lexicon
-from monitor.models import ArticleRef, CanonicalEntity, StorylineMatch
+from monitor.models import ArticleRef, CanonicalEntity, Claim, StorylineMatch
 from monitor.storylines.match import article_sentences, body_offset
 
+_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}")
 _YEAR = re.compile(r"\b(19[5-9]\d|20[0-4]\d)\b")
 
 
@@ -243,6 +244,43 @@ def _impossible_day(day: date, published: date, quote: str, lexicon: Lexicon, pr
     return bool(quote) and day > published and bool(done.search(quote)) and not ahead
 
 
+@dataclass(frozen=True)
+class Meetings:
+    """What the NLP meeting claims say of the event's participants, by detection sentence index.
+
+    ``own_days``: (sentence, day) of meetings of at least two of them and no one else; ``crowded``: sentences
+    whose meetings join at least two of them with someone else (a wider gathering), and none of their own.
+    """
+
+    own_days: frozenset[tuple[int, date]] = frozenset()
+    crowded: frozenset[int] = frozenset()
+
+
+def _meetings(
+    claims: tuple[Claim, ...], sentences: list[Sentence], offset: int, participants: list[str]
+) -> Meetings:
+    chosen = set(participants)
+    own: set[tuple[int, date]] = set()
+    own_sentences: set[int] = set()
+    crowded: set[int] = set()
+    for claim in claims:
+        if claim.kind != "meeting" or not isinstance(claim.value, dict) or len(chosen) < 2:
+            continue
+        people = claim.value.get("participants")
+        named = {people} if isinstance(people, str) else set(people or [])
+        where = next((s for s in sentences if s.start <= claim.evidence.start + offset < s.end), None)
+        if where is None or len(named & chosen) < 2:
+            continue
+        if named - chosen:
+            crowded.add(where.index)
+            continue
+        own_sentences.add(where.index)
+        when = claim.value.get("date")
+        if isinstance(when, str) and _DAY.match(when):
+            own.add((where.index, date.fromisoformat(when[:10])))
+    return Meetings(frozenset(own), frozenset(crowded - own_sentences))
+
+
 def _choose_date(
     candidates: list[tuple[FoundDate, Sentence]],
     published: date,
@@ -251,6 +289,7 @@ def _choose_date(
     noun: str = "",
     profile: Profile | None = None,
     announcing: re.Pattern[str] | None = None,
+    meetings: Meetings | None = None,
 ) -> tuple[FoundDate | None, Sentence | None, bool]:
     """The event's date: a date of the event itself (not of travel, nor of an announcement of a coming
     event) within 45 days of publication, not after it in a ``report`` of something done; the lead's first
@@ -258,7 +297,10 @@ def _choose_date(
 
     Also whether the date is the event's own: written next to the event's word, or the only day of a lead
     sentence naming the event once ('On Tuesday evening Sunak ... called a summer general election'), unless
-    it is the day something was said ('the junta said on Saturday')."""
+    it is the day something was said ('the junta said on Saturday'). A day of a meeting of the event's own
+    participants is theirs, and comes before days of sentences about a wider gathering of them (``meetings``:
+    'a trilateral meeting with Biden on Thursday' in a report of the two leaders' own talks on Friday)."""
+    meetings = meetings or Meetings()
     usable = [
         (found, sentence)
         for found, sentence in candidates
@@ -269,11 +311,14 @@ def _choose_date(
     if not usable:
         return None, None, False
 
-    def rank(item: tuple[FoundDate, Sentence]) -> tuple[bool, bool, bool, int]:
+    def rank(item: tuple[FoundDate, Sentence]) -> tuple[bool, bool, bool, bool, int]:
         other_kind = item[0].noun not in {"", noun}  # 'the July 4 election' in a report of a debate
-        return other_kind, item[1].index > 1, not item[0].explicit, item[1].index
+        crowd = item[1].index in meetings.crowded  # a wider gathering than the event's own meeting
+        return other_kind, crowd, item[1].index > 1, not item[0].explicit, item[1].index
 
     found, sentence = min(usable, key=rank)
+    if (sentence.index, found.value) in meetings.own_days:
+        return found, sentence, True  # the day of a meeting of the event's own participants
     if not noun or profile is None:
         return found, sentence, False
     if found.noun == noun:
@@ -385,8 +430,15 @@ def signature(
     candidates = [(found, s) for s in event_sentences for found in dates.in_sentence(s)]
     report = _reports_done(sentences[:2], lexicon, profile)
     noun = _noun(" ".join(s.text for s in event_sentences) or lead, profile)
+    meetings = _meetings(enriched.claims, sentences, body_offset(enriched), [entity.id for entity in chosen])
     chosen_date, date_sentence, anchored = _choose_date(
-        candidates, pub_date, report=report, noun=noun, profile=profile, announcing=announcing
+        candidates,
+        pub_date,
+        report=report,
+        noun=noun,
+        profile=profile,
+        announcing=announcing,
+        meetings=meetings,
     )
     event_date = chosen_date.value if chosen_date else pub_date  # the publication day, unstated
     date_explicit = bool(chosen_date and chosen_date.explicit)

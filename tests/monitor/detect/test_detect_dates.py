@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date
 
-from detect_builders import make_article
+from detect_builders import Timeline, make_article
 
 from monitor.detect.dates import ArticleDates, article_dates
 from monitor.detect.extract import is_background
@@ -155,3 +155,21 @@ def test_coming_back_is_travel(enrich: Enrich) -> None:
     text = "President Yoon Suk Yeol came back to Seoul on Sunday after a trilateral summit with Joe Biden.\n"
     sentences, dates = _dates(enrich, text, "2023-08-20T12:00:00+00:00")
     assert [found.role for found in dates.in_sentence(sentences[0])] == ["transit"]
+
+
+def test_the_events_own_meeting_gives_its_day_before_a_wider_gathering(
+    timeline: Timeline, enrich: Enrich
+) -> None:
+    """A report of the Yoon-Kishida talks that opens with the trilateral meeting with Biden on Thursday and
+    then says the two met on their own on Friday: the two leaders' event is dated Friday."""
+    text = (
+        "San Francisco hosted a trilateral meeting of South Korean President Yoon Suk Yeol, U.S. President "
+        "Joe Biden and Japanese Prime Minister Fumio Kishida on Thursday during the APEC summit.\n"
+        "The three leaders posed together for a photograph but made no formal remarks.\n"
+        "Earlier on Friday, President Yoon and Prime Minister Kishida held a separate meeting where they "
+        "committed to fostering deeper cooperation.\n"
+    )
+    article = make_article("sf", text, published="2023-11-18T09:00:00+00:00", title="Yoon and Kishida meet")
+    timeline.push(enrich(article))
+    [event] = timeline.states["japan-korea-summits"].events
+    assert event.date == date(2023, 11, 17)
