@@ -50,9 +50,8 @@ class FoundDate:
     role: str = "event"  # "announced": the day something was said; "transit": a day of travel; "start"/"end":
     # the day something starts or stops applying; "target": a day set for something
     noun: str = ""  # the event kind of the nearest event word ('election' in 'the July 4 election')
-    clash: bool = (
-        False  # written with a weekday it does not fall on ('Thursday, June 5' in 2024): one is wrong
-    )
+    clash: bool = False  # written with a weekday it does not fall on ('Thursday, June 5' in 2024)
+    began: bool = False  # right after a verb saying something began ('the exercise began Thursday')
 
 
 @dataclass(frozen=True)
@@ -223,7 +222,8 @@ def article_dates(
         role = _role(sentence.text, start, lexicon, profile)
         noun = _nearest_kind(sentence.text, start, start + len(claim.text), profile)
         clash = weekday_clash(claim.text, value)
-        found = FoundDate(value, explicit, claim.text, start, role, noun, clash)
+        began = bool(lexicon.language.began.search(sentence.text[max(0, start - 30) : start]))
+        found = FoundDate(value, explicit, claim.text, start, role, noun, clash, began)
         days.setdefault(sentence.index, []).append(found)
     by_index = {sentence.index: sentence.text for sentence in sentences}
     for index, found_dates in days.items():

@@ -23,7 +23,7 @@ from monitor.models import ArticleRef, Development, DevelopmentKind, EvidenceRef
 from monitor.storylines.config import Storyline
 
 _EVENT_SLOTS = frozenset({Slot.DATE, Slot.PLACE, Slot.STATUS, Slot.PARTICIPANTS})
-_PERIOD_NAMES: dict[str, str] = {Slot.START: "day it starts to apply", Slot.END: "day it stops applying"}
+_PERIOD_NAMES: dict[str, str] = {Slot.START: "day it starts", Slot.END: "day it ends"}
 
 
 def _label(fact: HeldFact, lexicon: Lexicon) -> str:
@@ -53,8 +53,8 @@ def _why(finding: Finding, noun: str) -> str:
     if fact.kind == RATE_KIND:
         return "exchange rates do not differ so much between reports of one event"
     if fact.slot in _PERIOD_NAMES:
-        verb = "start" if fact.slot == Slot.START else "stop"
-        return f"the same {' and '.join(fact.terms)} cannot {verb} applying on two days"
+        verb = "start" if fact.slot == Slot.START else "end"
+        return f"the same {' and '.join(fact.terms)} cannot {verb} on two days"
     if fact.slot == Slot.PLACE:
         return f"one {noun} took place in one place"
     if fact.slot == Slot.STATUS:

@@ -128,14 +128,14 @@ def is_background(
     """True when the sentence describes something other than the current event.
 
     Other years (unless the sentence also gives a day near publication), background wording ("last met",
-    "previously"), or a month named without a day ("in March", not "since March") that is neither this month
-    nor the next.
+    "previously"), an opening on another matter ("Separately, ..."), or a month named without a day ("in
+    March", not "since March") that is neither this month nor the next.
     """
     years = {int(year) for year in _YEAR.findall(sentence.text)}
     other_years = years and not years & {published.year, published.year + 1}
     if other_years and not _dated_now(sentence, published, dates):
         return True
-    if lexicon.language.background.search(sentence.text):
+    if lexicon.language.background.search(sentence.text) or lexicon.language.aside.match(sentence.text):
         return True
     for period in dates.periods_in(sentence):
         if period.unit == "month" and not period.ongoing and (period.value.month - published.month) % 12 > 1:

@@ -161,7 +161,8 @@ PLAN_DAYS = 7  # a start or end day further ahead than this is a schedule that m
 def period_facts(
     found: Sequence[tuple[Sentence, Sequence[FoundDate]]], article_id: str, profile: Profile, published: date
 ) -> list[HeldFact]:
-    """The days things start or stop applying ('duties apply from 5 July', 'a truce until April 22').
+    """The days things start or stop applying ('duties apply from 5 July', 'a truce until April 22'), or
+    began ('the exercise began Thursday').
 
     Each is its own slot (``date:start``, ``date:end``), kept apart from the event's day, with the event
     kinds its sentence names in ``terms``: only start days of the same kind of thing are compared. A day
@@ -177,7 +178,7 @@ def period_facts(
         if not kinds:
             continue
         for day in dates:
-            slot = {"start": Slot.START, "end": Slot.END}.get(day.role)
+            slot = {"start": Slot.START, "end": Slot.END}.get(day.role, Slot.START if day.began else None)
             after = sentence.text[day.start + len(day.text) : day.start + len(day.text) + 4]
             if slot is None or _POSSESSIVE.match(after):
                 continue

@@ -86,6 +86,7 @@ class _ProfileFile(_Data):
 class _LanguageFile(_Data):
     background: tuple[str, ...]
     continuation_openers: tuple[str, ...]
+    aside_openers: tuple[str, ...] = ()
     future: tuple[str, ...]
     future_verbs: tuple[str, ...]
     hypothetical: tuple[str, ...]
@@ -98,6 +99,7 @@ class _LanguageFile(_Data):
     outcome_verbs: tuple[str, ...]
     target_markers: tuple[str, ...]
     start_markers: tuple[str, ...] = ()
+    began_markers: tuple[str, ...] = ()
     end_markers: tuple[str, ...] = ()
     announcing: tuple[str, ...]
     former_markers: tuple[str, ...]
@@ -287,6 +289,11 @@ class Language:
         return re.compile(rf"^(?:{openers})\s+(?:also|then)\b")
 
     @cached_property
+    def aside(self) -> re.Pattern[str]:
+        """A sentence opening on another matter ('Separately, ...')."""
+        return re.compile(r"^\s*" + phrase_pattern(self.words.aside_openers).pattern, re.IGNORECASE)
+
+    @cached_property
     def future(self) -> re.Pattern[str]:
         """Looking ahead: the future words, or 'would/is/are (x) (to) <future verb>'."""
         verbs = phrase_pattern(self.words.future_verbs).pattern
@@ -304,6 +311,12 @@ class Language:
         """A start marker ending right before a date ('starting ', 'as of ', 'from ')."""
         markers = phrase_pattern(self.words.start_markers).pattern
         return re.compile(markers + r"\s+(?:the\s+)?$", re.IGNORECASE)
+
+    @cached_property
+    def began(self) -> re.Pattern[str]:
+        """A verb saying something began, right before a date ('began Thursday', 'kicked off on 5 May')."""
+        markers = phrase_pattern(self.words.began_markers).pattern
+        return re.compile(markers + r"\s+(?:on\s+)?$", re.IGNORECASE)
 
     @cached_property
     def ends(self) -> re.Pattern[str]:

@@ -173,3 +173,27 @@ def test_the_events_own_meeting_gives_its_day_before_a_wider_gathering(
     timeline.push(enrich(article))
     [event] = timeline.states["japan-korea-summits"].events
     assert event.date == date(2023, 11, 17)
+
+
+def test_a_sentence_opening_on_another_matter_is_background(enrich: Enrich) -> None:
+    """'Separately, the Marines announced joint drills starting on Friday' tells of another matter."""
+    text = (
+        "The carrier will leave Busan on Wednesday to join the Freedom Edge exercise, Yoon Suk Yeol said.\n"
+        "Separately, the U.S. Marines announced joint drills around Japan's islands starting on Friday.\n"
+    )
+    sentences, dates = _dates(enrich, text, "2024-06-25T20:00:00+00:00")
+    published = date(2024, 6, 25)
+    assert not is_background(sentences[0], False, published, dates, load_lexicon())
+    assert is_background(sentences[1], False, published, dates, load_lexicon())
+
+
+def test_a_day_after_which_something_happens_is_not_its_day(enrich: Enrich) -> None:
+    """'should he be returned to Downing Street after July 4': July 4 is a reference day (role target)."""
+    text = (
+        "Rishi Sunak launched the Conservative manifesto, setting out his programme for government should he "
+        "be returned to Downing Street after July 4.\n"
+    )
+    sentences, dates = _dates(enrich, text, "2024-06-11T12:00:00+00:00")
+    assert [(found.value, found.role) for found in dates.in_sentence(sentences[0])] == [
+        (date(2024, 7, 4), "target")
+    ]

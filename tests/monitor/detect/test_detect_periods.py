@@ -84,3 +84,19 @@ def test_until_a_possessive_day_is_no_end_day(enrich: Enrich) -> None:
     """'refused a ceasefire until Wednesday's announcement' names when something was said, not an end day."""
     text = "The army refused a ceasefire until Wednesday's announcement, rebels said.\n"
     assert _periods(enrich, "a", text, "2026-04-02T09:00:00+00:00", "incident") == []
+
+
+def test_the_day_something_began_is_a_start_day_too(enrich: Enrich) -> None:
+    """'the three-day exercise began Thursday' and another report's 'began Wednesday': the days the same
+    exercise began are start facts and conflict; the day still counts as an event day candidate."""
+    text = "The three-day exercise, called Freedom Edge, began {day} south of Jeju.\n"
+    held = _periods(
+        enrich, "a", text.format(day="Thursday"), "2024-06-28T20:00:00+00:00", "diplomatic-meeting"
+    )
+    mine = _periods(
+        enrich, "b", text.format(day="Wednesday"), "2024-06-29T12:00:00+00:00", "diplomatic-meeting"
+    )
+    assert [(fact.slot, fact.value) for fact in held] == [(Slot.START, "2024-06-27")]
+    findings = compare(_event(held), mine, profile=load_lexicon().profile("diplomatic-meeting"))
+    assert len(findings) == 1 and findings[0].kind == "conflict" and findings[0].confidence >= 0.5
+    assert findings[0].fact.value == "2024-06-26" and findings[0].held is not None
