@@ -4,7 +4,10 @@ An article joins the most similar held event when their dates are close (the
 event date, or the publication dates of its articles, within two weeks of the
 article's own), and participants, place and wording agree well enough. A
 preview published days before a summit and the report after it meet all of
-these; the same leaders meeting again months later in another city do not.
+these; the same leaders meeting again months later in another city do not. Two stated days more than three
+days apart are two events, unless the report agrees with the event on all else (kind, participants, city,
+published within two days) and the days are at most a week apart: then one of them is misreported, and the
+report joins the event to raise a date conflict.
 """
 
 from __future__ import annotations
@@ -22,6 +25,8 @@ MAX_GAP_DAYS = 14
 MAX_PEOPLE = 40
 JOIN_THRESHOLD = 0.5
 MAX_MISDATE_DAYS = 3  # stated days this far apart may be one event misreported (a wrong weekday)
+MAX_SLIP_DAYS = 7  # ... and this far, when the report agrees with the event on everything else
+CLOSE_PUBLICATION_DAYS = 2  # published this close to the event's latest report
 SAME_DESPITE_DATE = 0.75  # further apart, only a misdated report joins, and only an event it matches so well
 
 
@@ -66,14 +71,39 @@ def similarity(event: EventState, sig: Signature, lexicon: Lexicon) -> float:
     top = dict(Counter(sig.terms).most_common(MAX_TERMS))
     words = _cosine(event.terms, top)
     score = 0.3 * time_score + 0.3 * people + 0.15 * place + 0.25 * min(1.0, words * 1.5)
-    if _other_day(event, sig) and not (sig.misdated and score >= SAME_DESPITE_DATE):
+    if _other_day(event, sig, lexicon) and not (sig.misdated and score >= SAME_DESPITE_DATE):
         return 0.0  # another stated day: another event of the same actors, unless a report misdated this one
     return score
 
 
-def _other_day(event: EventState, sig: Signature) -> bool:
-    """Both the event and the article state its day, days apart (a misdated report stays possible)."""
-    return bool(sig.date_quote and event.date and abs((sig.date - event.date).days) > MAX_MISDATE_DAYS)
+def _other_day(event: EventState, sig: Signature, lexicon: Lexicon | None = None) -> bool:
+    """Both the event and the article state its day, days apart (a misdated report stays possible).
+
+    Up to a week apart, a report that agrees with the event on everything else is the same event with a
+    slipped day (:func:`_agrees_but_the_day`), and its day becomes a date conflict.
+    """
+    if not (sig.date_quote and event.date):
+        return False
+    days = abs((sig.date - event.date).days)
+    if days <= MAX_MISDATE_DAYS:
+        return False
+    return days > MAX_SLIP_DAYS or lexicon is None or not _agrees_but_the_day(event, sig, lexicon)
+
+
+def _agrees_but_the_day(event: EventState, sig: Signature, lexicon: Lexicon) -> bool:
+    """Same kind of event, the same participants, the same place (a city; countries are too coarse), and
+    published within two days of the event's latest report."""
+    coarse = lexicon.places.is_coarse
+    same_place = bool(event.place and sig.place) and fold(event.place or "") == fold(sig.place or "")
+    published = abs((sig.published - event.last_published).total_seconds()) <= CLOSE_PUBLICATION_DAYS * 86400
+    return (
+        sig.noun == event.noun != "event"
+        and len(event.participants) >= 1
+        and set(sig.participants) == set(event.participants)
+        and same_place
+        and not coarse(sig.place)
+        and published
+    )
 
 
 def best_event(events: list[EventState], sig: Signature, lexicon: Lexicon) -> EventState | None:

@@ -231,3 +231,29 @@ def test_the_only_day_of_a_lead_naming_the_event_once_is_the_events_day(
     said = timeline.push(enrich(make_article("l3", LEAD.format(when="", said=", the ministry said on Monday"),
                                              published="2025-08-21T08:00:00+00:00", title="Summit")))  # fmt: skip
     assert all(alert.confidence < 0.5 for alert in said if alert.kind == "conflict")
+
+
+def test_a_report_a_few_days_off_that_agrees_on_the_rest_is_the_same_event(
+    timeline: Timeline, enrich: Enrich
+) -> None:
+    """The Tokyo summit of the same two leaders, reported the same day as on 23 and on 18 August: one event
+    and a date conflict, not a second new_event."""
+    timeline.push(enrich(make_article("s1", SUMMIT.format(day="August 23, 2025"),
+                                      published="2025-08-24T06:00:00+00:00", title="Lee, Ishiba meet")))  # fmt: skip
+    raised = timeline.push(enrich(make_article("s2", SUMMIT.format(day="August 18, 2025"),
+                                               published="2025-08-24T09:00:00+00:00", title="Lee, Ishiba")))  # fmt: skip
+    assert [alert.kind for alert in raised if alert.kind == "new_event"] == []
+    conflicts = [alert for alert in raised if alert.kind == "conflict"]
+    assert len(conflicts) == 1 and conflicts[0].confidence >= 0.8
+    assert len(timeline.states[JK].events) == 1
+
+
+def test_the_same_leaders_reported_days_apart_are_two_events(timeline: Timeline, enrich: Enrich) -> None:
+    """A Tokyo summit on 18 August reported that day, and one on 23 August reported five days later: two
+    meetings of the same leaders, two events, no conflict."""
+    timeline.push(enrich(make_article("m1", SUMMIT.format(day="August 18, 2025"),
+                                      published="2025-08-18T15:00:00+00:00", title="Lee, Ishiba meet")))  # fmt: skip
+    raised = timeline.push(enrich(make_article("m2", SUMMIT.format(day="August 23, 2025"),
+                                               published="2025-08-23T15:00:00+00:00", title="Lee, Ishiba")))  # fmt: skip
+    assert [alert.kind for alert in raised if alert.kind in {"new_event", "conflict"}] == ["new_event"]
+    assert len(timeline.states[JK].events) == 2
