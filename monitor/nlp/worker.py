@@ -9,6 +9,8 @@ child only. The main process then never holds spaCy (about 100 MB resident).
 from __future__ import annotations
 
 import os
+import threading
+import time
 from typing import TYPE_CHECKING
 
 from monitor.errors import NewsmonError
@@ -25,6 +27,10 @@ if TYPE_CHECKING:
 ONE_THREAD = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS", "BLIS_NUM_THREADS")
 
 
+#: how often an enrichment process looks whether the process that started it is still there
+PARENT_CHECK_SECONDS = 1.0
+
+
 class WorkerNotReady(NewsmonError):
     """A batch reached an enrichment process whose initializer did not run."""
 
@@ -32,9 +38,22 @@ class WorkerNotReady(NewsmonError):
 _state: tuple[Language, tuple[Storyline, ...], Catalog] | None = None
 
 
+def _exit_with(parent: int) -> None:
+    """End this process once ``parent`` is gone (re-parented: the worker was killed or exited at once)."""
+    while os.getppid() == parent:
+        time.sleep(PARENT_CHECK_SECONDS)
+    os._exit(1)
+
+
 def init(storylines: tuple[Storyline, ...]) -> None:
-    """Process initializer: load the pipeline once for this process."""
+    """Process initializer: load the pipeline once for this process.
+
+    An enrichment process never outlives its worker: if the worker dies without stopping the pool
+    (SIGKILL, or a second signal that exits at once) the process would otherwise stay, blocked
+    writing a result nobody reads, holding its memory. A daemon thread ends it instead.
+    """
     global _state
+    threading.Thread(target=_exit_with, args=(os.getppid(),), name="exit-with-parent", daemon=True).start()
     for name in ONE_THREAD:
         os.environ.setdefault(name, "1")
     from monitor.nlp.catalog import build_catalog

@@ -6,7 +6,9 @@ import asyncio
 import os
 import subprocess
 import sys
+import time
 from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 
@@ -96,3 +98,40 @@ def test_the_service_process_does_not_load_spacy() -> None:
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert result.stdout.strip() == "[]"
+
+
+def test_enrichment_processes_end_when_their_worker_is_killed(tmp_path: Path) -> None:
+    """A worker killed with SIGKILL (no chance to stop its pool) leaves no enrichment process behind:
+    each notices within seconds that its parent is gone and exits."""
+    pids = tmp_path / "pids"
+    code = (
+        "import os, sys, time\n"
+        "from monitor.nlp.pool import Enricher\n"
+        "enricher = Enricher((), processes=2)\n"
+        "enricher.start()\n"
+        f"open({str(pids)!r}, 'w').write(' '.join(str(p.pid) for p in enricher._workers))\n"
+        "time.sleep(600)\n"
+    )
+    worker = subprocess.Popen([sys.executable, "-c", code])
+    try:
+        deadline = time.monotonic() + 120
+        while not (pids.exists() and pids.read_text()) and time.monotonic() < deadline:
+            time.sleep(0.2)
+        children = [int(p) for p in pids.read_text().split()]
+        assert len(children) == 2 and all(_alive(p) for p in children)
+    finally:
+        worker.kill()
+        worker.wait()
+    deadline = time.monotonic() + 15
+    while any(_alive(p) for p in children) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert not any(_alive(p) for p in children)
+
+
+def _alive(pid: int) -> bool:
+    """True while ``pid`` runs (a zombie counts as gone)."""
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            return stat.read().split(")")[-1].split()[0] != "Z"
+    except FileNotFoundError:
+        return False
