@@ -1,15 +1,20 @@
 """Benchmark: end to end, from an item appearing in an RSS feed to its alert at a webhook.
 
-Run: ``.venv/bin/python bench/bench_e2e.py [--items 60] [--rate 3] [--workers 1,2]``.
+Run: ``.venv/bin/python bench/bench_e2e.py [--items 150] [--rate 15] [--setups 1x1,1x2,2x1]``.
 
 One run of the script:
 
 1. starts an embedded Kafka broker (its own state directory under a temp dir),
    a local RSS server and a local webhook receiver (aiohttp, 127.0.0.1);
-2. for each worker count: a fresh app id / topic prefix, ``newsmon ingest``
-   and N ``newsmon worker`` subprocesses (the real CLI), then the feed grows by
-   ``--rate`` items per second until ``--items`` items are in it; waits until
-   the consumer group has committed the end of every pipeline topic;
+2. for each setup (workers × spaCy processes per worker, ``nlp.processes``): a
+   fresh app id / topic prefix, ``newsmon ingest`` and N ``newsmon worker``
+   subprocesses (the real CLI), then the feed grows by ``--rate`` items per
+   second until ``--items`` items are in it; waits until the workers' counters
+   say every item was enriched, matched, detected and delivered (polled every
+   0.2 s), then until the group committed the end of every pipeline topic;
+   then the same setup again, fresh, with the feed growing at half the
+   throughput just measured (``--half-rate-items`` items): the latency a
+   newsroom sees when the monitor keeps up;
 3. measures throughput (articles / (drained - first item appeared)), latency
    percentiles from an item's appearance in the feed to the arrival of the
    alert it triggered (its URL is the last article of the alert payload),
@@ -53,6 +58,13 @@ from aiohttp import web
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from monitor.nlp.worker import ONE_THREAD  # noqa: E402
+
+# raw nlp.pipe runs in this process: with one BLAS thread, as in the enrichment processes (it is also
+# faster that way on this machine: 19.0 against 16.7 docs/s with OpenBLAS's default threads)
+for _name in ONE_THREAD:
+    os.environ.setdefault(_name, "1")
+
 from monitor.broker.embedded import EmbeddedBroker  # noqa: E402
 from monitor.broker.probe import free_port  # noqa: E402
 from monitor.ingest.files import read_article_dir  # noqa: E402
@@ -63,6 +75,8 @@ NEWSMON = ROOT / ".venv" / "bin" / "newsmon"
 OUT = ROOT / "bench" / "results" / "e2e.json"
 SOURCES = (ROOT / "seeds", ROOT / "tests" / "data" / "workers")
 PARTITIONS = 4
+#: ``nlp`` settings other than processes the workers get (``--batch-size``, ``--batch-wait``)
+NLP_OVERRIDES: dict[str, Any] = {}
 YEAR = re.compile(r"\b(19|20)(\d\d)\b")
 
 
@@ -191,8 +205,11 @@ class Receiver:
         return web.Response(status=200)
 
 
-def _write_config(path: Path, run_id: str, bootstrap: str, hook: str, port: int, feed: str | None) -> Path:
+def _write_config(
+    path: Path, run_id: str, bootstrap: str, hook: str, port: int, feed: str | None, processes: int = 1
+) -> Path:
     data: dict[str, Any] = {
+        "nlp": {"processes": processes, **NLP_OVERRIDES},
         "kafka": {"bootstrap_servers": bootstrap, "topic_prefix": run_id, "partitions": PARTITIONS},
         "app_id": f"newsmon-{run_id}",
         "storylines": str(ROOT / "seeds" / "storylines.yaml"),
@@ -294,9 +311,11 @@ def _pct(values: list[float], q: float) -> float | None:
     return ordered[min(len(ordered) - 1, max(0, round(q / 100 * len(ordered) + 0.5) - 1))]
 
 
-async def run_once(workers: int, items: list[Item], rate: float, bootstrap: str, tmp: Path) -> dict[str, Any]:
-    """One streaming run with ``workers`` worker processes."""
-    run_id = f"bench{workers}-{uuid.uuid4().hex[:6]}"
+async def run_once(
+    workers: int, items: list[Item], rate: float, bootstrap: str, tmp: Path, processes: int = 1
+) -> dict[str, Any]:
+    """One streaming run with ``workers`` worker processes of ``processes`` enrichment processes each."""
+    run_id = f"bench{workers}x{processes}-{uuid.uuid4().hex[:6]}"
     feed = FeedServer(items, rate)
     receiver = Receiver()
     await feed.start()
@@ -306,7 +325,7 @@ async def run_once(workers: int, items: list[Item], rate: float, bootstrap: str,
         for index in range(workers):
             port = free_port("127.0.0.1")
             config = _write_config(
-                tmp / f"{run_id}-w{index}.yaml", run_id, bootstrap, receiver.url, port, None
+                tmp / f"{run_id}-w{index}.yaml", run_id, bootstrap, receiver.url, port, None, processes
             )
             procs.append(("worker", _spawn("worker", config, tmp / f"{run_id}-w{index}.log"), port))
         for _, proc, port in procs:
@@ -387,6 +406,7 @@ async def run_once(workers: int, items: list[Item], rate: float, bootstrap: str,
     enriched = [total(m, "newsmon_articles_total", stage="enrich") for m in worker_metrics]
     return {
         "workers": workers,
+        "processes_per_worker": processes,
         "items": len(items),
         "feed_rate_per_s": rate,
         "elapsed_s": round(elapsed, 2),
@@ -437,45 +457,85 @@ def _load() -> dict[str, Any]:
     return {"loadavg_1_5_15": [round(one, 2), round(five, 2), round(fifteen, 2)], "cpus": os.cpu_count()}
 
 
+def _memory(run: dict[str, Any]) -> str:
+    """Peak RSS per worker: main + its children (spaCy processes, resource tracker) = sum."""
+    parts = []
+    for m in run["memory"]:
+        children = sum(c["peak_rss_mb"] for c in m["children"])
+        parts.append(f"{m['peak_rss_mb']:.0f} + {children:.0f} = {m['peak_rss_mb'] + children:.0f}")
+    return "; ".join(parts)
+
+
 def table(result: dict[str, Any]) -> str:
     raw = result["raw_nlp_pipe"]["docs_per_s"]
     lines = [
-        "| workers | articles/s | vs raw nlp.pipe | alerts | latency p50 / p95 / p99 (s) "
-        "| peak RSS per worker: main + spaCy pool (MB) |",
+        "| workers × spaCy processes | articles/s | vs raw nlp.pipe | latency p50 / p99 (s), saturated "
+        "| at half that rate: articles/s, latency p50 / p99 (s) "
+        "| peak RSS per worker: main + children = total (MB) |",
         "| --- | --- | --- | --- | --- | --- |",
     ]
     for run in result["runs"]:
-        lat = run["latency_s"]
-        rss = "; ".join(
-            f"{m['peak_rss_mb']:.0f} + {max((c['peak_rss_mb'] for c in m['children']), default=0):.0f}"
-            for m in run["memory"]
+        lat, half = run["latency_s"], run.get("half_rate")
+        calm = (
+            f"{half['feed_rate_per_s']:.2f}: {half['latency_s']['p50']} / {half['latency_s']['p99']}"
+            if half
+            else ""
         )
         lines.append(
-            f"| {run['workers']} | {run['throughput_articles_per_s']:.2f} | "
-            f"{run['throughput_articles_per_s'] / raw:.1%} | {run['alerts']} | "
-            f"{lat['p50']} / {lat['p95']} / {lat['p99']} | {rss} |"
+            f"| {run['workers']} × {run['processes_per_worker']} | {run['throughput_articles_per_s']:.2f} | "
+            f"{run['throughput_articles_per_s'] / raw:.1%} | {lat['p50']} / {lat['p99']} | {calm} | "
+            f"{_memory(run)} |"
         )
-    lines.append(f"| raw nlp.pipe | {raw:.2f} | 100% | | | |")
+    lines.append(f"| raw nlp.pipe (1 process) | {raw:.2f} | 100% | | | |")
     return "\n".join(lines)
 
 
 async def streaming(args: argparse.Namespace, items: list[Item], tmp: Path) -> list[dict[str, Any]]:
+    """Per setup: a run with the feed growing faster than it keeps up, then one at half its rate."""
     broker = EmbeddedBroker(tmp / "broker", port=0)
     bootstrap = await asyncio.to_thread(broker.start, timeout=180)
+    runs = []
     try:
-        return [await run_once(n, items, args.rate, bootstrap, tmp) for n in args.workers]
+        for workers, processes in args.setups:
+            run = await run_once(workers, items, args.rate, bootstrap, tmp, processes)
+            if args.half_rate_items:
+                half = run["throughput_articles_per_s"] / 2
+                calm = await run_once(workers, items[: args.half_rate_items], half, bootstrap, tmp, processes)
+                run["half_rate"] = {k: calm[k] for k in ("feed_rate_per_s", "items", "latency_s", "alerts")}
+            runs.append(run)
+        return runs
     finally:
         await asyncio.to_thread(broker.stop)
+
+
+def _setups(text: str) -> list[tuple[int, int]]:
+    """``1x1,1x2,2x1`` → [(workers, spaCy processes per worker), ...]."""
+    pairs = [part.split("x") for part in text.split(",")]
+    return [(int(w), int(p)) for w, p in pairs]
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--items", type=int, default=150)
     parser.add_argument("--rate", type=float, default=15.0, help="feed growth, items per second")
-    parser.add_argument("--workers", type=lambda s: [int(x) for x in s.split(",")], default=[1, 2])
+    parser.add_argument(
+        "--setups",
+        type=_setups,
+        default=[(1, 1), (1, 2), (2, 1)],
+        help="workers x spaCy processes per worker, comma-separated (default 1x1,1x2,2x1)",
+    )
+    parser.add_argument(
+        "--half-rate-items", type=int, default=90, help="items of the half-rate latency run (0: none)"
+    )
     parser.add_argument("--repeat", type=int, default=3, help="raw nlp.pipe runs")
     parser.add_argument("--out", type=Path, default=OUT)
+    parser.add_argument("--batch-size", type=int, help="nlp.batch_size (default: the settings' default)")
+    parser.add_argument("--batch-wait", type=float, help="nlp.batch_wait (default: the settings' default)")
     args = parser.parse_args()
+    if args.batch_size is not None:
+        NLP_OVERRIDES["batch_size"] = args.batch_size
+    if args.batch_wait is not None:
+        NLP_OVERRIDES["batch_wait"] = args.batch_wait
     items = corpus(args.items)
     started = time.time()
     load_before = _load()
@@ -489,6 +549,7 @@ def main() -> None:
         "load_at_start": load_before,
         "words_per_item_mean": round(statistics.mean(len(i.text.split()) for i in items), 1),
         "partitions": PARTITIONS,
+        "nlp_overrides": NLP_OVERRIDES,
         "runs": runs,
         "raw_nlp_pipe": raw,
         "wall_time_s": round(time.time() - started, 1),

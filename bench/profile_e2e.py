@@ -253,8 +253,9 @@ class Probe:
 
 
 def install(probe: Probe) -> None:
-    """Patch bench_e2e's spawn, health wait and scrape to start and stop the profiles at the right time."""
-    spawn, healthy, scrape = e2e._spawn, e2e._wait_healthy, e2e._scrape
+    """Patch bench_e2e's spawn, health wait and drain check to start and stop the profiles at the right
+    time."""
+    spawn, healthy, drained = e2e._spawn, e2e._wait_healthy, e2e._drained
 
     def _spawn(command: str, config: Path, log: Path) -> subprocess.Popen[bytes]:
         proc = spawn(command, config, log)
@@ -269,14 +270,14 @@ def install(probe: Probe) -> None:
         if kinds.get(proc.pid) == "ingest":
             probe.spy()  # the feed has started growing: the load window begins
 
-    async def _scrape(port: int) -> dict[Any, float]:
-        if port in probe.worker_ports:
+    def _drained(scrapes: list[dict[Any, float]], items: int) -> bool:
+        done = drained(scrapes, items)
+        if done:
             probe.unspy()  # drained: the load window ends before anything is stopped
-            probe.metrics = await scrape(port)
-            return probe.metrics
-        return await scrape(port)
+            probe.metrics = scrapes[0]
+        return done
 
-    e2e._spawn, e2e._wait_healthy, e2e._scrape = _spawn, _wait_healthy, _scrape  # type: ignore[assignment]
+    e2e._spawn, e2e._wait_healthy, e2e._drained = _spawn, _wait_healthy, _drained  # type: ignore[assignment]
 
 
 # -- topics ---------------------------------------------------------------------------------------------
