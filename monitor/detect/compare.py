@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
-from monitor.detect.facts import FIGURE_KINDS, RATE_KIND, weekday_clash_of
+from monitor.detect.facts import FIGURE_KINDS, IMPOSSIBLE_MARK, RATE_KIND, weekday_clash_of
 from monitor.detect.figures import bounds_agree, describe, identity_gap, measured_words
 from monitor.detect.state import EventState, HeldFact
 from monitor.detect.text import fold
@@ -206,15 +206,16 @@ def _compare_event_fact(
         alike = [held for held in others if held.qualifier == fact.qualifier] or others
         held = max(alike, key=lambda item: (item.explicit, bool(item.subject), item.value))
         days = abs((date.fromisoformat(fact.value) - date.fromisoformat(held.value)).days)
-        if days > _MAX_DATE_GAP[int(fact.explicit) + int(held.explicit)]:
-            return None
+        impossible = IMPOSSIBLE_MARK in fact.marks or IMPOSSIBLE_MARK in held.marks
+        if days > _MAX_DATE_GAP[int(fact.explicit) + int(held.explicit)] and not impossible:
+            return None  # further apart than one event misreported, unless one day cannot be right at all
         clash = weekday_clash_of(fact) or weekday_clash_of(held)
         if not clash and (fact.value in held.terms or held.value in fact.terms):
             return None  # the other report names both days (a trip from one to the other, arrival and talks)
         if "planned" in {fact.qualifier, held.qualifier} and fact.qualifier != held.qualifier:
             return None  # a day still planned in one report, past in the other: a later step, or a change
-        if clash:
-            return Finding("conflict", fact, held, _CLASH_CONFIDENCE)  # a weekday and date that disagree err
+        if clash or (impossible and fact.explicit and held.explicit):
+            return Finding("conflict", fact, held, _CLASH_CONFIDENCE)  # a day that is wrong in itself
         confidence, reason = _date_confidence(fact, held, lexicon.language.future)
         return Finding("conflict", fact, held, confidence, reason)
     if fact.slot == Slot.PLACE:

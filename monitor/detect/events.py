@@ -17,6 +17,7 @@ from collections import Counter
 from datetime import date, datetime
 
 from monitor.detect.extract import Signature
+from monitor.detect.facts import IMPOSSIBLE_MARK
 from monitor.detect.state import MAX_TERMS, EventState, HeldFact
 from monitor.detect.text import fold, stable_hash
 from monitor.lexicon import Lexicon, Profile, Slot, StatusClass
@@ -57,9 +58,14 @@ def _elsewhere_another_day(event: EventState, sig: Signature, lexicon: Lexicon) 
 
 
 def similarity(event: EventState, sig: Signature, lexicon: Lexicon) -> float:
-    """How likely the article covers this event, in [0, 1]; 0 when too far apart in time."""
+    """How likely the article covers this event, in [0, 1]; 0 when too far apart in time.
+
+    An impossible day (something done on a day after the report was published) says nothing of which event
+    the report is about: the report is placed as if it stated no day.
+    """
+    dated = not _impossible(sig)
     gap = _gap_days(event, sig)
-    if gap > MAX_GAP_DAYS or _elsewhere_another_day(event, sig, lexicon):
+    if gap > MAX_GAP_DAYS or (dated and _elsewhere_another_day(event, sig, lexicon)):
         return 0.0
     time_score = 1.0 - gap / MAX_GAP_DAYS
     if event.participants and sig.participants:
@@ -71,7 +77,7 @@ def similarity(event: EventState, sig: Signature, lexicon: Lexicon) -> float:
     top = dict(Counter(sig.terms).most_common(MAX_TERMS))
     words = _cosine(event.terms, top)
     score = 0.3 * time_score + 0.3 * people + 0.15 * place + 0.25 * min(1.0, words * 1.5)
-    if _other_day(event, sig, lexicon) and not (sig.misdated and score >= SAME_DESPITE_DATE):
+    if dated and _other_day(event, sig, lexicon) and not (sig.misdated and score >= SAME_DESPITE_DATE):
         return 0.0  # another stated day: another event of the same actors, unless a report misdated this one
     return score
 
@@ -139,12 +145,13 @@ def _headline(title: str) -> str:
 
 def new_event(storyline_id: str, sig: Signature) -> EventState:
     """A fresh event started by this article (the id depends only on storyline and article)."""
+    impossible = _impossible(sig)
     event = EventState(
         id=f"ev-{stable_hash(storyline_id, sig.ref.id, length=12)}",
         title="",
         headline=_headline(sig.ref.title),
         noun=sig.noun,
-        date=sig.date if sig.date_quote else None,  # no stated date: none in the title either
+        date=sig.date if sig.date_quote and not impossible else None,  # no stated (or possible) date: none
         date_explicit=sig.date_explicit,
         place=sig.place,
         participants=list(sig.participants),
@@ -160,9 +167,18 @@ def new_event(storyline_id: str, sig: Signature) -> EventState:
     return event
 
 
+def _impossible(sig: Signature) -> bool:
+    """The article's day is one after its publication for something it reports done: it dates nothing."""
+    return any(IMPOSSIBLE_MARK in fact.marks for fact in sig.facts if fact.slot == Slot.DATE)
+
+
 def _majority(facts: list[HeldFact], slot: str, *, stated: bool = False) -> str | None:
     """The value most facts give (explicit ones, or every ``stated`` one); the earliest on a tie."""
-    values = Counter(fact.value for fact in facts if fact.slot == slot and (fact.explicit or stated))
+    values = Counter(
+        fact.value
+        for fact in facts
+        if fact.slot == slot and (fact.explicit or stated) and IMPOSSIBLE_MARK not in fact.marks
+    )
     if not values:
         return None
     first_seen = {fact.value: index for index, fact in reversed(list(enumerate(facts)))}
@@ -197,7 +213,11 @@ def absorb(
     if stated_date is not None:
         explicit = any(f.slot == Slot.DATE and f.value == stated_date and f.explicit for f in event.facts)
         event.date, event.date_explicit = date.fromisoformat(stated_date), explicit
-    elif sig.date_quote and (event.date is None or (not event.date_explicit and sig.date_explicit)):
+    elif (
+        sig.date_quote
+        and not _impossible(sig)
+        and (event.date is None or (not event.date_explicit and sig.date_explicit))
+    ):
         event.date, event.date_explicit = sig.date, sig.date_explicit
     place = _majority(event.facts, Slot.PLACE)
     if place is not None:

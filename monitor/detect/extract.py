@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
@@ -237,11 +238,23 @@ def _reports_done(lead: list[Sentence], lexicon: Lexicon, profile: Profile) -> b
     return any(done.search(s.text) and not lexicon.language.future.search(s.text) for s in lead)
 
 
-def _impossible_day(day: date, published: date, quote: str, lexicon: Lexicon, profile: Profile) -> bool:
-    """A report that something was done on a day after it was published: a misdated report (a typo)."""
-    done = profile.status_pattern(StatusClass.DONE)
+def _impossible_day(
+    day: date, published: date, quote: str, lexicon: Lexicon, profile: Profile, start: int = 0
+) -> bool:
+    """A report that something was done on a day after it was published: a misdated report (a typo).
+
+    Done: the profile's done words ('met', 'cut') in the sentence, or one of the language's past markers in
+    the same clause shortly before the date (at ``start``: 'after the summit at Camp David on Nov. 18'), in
+    a sentence that does not look ahead.
+    """
+    before = quote[max(0, start - _PAST_REACH) : start]
+    clause = re.split(r"[,;:]", before)[-1]
+    done = profile.status_pattern(StatusClass.DONE).search(quote) or lexicon.language.past.search(clause)
     ahead = lexicon.language.future.search(quote)
-    return bool(quote) and day > published and bool(done.search(quote)) and not ahead
+    return bool(quote) and day > published and bool(done) and not ahead
+
+
+_PAST_REACH = 60  # characters before a date in which a past marker tells of the dated thing
 
 
 @dataclass(frozen=True)
@@ -290,9 +303,12 @@ def _choose_date(
     profile: Profile | None = None,
     announcing: re.Pattern[str] | None = None,
     meetings: Meetings | None = None,
+    impossible: Callable[[FoundDate, Sentence], bool] = lambda found, sentence: False,
 ) -> tuple[FoundDate | None, Sentence | None, bool]:
     """The event's date: a date of the event itself (not of travel, nor of an announcement of a coming
-    event) within 45 days of publication, not after it in a ``report`` of something done; the lead's first
+    event) within 45 days of publication (or a calendar day any time after it that is ``impossible``: a
+    report of something done on a day still to come, a misdated report), not after it in a ``report`` of
+    something done; the lead's first
     (news puts the event first), calendar dates before inferred ones; None when there is none.
 
     Also whether the date is the event's own: written next to the event's word, or the only day of a lead
@@ -304,7 +320,8 @@ def _choose_date(
     usable = [
         (found, sentence)
         for found, sentence in candidates
-        if found.role == "event" and abs((found.value - published).days) <= 45
+        if found.role == "event"
+        and (abs((found.value - published).days) <= 45 or (found.explicit and impossible(found, sentence)))
     ]
     if report:  # a report's event is behind it: a later day is something else ('ahead of the July 4 vote')
         usable = [item for item in usable if item[0].value <= published] or usable
@@ -439,11 +456,17 @@ def signature(
         profile=profile,
         announcing=announcing,
         meetings=meetings,
+        impossible=lambda found, sentence: _impossible_day(
+            found.value, pub_date, sentence.text, lexicon, profile, found.start
+        ),
     )
     event_date = chosen_date.value if chosen_date else pub_date  # the publication day, unstated
     date_explicit = bool(chosen_date and chosen_date.explicit)
     clash = chosen_date.text if chosen_date and chosen_date.clash else ""
     date_quote = date_sentence.text if date_sentence else ""
+    impossible = bool(chosen_date) and _impossible_day(
+        event_date, pub_date, date_quote, lexicon, profile, chosen_date.start if chosen_date else 0
+    )
     stated = dates.in_sentence(date_sentence) if date_sentence else []
     other_days = [found.value.isoformat() for found in stated]
     event_like = [
@@ -475,7 +498,7 @@ def signature(
         date_quote=date_quote,
         status=status,
         status_quote=status_quote,
-        misdated=bool(clash) or _impossible_day(event_date, pub_date, date_quote, lexicon, profile),
+        misdated=bool(clash) or impossible,
         noun=noun,
         terms=Counter(tokens(" ".join(s.text for s in sentences))),
         text=article.text,
@@ -501,6 +524,13 @@ def signature(
         date_planned=event_date >= pub_date and bool(lexicon.language.future.search(date_quote)),
         date_anchor=noun if anchored else "",
         date_clash=clash,
+        date_impossible=impossible,
+        other_days=frozenset(
+            found.value.isoformat()
+            for s in sentences
+            for found in dates.in_sentence(s)
+            if found.role != "event"
+        ),
     )
     sig.facts += period_facts([(s, dates.in_sentence(s)) for s in current], article.id, profile, pub_date)
     sig.facts += ordinal_facts(about_event, article.id, lexicon, profile)

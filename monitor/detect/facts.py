@@ -146,6 +146,7 @@ def _event_fact(slot: Slot, value: str, quote: str, article_id: str, *, explicit
     )  # fmt: skip
 
 
+IMPOSSIBLE_MARK = "impossible"  # a date fact of something done on a day after the report was published
 WEEKDAY_MARK = "weekday:"  # a date fact whose written weekday is not the day's: '<mark><date as written>'
 
 
@@ -281,6 +282,8 @@ def article_facts(
     date_planned: bool = False,
     date_anchor: str = "",
     date_clash: str = "",
+    date_impossible: bool = False,
+    other_days: frozenset[str] = frozenset(),
 ) -> list[HeldFact]:
     """Every comparable fact of one article.
 
@@ -288,7 +291,11 @@ def article_facts(
     the day is still ahead as planned (``date_planned``, the qualifier ``planned``) and the event word it
     is written next to (``date_anchor``, in ``subject``; empty when it stands apart from the event's word).
     ``date_clash`` is the date as written when its weekday is not the day's ('Thursday, June 5' in 2024): the
-    fact is marked ``weekday:<written date>``, a sign that this report errs.
+    fact is marked ``weekday:<written date>``, a sign that this report errs. ``date_impossible``: the report
+    has something done on a day after its publication (a typo for another month); the fact is marked
+    ``impossible``, is compared however far from the other reports' day, and never dates the event.
+    ``other_days`` are days the article gives for something else (travel, a day set for something): a meeting
+    claim dated by one of them ('came back to Seoul on Sunday after the summit') gives no date fact.
     """
     facts: list[HeldFact] = []
     if date_quote:
@@ -298,6 +305,8 @@ def article_facts(
         fact.subject = date_anchor
         if date_clash:
             fact.marks = [f"{WEEKDAY_MARK}{date_clash}"]
+        if date_impossible:
+            fact.marks = [*fact.marks, IMPOSSIBLE_MARK]
         facts.append(fact)
     if place and place_explicit:
         facts.append(_event_fact(Slot.PLACE, place, place_quote, article_id, explicit=True))
@@ -308,7 +317,10 @@ def article_facts(
     days = frozenset(
         (claim.evidence.start, claim.value[:10])
         for claim in claims
-        if claim.kind == "date" and claim.unit == "day" and isinstance(claim.value, str)
+        if claim.kind == "date"
+        and claim.unit == "day"
+        and isinstance(claim.value, str)
+        and claim.value[:10] not in other_days
     )
     for claim in claims:
         old = _in_background(claim.evidence.sentence, folded_background)

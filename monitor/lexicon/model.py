@@ -100,6 +100,9 @@ class _LanguageFile(_Data):
     target_markers: tuple[str, ...]
     start_markers: tuple[str, ...] = ()
     began_markers: tuple[str, ...] = ()
+    past_markers: tuple[str, ...] = ()
+    modal_nouns: tuple[str, ...] = ()
+    noun_determiners: tuple[str, ...] = ()
     end_markers: tuple[str, ...] = ()
     announcing: tuple[str, ...]
     former_markers: tuple[str, ...]
@@ -267,6 +270,7 @@ class Language:
     tentative = _Phrases("tentative")
     estimates = _Phrases("estimates")
     organisation_name = _Phrases("organisation_words")
+    past = _Phrases("past_markers")
     settled = _Phrases("settled")
     outcome = _Phrases("outcome_verbs")
     announcing = _Phrases("announcing")
@@ -297,8 +301,12 @@ class Language:
     def future(self) -> re.Pattern[str]:
         """Looking ahead: the future words, or 'would/is/are (x) (to) <future verb>'."""
         verbs = phrase_pattern(self.words.future_verbs).pattern
-        words = phrase_pattern(self.words.future).pattern
-        return re.compile(rf"\b(?:would|is|are)\s+(?:\w+\s+)?(?:to\s+)?{verbs}|{words}", re.IGNORECASE)
+        nouns = {fold(word) for word in self.words.modal_nouns} & {fold(word) for word in self.words.future}
+        words = phrase_pattern(word for word in self.words.future if fold(word) not in nouns).pattern
+        # a future word that is also a noun is the noun after a determiner ('confirmed the will to cooperate')
+        not_after = "".join(rf"(?<!\b{re.escape(word)}\s)" for word in self.words.noun_determiners)
+        modal = rf"|{not_after}{phrase_pattern(nouns).pattern}" if nouns else ""
+        return re.compile(rf"\b(?:would|is|are)\s+(?:\w+\s+)?(?:to\s+)?{verbs}|{words}{modal}", re.IGNORECASE)
 
     @cached_property
     def target(self) -> re.Pattern[str]:

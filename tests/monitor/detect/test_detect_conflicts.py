@@ -257,3 +257,26 @@ def test_the_same_leaders_reported_days_apart_are_two_events(timeline: Timeline,
                                                published="2025-08-23T15:00:00+00:00", title="Lee, Ishiba")))  # fmt: skip
     assert [alert.kind for alert in raised if alert.kind in {"new_event", "conflict"}] == ["new_event"]
     assert len(timeline.states[JK].events) == 2
+
+
+def test_a_day_after_publication_for_something_done_is_an_impossible_day(
+    timeline: Timeline, enrich: Enrich
+) -> None:
+    """A report published on 25 August of a press conference 'after their summit in Tokyo on November 23':
+    that day cannot be right (a typo for August). The report joins the event, raises a confident date
+    conflict however far the days are apart, quotes its sentence, and never dates the event."""
+    timeline.push(enrich(make_article("i1", SUMMIT.format(day="August 23, 2025"),
+                                      published="2025-08-24T06:00:00+00:00", title="Lee, Ishiba meet")))  # fmt: skip
+    wrong = (
+        "Lee Jae-myung said he and Shigeru Ishiba had confirmed the will to cooperate at a joint press "
+        "conference after their summit in Tokyo on November 23.\n"
+        "The two leaders agreed to revive shuttle diplomacy and discussed North Korea and economic security.\n"
+    )
+    raised = timeline.push(enrich(make_article("i2", wrong, published="2025-08-25T06:00:00+00:00",
+                                               title="Lee, Ishiba pledge closer ties")))  # fmt: skip
+    assert [alert.kind for alert in raised if alert.kind == "new_event"] == []
+    conflicts = [alert for alert in raised if alert.kind == "conflict"]
+    assert len(conflicts) == 1 and conflicts[0].confidence >= 0.8
+    assert wrong.splitlines()[0] in [evidence.quote for evidence in conflicts[0].evidence]
+    [event] = timeline.states[JK].events
+    assert event.date is not None and event.date.isoformat() == "2025-08-23"

@@ -197,3 +197,18 @@ def test_a_day_after_which_something_happens_is_not_its_day(enrich: Enrich) -> N
     assert [(found.value, found.role) for found in dates.in_sentence(sentences[0])] == [
         (date(2024, 7, 4), "target")
     ]
+
+
+def test_a_meeting_dated_by_a_travel_day_gives_no_event_date(timeline: Timeline, enrich: Enrich) -> None:
+    """'came back to Seoul on Sunday after a trilateral summit with Biden and Kishida': the NLP meeting claim
+    takes Sunday, a day of travel, so the event gets no date from it."""
+    text = (
+        "President Yoon Suk Yeol came back to Seoul on Sunday after a trilateral summit with U.S. President "
+        "Joe Biden and Japanese Prime Minister Fumio Kishida at Camp David.\n"
+        "The summit produced three documents on security and economic cooperation.\n"
+    )
+    timeline.push(
+        enrich(make_article("back", text, published="2023-08-20T00:01:00+00:00", title="Yoon back"))
+    )
+    events = [event for state in timeline.states.values() for event in state.events]
+    assert events and all(event.date is None for event in events)

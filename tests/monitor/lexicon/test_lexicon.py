@@ -42,6 +42,30 @@ def test_event_words_name_the_profile_kind() -> None:
     assert lexicon.profile("trade-measure").trigger_pattern.search("Brussels imposed duties on Friday")
 
 
+@pytest.mark.parametrize(
+    ("text", "ahead"),
+    [
+        ("Biden will host Kishida and Yoon at Camp David", True),
+        ("the next general election", True),
+        ('the leaders had "confirmed the will and possibility of cooperation"', False),
+        ("a test of their political will to act", False),
+    ],
+)
+def test_will_after_a_determiner_is_the_noun(text: str, ahead: bool) -> None:
+    """'will' looks ahead as a verb, not as a noun after a determiner ('the will to cooperate')."""
+    assert bool(load_lexicon().language.future.search(text)) is ahead
+
+
+def test_sentences_opening_on_another_matter_and_past_and_began_markers() -> None:
+    """'Separately, ...' opens another matter; 'after the' is a past marker; 'began ' before a date says
+    something began that day."""
+    language = load_lexicon().language
+    assert language.aside.match("Separately, the Marines announced drills")
+    assert not language.aside.match("The leaders met separately with business chiefs")
+    assert language.past.search("a press conference after the summit at Camp David")
+    assert language.began.search("the three-day exercise began ")
+
+
 def test_unknown_profile_in_a_storyline_names_the_key(tmp_path: Path) -> None:
     """A storyline naming a profile that does not exist is a configuration error naming the key."""
     with pytest.raises(ConfigError, match=r"0\.profile: .*unknown profile 'sports'"):
