@@ -194,7 +194,7 @@ def _compare_event_fact(
     if fact.slot == Slot.PARTICIPANTS:
         stated = {day.isoformat() for day in (event.date, article_date) if day is not None}
         return _compare_participants(fact, held_facts, event, stated)
-    if fact.slot in {Slot.START, Slot.END}:
+    if fact.slot in {Slot.START, Slot.END, Slot.ARRIVAL}:
         return _compare_period(fact, same)
     if not same or any(fold(held.value) == fold(fact.value) for held in same):
         return None

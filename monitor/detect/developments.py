@@ -28,6 +28,8 @@ _PERIOD_NAMES: dict[str, str] = {Slot.START: "day it starts", Slot.END: "day it 
 
 def _label(fact: HeldFact, lexicon: Lexicon) -> str:
     """What a fact is a value of: 'date', 'percent (duty) of BYD'."""
+    if fact.slot == Slot.ARRIVAL:
+        return f"day {fact.subject or 'a participant'} arrived"
     if fact.slot in _PERIOD_NAMES:
         return _PERIOD_NAMES[fact.slot]
     if fact.kind == RATE_KIND:
@@ -52,6 +54,8 @@ def _why(finding: Finding, noun: str) -> str:
         return f"one {noun} has one day"
     if fact.kind == RATE_KIND:
         return "exchange rates do not differ so much between reports of one event"
+    if fact.slot == Slot.ARRIVAL:
+        return f"{fact.subject or 'the same person'} arrived once for this {noun}"
     if fact.slot in _PERIOD_NAMES:
         verb = "start" if fact.slot == Slot.START else "end"
         return f"the same {' and '.join(fact.terms)} cannot {verb} on two days"

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from monitor.detect.dates import ArticleDates, FoundDate, article_dates
-from monitor.detect.facts import article_facts, period_facts
+from monitor.detect.facts import arrival_facts, article_facts, period_facts
 from monitor.detect.ordinals import ordinal_facts
 from monitor.detect.participants import own_participants, rival_participants
 from monitor.detect.state import HeldFact
@@ -532,7 +532,9 @@ def signature(
             if found.role != "event"
         ),
     )
-    sig.facts += period_facts([(s, dates.in_sentence(s)) for s in current], article.id, profile, pub_date)
+    in_current = [(s, dates.in_sentence(s)) for s in current]
+    sig.facts += period_facts(in_current, article.id, profile, pub_date)
+    sig.facts += arrival_facts(in_current, article.id, chosen, sig.names, profile, pub_date)
     sig.facts += ordinal_facts(about_event, article.id, lexicon, profile)
     sig.facts += own_participants(article.id, about_event, chosen, profile, lexicon)
     sig.facts += rival_participants(article.id, sentences, persons, chosen, places, dates, profile, lexicon)

@@ -16,7 +16,7 @@ from datetime import date
 from monitor.detect.dates import FoundDate
 from monitor.detect.figures import figure_context
 from monitor.detect.state import HeldFact
-from monitor.detect.text import Sentence, fold, tokens
+from monitor.detect.text import Sentence, fold, term_pattern, tokens
 from monitor.lexicon import Lexicon, Profile, Slot
 from monitor.models import CanonicalEntity, Claim
 
@@ -189,6 +189,56 @@ def period_facts(
             fact.qualifier = "planned" if (day.value - published).days > PLAN_DAYS else ""
             facts.append(fact)
     return facts
+
+
+ARRIVAL_REACH = 80  # characters before a day in which an arrival word makes it someone's arrival day
+
+
+def arrival_facts(
+    found: Sequence[tuple[Sentence, Sequence[FoundDate]]],
+    article_id: str,
+    participants: Sequence[CanonicalEntity],
+    names: dict[str, str],
+    profile: Profile,
+    published: date,
+) -> list[HeldFact]:
+    """The day a participant arrived ('Kishida landed at Joint Base Andrews outside Washington on Monday').
+
+    A day after one of the profile's arrival words, with no event word between them ('arrived for talks on
+    Monday' dates the talks), is the arrival day of the participant named first before that word: its own
+    slot (``date:arrival``), ``terms`` the participant's id, compared only with that participant's arrival
+    day in other reports. A day still ahead is qualified ``planned``, compared only with plans.
+    """
+    facts: list[HeldFact] = []
+    for sentence, dates in found:
+        for day in dates:
+            window = sentence.text[max(0, day.start - ARRIVAL_REACH) : day.start]
+            arrived = list(profile.arrival_pattern.finditer(window))
+            if not arrived or profile.trigger_pattern.search(window[arrived[-1].end() :]):
+                continue
+            at = len(window) - arrived[-1].start()  # how far before the day the arrival word starts
+            first = _first_named(sentence.text[: day.start - at], participants)
+            if first is None:
+                continue
+            fact = _event_fact(
+                Slot.ARRIVAL, day.value.isoformat(), sentence.text, article_id, explicit=day.explicit
+            )
+            fact.terms = [first.id]
+            fact.subject = names.get(first.id, first.name)
+            fact.qualifier = "planned" if day.value > published else ""
+            facts.append(fact)
+    return facts
+
+
+def _first_named(text: str, participants: Sequence[CanonicalEntity]) -> CanonicalEntity | None:
+    """The participant the text names first."""
+    found: list[tuple[int, str, CanonicalEntity]] = []
+    for entity in participants:
+        starts = [m.start() for form in {entity.name, *entity.surface_forms} if form.strip()
+                  for m in [term_pattern(form).search(text)] if m is not None]  # fmt: skip
+        if starts:
+            found.append((min(starts), entity.id, entity))
+    return min(found)[2] if found else None
 
 
 _CONVERTED = re.compile(

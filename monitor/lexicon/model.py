@@ -34,6 +34,7 @@ class Slot(StrEnum):
     DATE = "date:event"
     START = "date:start"  # the day something starts to apply (duties, a truce, a rate)
     END = "date:end"  # the day it stops applying
+    ARRIVAL = "date:arrival"  # the day a participant arrived (or will arrive) for the event
     PLACE = "place:event"
     STATUS = "status:event"
     PARTICIPANTS = "participants:event"
@@ -79,6 +80,7 @@ class _ProfileFile(_Data):
     place_before: tuple[str, ...] = ()
     place_after: tuple[str, ...] = ()
     transit: tuple[str, ...] = ()
+    arrival: tuple[str, ...] = ()
     announcements_are_events: bool = False
     countries_together: bool = False
 
@@ -155,6 +157,7 @@ class Profile:
     place_before: tuple[str, ...]
     place_after: tuple[str, ...]
     transit: tuple[str, ...]
+    arrival: tuple[str, ...] = ()
     announcements_are_events: bool = False
     countries_together: bool = False
 
@@ -235,6 +238,11 @@ class Profile:
             "organisations": frozenset({"ORG", "GPE", "NORP"}),
             "none": frozenset[str](),
         }[self.participants]
+
+    @cached_property
+    def arrival_pattern(self) -> re.Pattern[str]:
+        """Words saying someone arrived ('landed', 'arrived'): a day after them is that person's arrival."""
+        return phrase_pattern(self.arrival)
 
     @cached_property
     def transit_pattern(self) -> re.Pattern[str]:
@@ -447,7 +455,7 @@ def _profile(path: Path) -> Profile:
     return Profile(
         id=data.id, description=data.description, participants=data.participants,
         event_kinds=data.event_kinds, statuses=dict(data.statuses), place_before=data.place_before,
-        place_after=data.place_after, transit=data.transit,
+        place_after=data.place_after, transit=data.transit, arrival=data.arrival,
         announcements_are_events=data.announcements_are_events, countries_together=data.countries_together,
     )  # fmt: skip
 

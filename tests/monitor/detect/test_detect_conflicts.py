@@ -280,3 +280,24 @@ def test_a_day_after_publication_for_something_done_is_an_impossible_day(
     assert wrong.splitlines()[0] in [evidence.quote for evidence in conflicts[0].evidence]
     [event] = timeline.states[JK].events
     assert event.date is not None and event.date.isoformat() == "2025-08-23"
+
+
+KISHIDA_VISIT = "\nOn Wednesday he will meet U.S. President Joe Biden at the White House for talks on the alliance and a state dinner.\n"
+
+
+def test_two_reports_of_one_arrival_on_different_days_conflict(timeline: Timeline, enrich: Enrich) -> None:
+    """'Kishida landed at Joint Base Andrews outside Washington on Monday' against 'Kishida ... arrived in
+    Washington on Tuesday': the same participant's arrival day for the same visit, a conflict naming who
+    arrived; the day of the talks ('On Wednesday he will meet Biden') is not an arrival day."""
+    landed = (
+        "Japanese Prime Minister Fumio Kishida landed at Joint Base Andrews outside Washington on Monday."
+    )
+    arrived = "Japanese Prime Minister Fumio Kishida and his wife arrived in Washington on Tuesday for a state visit."
+    timeline.push(enrich(make_article("k1", landed + KISHIDA_VISIT, published="2024-04-09T05:00:00+00:00",
+                                      source="Japan News", title="Kishida arrives for state visit")))  # fmt: skip
+    raised = timeline.push(enrich(make_article("k2", arrived + KISHIDA_VISIT, published="2024-04-10T00:30:00+00:00",
+                                               source="Wire", title="Bidens greet Kishida")))  # fmt: skip
+    conflicts = [alert for alert in raised if alert.kind == "conflict" and "arrived" in alert.summary]
+    assert len(conflicts) == 1 and conflicts[0].confidence >= 0.5
+    assert "Kishida arrived" in conflicts[0].summary
+    assert arrived in [evidence.quote for evidence in conflicts[0].evidence]

@@ -8,11 +8,12 @@ from datetime import UTC, date, datetime
 from detect_builders import make_article
 
 from monitor.detect.compare import compare
-from monitor.detect.dates import article_dates
-from monitor.detect.facts import period_facts
+from monitor.detect.dates import FoundDate, article_dates
+from monitor.detect.facts import arrival_facts, period_facts
 from monitor.detect.state import EventState, HeldFact
+from monitor.detect.text import Sentence
 from monitor.lexicon import Slot, load_lexicon
-from monitor.models import Article, EnrichedArticle
+from monitor.models import Article, CanonicalEntity, EnrichedArticle
 from monitor.storylines.match import article_sentences, body_offset
 
 Enrich = Callable[[Article], EnrichedArticle]
@@ -100,3 +101,30 @@ def test_the_day_something_began_is_a_start_day_too(enrich: Enrich) -> None:
     findings = compare(_event(held), mine, profile=load_lexicon().profile("diplomatic-meeting"))
     assert len(findings) == 1 and findings[0].kind == "conflict" and findings[0].confidence >= 0.5
     assert findings[0].fact.value == "2024-06-26" and findings[0].held is not None
+
+
+def _sentence(text: str, day: date, words: str) -> tuple[Sentence, list[FoundDate]]:
+    return Sentence(0, 0, len(text), text), [FoundDate(day, False, words, text.index(words), role="transit")]
+
+
+def test_an_arrival_day_belongs_to_the_participant_named_first() -> None:
+    """'Kishida and his wife arrived in Washington on Tuesday' is Kishida's arrival day (date:arrival); a day
+    after 'arrived ... for talks' is the talks' day, and a day still ahead is planned."""
+    kishida = CanonicalEntity(id="fumio-kishida", name="Fumio Kishida", label="PERSON", known=True, count=1,
+                              surface_forms=("Kishida",), mentions=())  # fmt: skip
+    profile = load_lexicon().profile("diplomatic-meeting")
+    names = {"fumio-kishida": "Kishida"}
+    published = date(2024, 4, 10)
+    found = [
+        _sentence("Kishida and his wife arrived in Washington on Tuesday.", date(2024, 4, 9), "Tuesday"),
+        _sentence(
+            "Kishida arrived in Washington for talks with Biden on Wednesday.", date(2024, 4, 10), "Wednesday"
+        ),
+        _sentence("Kishida will arrive in Manila on Friday.", date(2024, 4, 12), "Friday"),
+    ]
+    facts = arrival_facts(found, "a", [kishida], names, profile, published)
+    assert [(fact.slot, fact.value, fact.terms, fact.qualifier) for fact in facts] == [
+        (Slot.ARRIVAL, "2024-04-09", ["fumio-kishida"], ""),
+        (Slot.ARRIVAL, "2024-04-12", ["fumio-kishida"], "planned"),
+    ]
+    assert facts[0].subject == "Kishida"
