@@ -40,6 +40,8 @@ def build_app(settings: Settings, bootstrap: str, stages: Stages, metrics: Metri
         settings.app_id,
         broker=f"kafka://{bootstrap}",
         store="memory://",  # table store: in memory, rebuilt from the changelog topics on start
+        # Faust makes its data folder even for in-memory tables: under the state folder, not the cwd
+        datadir=str(settings.state_dir / "faust"),
         web_enabled=False,
         topic_partitions=partitions,
         topic_replication_factor=settings.kafka.replication_factor,

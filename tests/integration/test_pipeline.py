@@ -56,7 +56,8 @@ def _summit_events(got: list[Received]) -> set[str]:
 @pytest.mark.integration
 @pytest.mark.slow
 def test_seeds_flow_to_a_signed_webhook(kafka_bootstrap: str, tmp_path: Path) -> None:
-    """Pushing the five seeds yields new_event alerts for both summits, signed, with evidence."""
+    """Pushing the five seeds yields new_event alerts for both summits, signed, with evidence; the
+    worker writes nothing into the folder it was started from (Faust's data folder is in state_dir)."""
     feed_dir = tmp_path / "articles"
     shutil.copytree(ROOT / "seeds", feed_dir, ignore=shutil.ignore_patterns("storylines.yaml"))
 
@@ -88,6 +89,8 @@ def test_seeds_flow_to_a_signed_webhook(kafka_bootstrap: str, tmp_path: Path) ->
             assert request.payload["evidence"], request.payload
 
     asyncio.run(scenario())
+    assert not list(Path.cwd().glob("newsmon-it-*-data"))
+    assert (tmp_path / "state" / "faust").is_dir()
 
 
 @pytest.mark.integration
