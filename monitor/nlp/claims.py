@@ -22,7 +22,7 @@ Markdown-style tables are read row by row (see ``tables``).
 from __future__ import annotations
 
 import re
-from datetime import datetime
+from datetime import date, datetime
 
 from spacy.tokens import Doc, Span
 
@@ -241,6 +241,27 @@ _DAY_PART = re.compile(
 CALENDAR_DAY_IN = re.compile(r"\b" + CALENDAR_DAY, re.IGNORECASE)
 
 
+def _date_spans(s: _Sentence, ent: Span) -> list[tuple[int, int, str]]:
+    """The claims of a date entity: one, or two for a range of calendar days ('April 2 to April 12',
+    '2 April-22 April'), each over its own words so the second reads as the range's end."""
+    span = _date_span(s, ent)
+    if span is None:
+        return []
+    words = s.text[span[0] : span[1]]
+    both = _DAY_RANGE.fullmatch(words)
+    if span[2] != words or both is None:
+        return [span]
+    first, second = span[0] + both.start("first"), span[0] + both.start("second")
+    return [(first, span[0] + both.end("first"), both.group("first")),
+            (second, span[0] + both.end("second"), both.group("second"))]  # fmt: skip
+
+
+_DAY_RANGE = re.compile(
+    r"(?P<first>" + CALENDAR_DAY + r")\s*(?:to|through|until|till|-|–)\s*(?P<second>" + CALENDAR_DAY + r")",
+    re.IGNORECASE,
+)
+
+
 def _date_span(s: _Sentence, ent: Span) -> tuple[int, int, str] | None:
     """Where a date entity's claim starts and ends, and the words that give its day.
 
@@ -269,22 +290,42 @@ def _date_span(s: _Sentence, ent: Span) -> tuple[int, int, str] | None:
 
 def _dates(s: _Sentence) -> None:
     for ent in s.ents:
-        found = _date_span(s, ent)
-        if found is None or not s.free(found[0], found[1]):
+        start: date | None = None  # a range's first day: its end falls on or after it
+        for found in _date_spans(s, ent):
+            start = _date(s, ent, found, start)
+
+
+def _on_or_after(day: date, start: date | None, text: str) -> date:
+    """A range's end written without a year falls on or after its start ('2 April to 22 April')."""
+    if start is None or day >= start or re.search(r"\d{4}", text):
+        return day
+    for year in (start.year, start.year + 1):
+        try:
+            moved = day.replace(year=year)
+        except ValueError:  # 29 February
             continue
-        start, end, words = found
-        before = s.text[max(0, start - 12) : start].rstrip().casefold()
-        if before.endswith(("©", "copyright")):
-            continue
-        resolved = resolve_date(words, s.published, when=tense(ent))
-        calendar = CALENDAR_DAY_IN.search(words) if resolved is None else None
-        if calendar is not None:  # 'tomorrow, Thursday, June 5' as one entity: its calendar day
-            resolved = resolve_date(calendar.group(0), s.published, when=tense(ent))
-        if resolved is None:
-            continue
-        day, grain, approx = resolved
-        s.add("date", start, end, day.isoformat(), unit=grain, approximate=approx)
-        s.dates.append((start, s.claims[-1]))
+        if moved >= start:
+            return moved
+    return day
+
+
+def _date(s: _Sentence, ent: Span, found: tuple[int, int, str], after: date | None = None) -> date | None:
+    """Add the date claim of one span (a range's end on or after ``after``); return its day."""
+    start, end, words = found
+    before = s.text[max(0, start - 12) : start].rstrip().casefold()
+    if not s.free(start, end) or before.endswith(("©", "copyright")):
+        return None
+    resolved = resolve_date(words, s.published, when=tense(ent))
+    calendar = CALENDAR_DAY_IN.search(words) if resolved is None else None
+    if calendar is not None:  # 'tomorrow, Thursday, June 5' as one entity: its calendar day
+        resolved = resolve_date(calendar.group(0), s.published, when=tense(ent))
+    if resolved is None:
+        return None
+    day, grain, approx = resolved
+    day = _on_or_after(day, after, words)
+    s.add("date", start, end, day.isoformat(), unit=grain, approximate=approx)
+    s.dates.append((start, s.claims[-1]))
+    return day
 
 
 def _quantities(s: _Sentence) -> None:

@@ -158,3 +158,17 @@ def test_weekday_with_a_time_of_day_is_a_date_claim(
     dates = _dates_of(nlp, storylines, make_article(text, "2024-06-26T23:00:00+00:00"))
     assert ("Tuesday", "2024-06-25") in dates
     assert ("tonight", "2024-06-26") in dates
+
+
+def test_a_range_of_calendar_days_gives_both_days(
+    nlp: Language, storylines: tuple[Storyline, ...], make_article: Callable[..., Article]
+) -> None:
+    """'from 2 April to 22 April' (one spaCy entity) gives a claim for each day, each over its own words, so
+    detection reads the second as the day the range ends."""
+    text = (
+        "The truce would be in effect from 2 April to 22 April, the council said.\n"
+        "The ceasefire will be in force from April 2 to April 12.\n"
+    )
+    dates = _dates_of(nlp, storylines, make_article(text, "2025-04-02T17:00:00+00:00"))
+    assert {("2 April", "2025-04-02"), ("22 April", "2025-04-22")} <= set(dates)
+    assert {("April 2", "2025-04-02"), ("April 12", "2025-04-12")} <= set(dates)
