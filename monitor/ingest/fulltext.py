@@ -21,6 +21,7 @@ or awaits it.
 from __future__ import annotations
 
 import asyncio
+import functools
 import re
 import time
 from collections import OrderedDict
@@ -53,11 +54,15 @@ MAX_ROBOTS_SITES = 1024
 _START_TAG = re.compile(r"<[A-Za-z]")
 _START_TAG_BYTES = re.compile(rb"<[A-Za-z]")
 
-_trafilatura: ModuleType | None
-try:  # optional: trafilatura is the better extractor, but not required to run
-    import trafilatura as _trafilatura
-except ImportError:  # pragma: no cover - exercised only without the dependency
-    _trafilatura = None
+@functools.cache
+def _extractor() -> ModuleType | None:
+    """trafilatura, imported on first use: a process that never fetches a page (a worker) does not
+    hold it (about 25 MB resident). Optional: the better extractor, but not required to run."""
+    try:
+        import trafilatura
+    except ImportError:  # pragma: no cover - exercised only without the dependency
+        return None
+    return trafilatura
 
 
 def _start_tags(markup: bytes | str, limit: int) -> int:
@@ -86,6 +91,7 @@ def extract_main_text(
         log.info("fulltext_page_capped", url=url, size=len(html.encode("utf-8", "replace")), kept=max_bytes)
         html = capped
     tags = _start_tags(html, max_tags)
+    _trafilatura = _extractor()
     if _trafilatura is not None and tags > max_tags:
         log.info("fulltext_extractor_skipped", url=url, reason="too_many_tags", limit=max_tags)
     elif _trafilatura is not None:
