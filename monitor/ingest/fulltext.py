@@ -54,6 +54,7 @@ MAX_ROBOTS_SITES = 1024
 _START_TAG = re.compile(r"<[A-Za-z]")
 _START_TAG_BYTES = re.compile(rb"<[A-Za-z]")
 
+
 @functools.cache
 def _extractor() -> ModuleType | None:
     """trafilatura, imported on first use: a process that never fetches a page (a worker) does not
