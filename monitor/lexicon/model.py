@@ -106,6 +106,7 @@ class _LanguageFile(_Data):
     modal_nouns: tuple[str, ...] = ()
     noun_determiners: tuple[str, ...] = ()
     end_markers: tuple[str, ...] = ()
+    cause_markers: tuple[str, ...] = ()
     announcing: tuple[str, ...]
     former_markers: tuple[str, ...]
     name_particles: tuple[str, ...]
@@ -282,6 +283,7 @@ class Language:
     settled = _Phrases("settled")
     outcome = _Phrases("outcome_verbs")
     announcing = _Phrases("announcing")
+    cause = _Phrases("cause_markers")
     group_references = _Phrases("group_references")
     cumulative = _Phrases("cumulative")
 
