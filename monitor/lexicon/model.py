@@ -83,6 +83,7 @@ class _ProfileFile(_Data):
     arrival: tuple[str, ...] = ()
     announcements_are_events: bool = False
     countries_together: bool = False
+    separate_kinds: bool = False
 
 
 class _LanguageFile(_Data):
@@ -161,6 +162,7 @@ class Profile:
     arrival: tuple[str, ...] = ()
     announcements_are_events: bool = False
     countries_together: bool = False
+    separate_kinds: bool = False  # events of different kinds are different events
 
     @cached_property
     def trigger_pattern(self) -> re.Pattern[str]:
@@ -459,6 +461,7 @@ def _profile(path: Path) -> Profile:
         event_kinds=data.event_kinds, statuses=dict(data.statuses), place_before=data.place_before,
         place_after=data.place_after, transit=data.transit, arrival=data.arrival,
         announcements_are_events=data.announcements_are_events, countries_together=data.countries_together,
+        separate_kinds=data.separate_kinds,
     )  # fmt: skip
 
 
