@@ -117,6 +117,8 @@ class _LanguageFile(_Data):
     cumulative: tuple[str, ...]
     contrasts: tuple[tuple[str, ...], ...]
     unit_words: tuple[str, ...]
+    measure_words: tuple[str, ...] = ()
+    scale_words: tuple[str, ...] = ()
     referent_labels: tuple[str, ...]
     ordinals: tuple[str, ...]
 
@@ -293,6 +295,11 @@ class Language:
     def unit_words(self) -> frozenset[str]:
         """Folded unit words and currency codes ('percent', 'usd'): how a figure is written."""
         return frozenset(fold(word) for word in self.words.unit_words)
+
+    @cached_property
+    def measure_units(self) -> dict[str, str]:
+        """Folded form of a measure word -> its unit ('stories' -> 'storey')."""
+        return {fold(form): entry.split("/")[0] for entry in self.words.measure_words for form in entry.split("/")}
 
     @cached_property
     def name_particles(self) -> frozenset[str]:
