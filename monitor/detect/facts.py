@@ -76,7 +76,9 @@ def claim_fact(
         number = _number(claim.value)
         if number is None:
             return None
-        terms = measure_terms(claim)
+        measure = fold(claim.unit) in lexicon.language.measure_units
+        # a measure ('7.7-magnitude', '33-storey') is named by its unit; its variants are the clause's marks
+        terms = tokens(claim.unit) if measure else measure_terms(claim)
         unit_words = tokens(claim.unit)
         head = unit_words[-1] if unit_words else (terms[0] if terms else "value")
         unit = fold(claim.unit)

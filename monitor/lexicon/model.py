@@ -299,7 +299,9 @@ class Language:
     @cached_property
     def measure_units(self) -> dict[str, str]:
         """Folded form of a measure word -> its unit ('stories' -> 'storey')."""
-        return {fold(form): entry.split("/")[0] for entry in self.words.measure_words for form in entry.split("/")}
+        return {
+            fold(form): entry.split("/")[0] for entry in self.words.measure_words for form in entry.split("/")
+        }
 
     @cached_property
     def name_particles(self) -> frozenset[str]:

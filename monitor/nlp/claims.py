@@ -36,6 +36,7 @@ from monitor.nlp.dates import (
     duration_years,
     resolve_date,
 )
+from monitor.nlp.measures import measured_thing, measures
 from monitor.nlp.meetings import TRIGGERS, meeting_claims
 from monitor.nlp.numbers import parse_number, split_approximator
 from monitor.nlp.phrases import describe, modality, tense, verb_phrase
@@ -328,6 +329,18 @@ def _date(s: _Sentence, ent: Span, found: tuple[int, int, str], after: date | No
     return day
 
 
+def _measures(s: _Sentence) -> None:
+    """'a 7.7-magnitude earthquake', 'a 33-storey tower': a quantity whose unit is the measure word and
+    whose subject is the thing measured."""
+    for found in measures(s.text, s.sent.start_char, s.sent.end_char):
+        span = s.span(found.start, found.end)
+        if span is None or not s.free(found.start, found.end):
+            continue
+        thing = measured_thing(span)
+        s.add("quantity", found.start, found.end, found.value, unit=found.unit,
+              subject=f"{thing} {found.unit}".strip())  # fmt: skip
+
+
 def _quantities(s: _Sentence) -> None:
     doc = s.doc
     index = s.sent.start
@@ -425,6 +438,7 @@ def extract_claims(
         _durations(s)
         _dates(s)
         if _HAS_NUMBER.search(sentence):
+            _measures(s)
             _quantities(s)
         claims.extend(s.claims)
         if _HAS_TRIGGER.search(sentence):

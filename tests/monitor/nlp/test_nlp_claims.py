@@ -172,3 +172,23 @@ def test_a_range_of_calendar_days_gives_both_days(
     dates = _dates_of(nlp, storylines, make_article(text, "2025-04-02T17:00:00+00:00"))
     assert {("2 April", "2025-04-02"), ("22 April", "2025-04-22")} <= set(dates)
     assert {("April 2", "2025-04-02"), ("April 12", "2025-04-12")} <= set(dates)
+
+
+def test_measures_written_as_one_word_with_their_number(
+    nlp: Language, storylines: tuple[Storyline, ...], make_article: Callable[..., Article]
+) -> None:
+    """'7.7-magnitude', 'magnitude-6.4', 'measured magnitude 6.7' and '30-story' are quantities whose unit is
+    the measure word ('story' read as 'storey') and whose subject names the thing measured."""
+    text = (
+        "A 7.7-magnitude earthquake near Sagaing sent tremors into Bangkok, "
+        "bringing down a 30-story government building.\n"
+        "A magnitude-6.4 aftershock followed only 12 minutes later.\n"
+        "The strongest aftershock measured magnitude 6.7 and occurred at 06:32:04 (UTC), "
+        "according to the USGS.\n"
+    )
+    enriched = enrich_batch(nlp, [make_article(text, "2025-03-29T09:00:00+00:00")], storylines)[0]
+    found = {(c.text, c.value, c.unit, c.subject) for c in _claims(enriched, "quantity")}
+    assert ("7.7-magnitude", 7.7, "magnitude", "earthquake magnitude") in found
+    assert ("30-story", 30.0, "storey", "building storey") in found
+    assert ("magnitude-6.4", 6.4, "magnitude", "aftershock magnitude") in found
+    assert ("magnitude 6.7", 6.7, "magnitude", "aftershock magnitude") in found
