@@ -71,6 +71,15 @@ def _differs(fact: HeldFact, held: HeldFact) -> bool:
     return gap > max(_step(fact), _step(held)) / 2 + 1e-9  # 21 and 20.8 agree; 17.4 and 17.1 do not
 
 
+def _similarity(held: HeldFact, fact: HeldFact) -> float:
+    """How alike the words saying what two figures of one slot measure are. An ordinal's slot is already
+    its series (the counted noun: 'the 10th face-to-face meeting', 'Sunday's meeting was their 11th'), its
+    variants ('consecutive' vs 'this year') are its marks: the other words around it do not matter."""
+    if fact.kind == "ordinal" and held.kind == "ordinal":
+        return 1.0
+    return _jaccard(held.terms, fact.terms)
+
+
 def _measured(fact: HeldFact, lexicon: Lexicon) -> bool:
     """True when the figure's clause says what it measures beyond its unit ('a 9% share', not '9%')."""
     return bool(measured_words(fact, lexicon)) or bool(fact.referents)
@@ -109,11 +118,7 @@ def _compare_figure(fact: HeldFact, held_facts: list[HeldFact], lexicon: Lexicon
     candidates = [
         held
         for held in same_slot
-        if (
-            _jaccard(held.terms, fact.terms) >= 0.2
-            or not held.terms
-            or set(held.referents) & set(fact.referents)
-        )
+        if (_similarity(held, fact) >= 0.2 or not held.terms or set(held.referents) & set(fact.referents))
         and _comparable(fact, held)[0]
     ]
     if not candidates:
@@ -127,7 +132,7 @@ def _compare_figure(fact: HeldFact, held_facts: list[HeldFact], lexicon: Lexicon
         return None
 
     def closeness(item: HeldFact) -> tuple[bool, float]:
-        return bool(set(item.referents) & set(fact.referents)), _jaccard(item.terms, fact.terms)
+        return bool(set(item.referents) & set(fact.referents)), _similarity(item, fact)
 
     held = max(current, key=closeness)
     assert held.number is not None and fact.number is not None
@@ -135,7 +140,7 @@ def _compare_figure(fact: HeldFact, held_facts: list[HeldFact], lexicon: Lexicon
         return None
     if (fact.cumulative or held.cumulative) and fact.number > held.number:
         return None  # a count that grows as the story unfolds (a toll): a later, larger figure is an update
-    similarity = _jaccard(held.terms, fact.terms)
+    similarity = _similarity(held, fact)
     owned = fact.named_owner and held.named_owner
     shared_referent = owned and bool(set(held.referents) & set(fact.referents))
     estimates = lexicon.language.estimates

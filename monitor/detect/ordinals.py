@@ -26,9 +26,9 @@ _CLAUSE_END = re.compile(r"[,;.()]|\s(?:and|but|while|since|after|before)\s")
 _BEFORE = re.compile(r"(?:[\w'’-]+\W+){0,8}$")
 
 
-def _counted(text: str, match: re.Match[str], profile: Profile) -> tuple[str, str | None]:
+def _counted(text: str, match: re.Match[str], profile: Profile) -> tuple[str, str | None, bool]:
     """The words after an ordinal and the counted noun: 'the 12th [in-person meeting]', or, when nothing
-    follows, the event word before it ("Sunday's meeting was their 11th")."""
+    follows, the event word before it ("Sunday's meeting was their 11th"; the last item True)."""
     tail = _FOLLOWING.match(text[match.end() :])
     after = tail.group(0) if tail else ""
     stop = _CLAUSE_END.search(after)
@@ -40,10 +40,15 @@ def _counted(text: str, match: re.Match[str], profile: Profile) -> tuple[str, st
         found = list(profile.trigger_pattern.finditer(window))
         event_word = found[-1] if found else None
         if event_word is None:
-            return window, None
+            return window, None, True
+        window = window[
+            event_word.start() :
+        ]  # "meeting was their" in "... noting that Sunday's meeting was their"
+        named = tokens(event_word.group(0))
+        return window, (named[0] if named else None), True
     named = tokens(event_word.group(0)) if event_word else []
     words = tokens(window)
-    return window, (named[0] if named else words[0] if words else None)
+    return window, (named[0] if named else words[0] if words else None), False
 
 
 def ordinal_facts(
@@ -57,7 +62,7 @@ def ordinal_facts(
             value = lexicon.language.ordinal_value(match.group(0))
             if value is None:
                 continue
-            window, head = _counted(text, match, profile)
+            window, head, before = _counted(text, match, profile)
             if head is None:
                 continue
             clause_end = _CLAUSE_END.search(text, match.end())
@@ -74,7 +79,7 @@ def ordinal_facts(
                     kind="ordinal",
                     value=str(value),
                     number=float(value),
-                    text=f"{match.group(0)}{window}".strip(),
+                    text=(f"{window}{match.group(0)}" if before else f"{match.group(0)}{window}").strip(),
                     terms=sorted(set(words)),
                     marks=marks,
                     quote=text,

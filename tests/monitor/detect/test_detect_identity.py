@@ -130,3 +130,40 @@ def test_place_in_a_series_conflicts_only_within_one_kind_of_count(feed: Feed) -
     feed(("c3", CUT.format(nth="third"), "2024-10-17", "Wire B", "ECB cuts rates"), timeline=timeline)
     [alert] = _confident(timeline, ECB)
     assert "second consecutive" in alert.summary and "third consecutive" in alert.summary
+
+
+QUAKE_REPORT = "A {main} earthquake struck central Myanmar near Mandalay on Friday, the US Geological Survey said.\n{after}\nRescuers in Mandalay searched collapsed buildings through the night.\n"
+
+
+def test_magnitude_written_as_one_word_is_compared_with_the_same_shocks(feed: Feed) -> None:
+    """'7.7-magnitude' vs '8.2 magnitude' earthquake is a conflict quoting both sentences; an aftershock's
+    'magnitude-6.4' is never confidently set against the main shock's 7.7."""
+    timeline = feed(
+        ("m1", QUAKE_REPORT.format(main="7.7-magnitude", after="A magnitude-6.4 aftershock followed only 12 minutes later."),
+         "2025-03-28", "Wire A", "Myanmar earthquake"),
+        ("m2", QUAKE_REPORT.format(main="8.2 magnitude", after="It was followed by a strong aftershock."),
+         "2025-03-28", "Wire B", "Myanmar earthquake"),
+    )  # fmt: skip
+    [alert] = _confident(timeline, QUAKE)
+    assert (
+        "7.7-magnitude" in alert.summary and "8.2 magnitude" in alert.summary and "magnitude" in alert.summary
+    )
+    assert {evidence.article_id for evidence in alert.evidence} == {"m1", "m2"}
+    assert any("8.2 magnitude earthquake" in evidence.quote for evidence in alert.evidence)
+
+
+MEETING_COUNT = "Japanese Prime Minister Fumio Kishida and South Korean President Yoon Suk Yeol held a summit in Seoul on Sunday.\n{count}\n"
+
+
+def test_place_in_a_series_is_read_before_or_after_the_counted_word(feed: Feed) -> None:
+    """'the 10th face-to-face meeting between the two leaders' vs "Sunday's meeting was their 11th" count the
+    same series of meetings: a conflict quoting the erring sentence, whatever other words surround them."""
+    timeline = feed(
+        ("s10", MEETING_COUNT.format(count="It was the 10th face-to-face meeting between the two leaders."),
+         "2024-05-26", "Wire A", "Kishida and Yoon hold summit in Seoul"),
+        ("s11", MEETING_COUNT.format(count="Kishida said he was glad to keep talking with Yoon, noting that Sunday's meeting was their 11th."),
+         "2024-05-26", "Wire B", "Kishida and Yoon hold summit in Seoul"),
+    )  # fmt: skip
+    [alert] = _confident(timeline, JK)
+    assert "meeting was their 11th" in alert.summary and "10th face-to-face meeting" in alert.summary
+    assert any("their 11th" in evidence.quote for evidence in alert.evidence)
