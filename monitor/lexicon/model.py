@@ -117,6 +117,7 @@ class _LanguageFile(_Data):
     cumulative: tuple[str, ...]
     contrasts: tuple[tuple[str, ...], ...]
     unit_words: tuple[str, ...]
+    origin_markers: tuple[str, ...] = ()
     measure_words: tuple[str, ...] = ()
     scale_words: tuple[str, ...] = ()
     referent_labels: tuple[str, ...]
@@ -295,6 +296,12 @@ class Language:
     def unit_words(self) -> frozenset[str]:
         """Folded unit words and currency codes ('percent', 'usd'): how a figure is written."""
         return frozenset(fold(word) for word in self.words.unit_words)
+
+    @cached_property
+    def origin(self) -> re.Pattern[str]:
+        """The thing and an origin marker ending right before a year ('an agreement dating back to ')."""
+        markers = phrase_pattern(self.words.origin_markers).pattern
+        return re.compile(r"(?P<thing>[\w'’-]+)\s*,?\s+" + markers + r"\s+$", re.IGNORECASE)
 
     @cached_property
     def measure_units(self) -> dict[str, str]:
