@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
-from monitor.detect.facts import FIGURE_KINDS, IMPOSSIBLE_MARK, RATE_KIND, weekday_clash_of
+from monitor.detect.facts import FIGURE_KINDS, IMPOSSIBLE_MARK, ORIGIN_KIND, RATE_KIND, weekday_clash_of
 from monitor.detect.figures import bounds_agree, describe, identity_gap, measured_words
 from monitor.detect.state import EventState, HeldFact
 from monitor.detect.text import fold
@@ -276,6 +276,15 @@ def _compare_rate(fact: HeldFact, held_facts: list[HeldFact]) -> Finding | None:
     return Finding("conflict", fact, others[0], 0.8)
 
 
+def _compare_origin(fact: HeldFact, held_facts: list[HeldFact]) -> Finding | None:
+    """The year a thing began (an agreement, a forum) against another report's year for the same thing."""
+    same = [held for held in held_facts if held.slot == fact.slot]
+    if not same or any(held.value == fact.value for held in same):
+        return None
+    others = [held for held in same if held.article_id != fact.article_id]
+    return Finding("conflict", fact, others[0], 0.85) if others else None
+
+
 def _compare_participants(
     fact: HeldFact, held_facts: list[HeldFact], event: EventState, days: set[str]
 ) -> Finding | None:
@@ -355,6 +364,8 @@ def compare(
             finding = _compare_figure(fact, held_facts, lexicon)
         elif fact.kind == RATE_KIND:
             finding = _compare_rate(fact, held_facts)
+        elif fact.kind == ORIGIN_KIND:
+            finding = _compare_origin(fact, held_facts)
         elif fact.slot == Slot.OUTCOME:
             finding = _compare_outcome(fact, held_facts, known_outcomes)
             known_outcomes.append(fact.terms)

@@ -281,6 +281,39 @@ def conversion_facts(claims: Sequence[Claim], article_id: str) -> list[HeldFact]
     return facts
 
 
+ORIGIN_KIND = "year"
+
+
+def origin_facts(claims: Sequence[Claim], article_id: str, lexicon: Lexicon) -> list[HeldFact]:
+    """Years things began or were made: 'an agreement dating back to 2006', 'a forum launched in 2004'.
+
+    The slot is the thing (``year:agreement``, the word before the lexicon's origin marker), the value the
+    year. A thing's origin does not change between reports, so background sentences count too.
+    """
+    facts: list[HeldFact] = []
+    for claim in claims:
+        if claim.kind != "date" or claim.unit != "year" or not isinstance(claim.value, str):
+            continue
+        sentence = claim.evidence.sentence
+        position = sentence.find(claim.text)
+        if position < 0 or not re.fullmatch(r"\d{4}", claim.text.strip()):
+            continue
+        marker = lexicon.language.origin.search(sentence[max(0, position - 60) : position])
+        if marker is None:
+            continue
+        thing = tokens(marker.group("thing"))
+        if not thing:
+            continue
+        facts.append(
+            HeldFact(
+                slot=f"{ORIGIN_KIND}:{thing[0]}", kind=ORIGIN_KIND, value=claim.value[:4],
+                number=float(claim.value[:4]), terms=thing, text=f"{marker.group(0)}{claim.text}".strip(),
+                quote=sentence, article_id=article_id,
+            )
+        )  # fmt: skip
+    return facts
+
+
 def outcome_facts(sentences: Sequence[Sentence], article_id: str, lexicon: Lexicon) -> list[HeldFact]:
     """Agreements and decisions the article reports as done."""
     facts: list[HeldFact] = []
@@ -389,6 +422,7 @@ def article_facts(
             figure.background = old
             facts.append(figure)
     facts.extend(conversion_facts(claims, article_id))
+    facts.extend(origin_facts(claims, article_id, lexicon))
     facts.extend(outcome_facts(current, article_id, lexicon))
     unique: dict[tuple[str, str], HeldFact] = {}
     for fact in facts:

@@ -167,3 +167,35 @@ def test_place_in_a_series_is_read_before_or_after_the_counted_word(feed: Feed) 
     [alert] = _confident(timeline, JK)
     assert "meeting was their 11th" in alert.summary and "10th face-to-face meeting" in alert.summary
     assert any("their 11th" in evidence.quote for evidence in alert.evidence)
+
+
+SHUTTLE = (
+    "Japanese Prime Minister Shigeru Ishiba and South Korean President Yoon Suk Yeol held their first summit in Vientiane on Thursday.\n"
+    "Reciprocal visits by the two countries' leaders, a practice based on an agreement dating back to {year}, had stalled from 2011 amid disputes over history.\n"
+)
+
+
+def test_year_a_thing_began_is_compared_with_the_same_things_year(feed: Feed) -> None:
+    """'an agreement dating back to 2004' vs '... to 2006' is a conflict on the agreement's year, quoting
+    both (background) sentences; 'stalled from 2011' in both is not such a year and raises nothing."""
+    timeline = feed(
+        (
+            "y4",
+            SHUTTLE.format(year="2004"),
+            "2024-10-10",
+            "Wire A",
+            "Ishiba and Yoon hold summit in Vientiane",
+        ),
+        (
+            "y6",
+            SHUTTLE.format(year="2006"),
+            "2024-10-10",
+            "Wire B",
+            "Ishiba and Yoon hold summit in Vientiane",
+        ),
+    )
+    [alert] = _confident(timeline, JK)
+    assert (
+        "agreement dating back to 2004" in alert.summary and "agreement dating back to 2006" in alert.summary
+    )
+    assert any("back to 2006, had stalled" in evidence.quote for evidence in alert.evidence)
