@@ -11,6 +11,7 @@ confidence with the reason.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
@@ -85,8 +86,35 @@ def _measured(fact: HeldFact, lexicon: Lexicon) -> bool:
     return bool(measured_words(fact, lexicon)) or bool(fact.referents)
 
 
-def _comparable(fact: HeldFact, held: HeldFact) -> tuple[bool, str]:
-    """Whether two figures of one slot are values of the same thing, and a doubt to report if unsure."""
+def _every_variant_differs(
+    fact: HeldFact, held: HeldFact, siblings: Sequence[HeldFact], held_facts: Sequence[HeldFact]
+) -> bool:
+    """True when only one of two figures names its variant, but its sentence also gives the other variants
+    and the plain figure is none of them: '17.4% for BYD' against 'BYD would incur an additional 17.1 per
+    cent duty (27.1 per cent in total)' differs whether it is the additional or the total duty."""
+    groups = {m.partition(":")[0] for m in fact.marks} ^ {m.partition(":")[0] for m in held.marks}
+    qualified, plain = (fact, held) if groups & {m.partition(":")[0] for m in fact.marks} else (held, fact)
+    pool = siblings if qualified is fact else held_facts
+    sentence = [
+        other for other in pool
+        if other.article_id == qualified.article_id and other.quote == qualified.quote
+        and other.slot == qualified.slot and other.number is not None
+    ]  # fmt: skip
+    words = {m for m in qualified.marks if m.partition(":")[0] in groups}
+    for group in groups:
+        others = [o for o in sentence for m in o.marks if m.partition(":")[0] == group and m not in words]
+        if not others:
+            return False  # the plain figure may be the variant this report does not give
+    return all(_differs(plain, other) for other in sentence)
+
+
+def _comparable(
+    fact: HeldFact, held: HeldFact, siblings: Sequence[HeldFact] = (), held_facts: Sequence[HeldFact] = ()
+) -> tuple[bool, str]:
+    """Whether two figures of one slot are values of the same thing, and a doubt to report if unsure.
+
+    ``siblings`` are the new article's facts, ``held_facts`` the event's: a figure's sentence may settle
+    which variant a plain figure could be (:func:`_every_variant_differs`)."""
     gap = identity_gap(tuple(fact.referents), tuple(held.referents), fact.marks, held.marks)
     if gap:
         return False, gap
@@ -96,7 +124,7 @@ def _comparable(fact: HeldFact, held: HeldFact) -> tuple[bool, str]:
             return True, f"only one of them is said to be of {', '.join(named.referent_names)}"
     mine = {mark.partition(":")[0] for mark in fact.marks}
     theirs = {mark.partition(":")[0] for mark in held.marks}
-    if mine ^ theirs:
+    if mine ^ theirs and not _every_variant_differs(fact, held, siblings, held_facts):
         only = sorted(
             m.partition(":")[2] for m in (*fact.marks, *held.marks) if m.partition(":")[0] in mine ^ theirs
         )
@@ -112,7 +140,9 @@ def _clause_of(fact: HeldFact) -> str:
     return fact.quote[max(0, position - 60) : position + len(fact.text) + 60]
 
 
-def _compare_figure(fact: HeldFact, held_facts: list[HeldFact], lexicon: Lexicon) -> Finding | None:
+def _compare_figure(
+    fact: HeldFact, held_facts: list[HeldFact], lexicon: Lexicon, siblings: list[HeldFact]
+) -> Finding | None:
     """A figure conflicts only with a value of the same quantity of the same referent that cannot hold too."""
     same_slot = [held for held in held_facts if held.slot == fact.slot and held.number is not None]
     candidates = [
@@ -150,7 +180,7 @@ def _compare_figure(fact: HeldFact, held_facts: list[HeldFact], lexicon: Lexicon
     if held.qualifier != fact.qualifier and "proposed" in {held.qualifier, fact.qualifier}:
         reason = "one figure is a proposal or starting point, the other a settled value"
         return Finding("conflict", fact, held, LOW_CONFIDENCE, reason)
-    _, doubt = _comparable(fact, held)
+    _, doubt = _comparable(fact, held, siblings, held_facts)
     if not _measured(fact, lexicon) or not _measured(held, lexicon):
         return Finding("conflict", fact, held, LOW_CONFIDENCE, "it is not said what one of them measures")
     if doubt:
@@ -361,7 +391,7 @@ def compare(
     for fact in facts:
         finding: Finding | None
         if fact.kind in FIGURE_KINDS:
-            finding = _compare_figure(fact, held_facts, lexicon)
+            finding = _compare_figure(fact, held_facts, lexicon, facts)
         elif fact.kind == RATE_KIND:
             finding = _compare_rate(fact, held_facts)
         elif fact.kind == ORIGIN_KIND:

@@ -199,3 +199,25 @@ def test_year_a_thing_began_is_compared_with_the_same_things_year(feed: Feed) ->
         "agreement dating back to 2004" in alert.summary and "agreement dating back to 2006" in alert.summary
     )
     assert any("back to 2006, had stalled" in evidence.quote for evidence in alert.evidence)
+
+
+PLAIN_DUTIES = "The European Commission said on Wednesday it would impose provisional duties on electric vehicles imported from China.\nBrussels said it would set tariffs of 17.4% for BYD, 20% for Geely and 38.1% for SAIC over what it described as excessive subsidies.\nChina's commerce ministry said the investigation was protectionism.\n"
+
+VARIANT_DUTIES = "The European Commission said on Wednesday it would impose provisional duties on electric vehicles imported from China.\nBYD models would incur an additional {extra} per cent duty{total}, while Geely faces 20 per cent.\nChina's commerce ministry said the investigation was protectionism.\n"
+
+
+def test_plain_rate_against_a_sentence_giving_both_variants(feed: Feed) -> None:
+    """'17.4% for BYD' is neither the 'additional 17.1' nor the '27.1 in total' another report gives BYD:
+    a confident conflict. Without the total, the plain 27.1 may be the total: only a doubt."""
+    timeline = feed(
+        ("p", PLAIN_DUTIES, "2024-06-12", "Wire A", "EU sets duties on Chinese EVs"),
+        ("v", VARIANT_DUTIES.format(extra="17.1", total=" (27.1 per cent in total)"), "2024-06-12", "Wire B", "EU sets duties on Chinese EVs"),
+    )  # fmt: skip
+    [alert] = _confident(timeline, EV)
+    assert "17.4%" in alert.summary and "17.1 per cent" in alert.summary and "BYD" in alert.summary
+    assert any("additional 17.1 per cent" in evidence.quote for evidence in alert.evidence)
+    doubtful = feed(
+        ("p2", PLAIN_DUTIES.replace("17.4%", "27.1%"), "2024-06-12", "Wire A", "EU sets duties on Chinese EVs"),
+        ("v2", VARIANT_DUTIES.format(extra="17.1", total=""), "2024-06-12", "Wire B", "EU sets duties on Chinese EVs"),
+    )  # fmt: skip
+    assert _confident(doubtful, EV) == []
