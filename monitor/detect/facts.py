@@ -421,7 +421,12 @@ def article_facts(
         if figure is not None:
             figure.background = old
             facts.append(figure)
-    facts.extend(conversion_facts(claims, article_id))
+    conversions = conversion_facts(claims, article_id)
+    converted = {(fact.quote, fact.text.partition(" (")[2][:-1]) for fact in conversions}
+    for fact in facts:
+        if fact.kind == "money" and (fact.quote, fact.text) in converted:
+            fact.approximate = True  # '($1.13 billion)' converts another amount at some day's rate
+    facts.extend(conversions)
     facts.extend(origin_facts(claims, article_id, lexicon))
     facts.extend(outcome_facts(current, article_id, lexicon))
     unique: dict[tuple[str, str], HeldFact] = {}

@@ -18,7 +18,13 @@ from monitor.nlp.pipeline import load_pipeline
 from monitor.storylines.config import Storyline, load_storylines
 
 JUDGEMENT = Path(__file__).resolve().parents[2] / "data" / "judgement"
-EV, QUAKE, JK, ECB = "eu-china-ev-tariffs", "myanmar-quake-2025", "japan-korea-summits", "ecb-rates"
+EV, QUAKE, JK, ECB, US = (
+    "eu-china-ev-tariffs",
+    "myanmar-quake-2025",
+    "japan-korea-summits",
+    "ecb-rates",
+    "us-alliance",
+)
 Feed = Callable[..., Timeline]
 
 
@@ -221,3 +227,19 @@ def test_plain_rate_against_a_sentence_giving_both_variants(feed: Feed) -> None:
         ("v2", VARIANT_DUTIES.format(extra="17.1", total=""), "2024-06-12", "Wire B", "EU sets duties on Chinese EVs"),
     )  # fmt: skip
     assert _confident(doubtful, EV) == []
+
+
+SHARE = "South Korea and the United States signed an agreement on the defense cost of U.S. troops in Seoul on Friday, strengthening the alliance.\nFor 2026, the two sides agreed to raise defense cost by 8.3% to 1.52 trillion won ({dollars}), the South Korean foreign ministry said.\n"
+
+
+def test_converted_amounts_differ_as_exchange_rates_do(feed: Feed) -> None:
+    """'1.52 trillion won ($1.14 billion)' and '($1.13 billion)' convert one amount at two days' rates: no
+    conflict; '($11.3 billion)' is an impossible rate: a confident conflict quoting it."""
+    timeline = feed(
+        ("d1", SHARE.format(dollars="$1.14 billion"), "2024-10-04", "Wire A", "South Korea, US sign defence cost-sharing deal"),
+        ("d2", SHARE.format(dollars="$1.13 billion"), "2024-10-04", "Wire B", "South Korea, US sign defence cost-sharing deal"),
+    )  # fmt: skip
+    assert timeline.of(US, "new_event") and _confident(timeline, US) == []
+    feed(("d3", SHARE.format(dollars="$11.3 billion"), "2024-10-04", "Wire C", "South Korea, US sign defence cost-sharing deal"), timeline=timeline)  # fmt: skip
+    [alert] = _confident(timeline, US)
+    assert any("$11.3 billion" in evidence.quote for evidence in alert.evidence)
