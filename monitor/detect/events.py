@@ -25,6 +25,9 @@ from monitor.lexicon import Lexicon, Profile, Slot, StatusClass
 MAX_GAP_DAYS = 14
 MAX_PEOPLE = 40
 JOIN_THRESHOLD = 0.5
+OTHER_KIND = (
+    0.9  # a report naming another kind of event (a manifesto, not the debate) is less likely this one
+)
 MAX_MISDATE_DAYS = 3  # stated days this far apart may be one event misreported (a wrong weekday)
 MAX_SLIP_DAYS = 7  # ... and this far, when the report agrees with the event on everything else
 CLOSE_PUBLICATION_DAYS = 2  # published this close to the event's latest report
@@ -63,6 +66,8 @@ def similarity(event: EventState, sig: Signature, lexicon: Lexicon) -> float:
     An impossible day (something done on a day after the report was published) says nothing of which event
     the report is about: the report is placed as if it stated no day.
     """
+    if sig.separate_kinds and "event" not in {sig.noun, event.noun} and sig.noun != event.noun:
+        return 0.0  # a ceasefire after a quake is news of its own
     dated = not _impossible(sig)
     gap = _gap_days(event, sig)
     if gap > MAX_GAP_DAYS or (dated and _elsewhere_another_day(event, sig, lexicon)):
@@ -77,6 +82,8 @@ def similarity(event: EventState, sig: Signature, lexicon: Lexicon) -> float:
     top = dict(Counter(sig.terms).most_common(MAX_TERMS))
     words = _cosine(event.terms, top)
     score = 0.3 * time_score + 0.3 * people + 0.15 * place + 0.25 * min(1.0, words * 1.5)
+    if "event" not in {sig.noun, event.noun} and sig.noun != event.noun:
+        score *= OTHER_KIND
     if dated and _other_day(event, sig, lexicon) and not (sig.misdated and score >= SAME_DESPITE_DATE):
         return 0.0  # another stated day: another event of the same actors, unless a report misdated this one
     return score

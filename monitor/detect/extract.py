@@ -16,7 +16,9 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from monitor.detect.dates import ArticleDates, FoundDate, article_dates
+from monitor.detect.dates import _nearest_kind as nearest_kind
 from monitor.detect.facts import arrival_facts, article_facts, period_facts
+from monitor.detect.kinds import event_noun, headline_kind
 from monitor.detect.ordinals import ordinal_facts
 from monitor.detect.participants import own_participants, rival_participants
 from monitor.detect.state import HeldFact
@@ -52,6 +54,7 @@ class Signature:
     facts: list[HeldFact] = field(default_factory=list)
     terms: Counter[str] = field(default_factory=Counter)
     text: str = ""
+    separate_kinds: bool = False  # the profile's events of different kinds are different events
 
 
 def short_name(entity: CanonicalEntity, aliases: tuple[str, ...] = ()) -> str:
@@ -188,6 +191,9 @@ def _participants(
     return chosen
 
 
+_APPOSITION = r"the\s+(?:[\w-]+\s+)?\w+,\s+"  # 'in the Thai capital, Bangkok'
+
+
 def _place(
     places: list[CanonicalEntity],
     event_sentences: list[Sentence],
@@ -195,9 +201,13 @@ def _place(
     dateline: str,
     lexicon: Lexicon,
     profile: Profile,
+    noun: str = "",
 ) -> tuple[str | None, bool, str]:
     """Where the event happens: places after the profile's place words ('in', 'travel to') or before its
-    event nouns ('Seoul summit') in event sentences; countries count half, being coarser than cities."""
+    event nouns ('Seoul summit') in event sentences; countries count half, being coarser than cities.
+
+    Where events of different kinds are different events (``separate_kinds``), a place next to another
+    kind's word is that event's ('a quake near Sagaing' in a report of a building's collapse in Bangkok)."""
     weights: dict[str, float] = {}
     quotes: dict[str, str] = {}
     before, after = profile.place_pattern_prefix, profile.place_pattern_suffix
@@ -208,10 +218,13 @@ def _place(
             continue  # 'Asia-Pacific Economic Cooperation' is a gathering, not a place
         for form in sorted({entity.name, *entity.surface_forms}):
             name = re.escape(form)
-            context = re.compile(rf"{before}\s+(?:the\s+)?{name}\b|\b{name}\s+{after}", re.I)
+            context = re.compile(rf"{before}\s+(?:{_APPOSITION}|the\s+)?{name}\b|\b{name}\s+{after}", re.I)
             shown = entity.name if is_country(form) or not is_country(entity.name) else form
             for sentence in event_sentences:
                 found = context.search(sentence.text)
+                if found and profile.separate_kinds and noun:
+                    near = nearest_kind(sentence.text, found.start(), found.end(), profile)
+                    found = None if near not in {"", noun} else found
                 if found:
                     weight = 3.0 if sentence.index < 3 else 1.0
                     near = sentence.text[max(0, found.start() - 25) : found.end()]
@@ -323,6 +336,8 @@ def _choose_date(
         if found.role == "event"
         and (abs((found.value - published).days) <= 45 or (found.explicit and impossible(found, sentence)))
     ]
+    if profile is not None and profile.separate_kinds and noun:  # the quake's day is not the ceasefire's
+        usable = [item for item in usable if item[0].noun in {"", noun}]
     if report:  # a report's event is behind it: a later day is something else ('ahead of the July 4 vote')
         usable = [item for item in usable if item[0].value <= published] or usable
     if not usable:
@@ -373,19 +388,6 @@ def _status(
         if planned and language.future.search(sentence.text):
             return planned[0], sentence.text
     return None, ""
-
-
-def _noun(text: str, profile: Profile) -> str:
-    """The noun naming the event: the profile's event kind mentioned most, weighted by the kind's weight."""
-    counts: Counter[str] = Counter()
-    for match in profile.trigger_pattern.finditer(text):
-        found = profile.kind_of(match.group(0))
-        if found is not None:
-            counts[found.noun] += 1
-    if not counts:
-        return "event"
-    rank = profile.kind_rank
-    return max(counts, key=lambda noun: (counts[noun] + rank[noun][0] - 1, -rank[noun][1]))
 
 
 def article_ref(match: StorylineMatch) -> ArticleRef:
@@ -446,7 +448,8 @@ def signature(
     ]
     candidates = [(found, s) for s in event_sentences for found in dates.in_sentence(s)]
     report = _reports_done(sentences[:2], lexicon, profile)
-    noun = _noun(" ".join(s.text for s in event_sentences) or lead, profile)
+    headline = headline_kind(article.title, profile, lexicon) if profile.separate_kinds else None
+    noun = headline or event_noun(" ".join(s.text for s in event_sentences) or lead, profile)
     meetings = _meetings(enriched.claims, sentences, body_offset(enriched), [entity.id for entity in chosen])
     chosen_date, date_sentence, anchored = _choose_date(
         candidates,
@@ -473,7 +476,7 @@ def signature(
         s for s, old in zip(sentences, background, strict=True) if not old and triggers.search(s.text)
     ]
     place, place_explicit, place_quote = _place(
-        places, event_like, chosen, article.text[:80], lexicon, profile
+        places, event_like, chosen, article.text[:80], lexicon, profile, noun
     )
     status, status_quote = _status(event_sentences, pub_date, event_date, lexicon, profile)
     current = [s for s, old in zip(sentences, background, strict=True) if not old]
@@ -502,6 +505,7 @@ def signature(
         noun=noun,
         terms=Counter(tokens(" ".join(s.text for s in sentences))),
         text=article.text,
+        separate_kinds=profile.separate_kinds,
     )
     sig.facts = article_facts(
         article.id,

@@ -1,0 +1,108 @@
+"""The kind of event an article reports: the headline's news, and kinds that are events of their own."""
+
+# ruff: noqa: E501  (news prose and test names are kept on one line)
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import replace
+from datetime import UTC, date, datetime
+
+import pytest
+from detect_builders import Timeline, make_article
+
+from monitor.detect.events import similarity
+from monitor.detect.extract import Signature
+from monitor.detect.kinds import headline_kind
+from monitor.detect.state import EventState
+from monitor.lexicon import load_lexicon
+from monitor.models import Article, ArticleRef, EnrichedArticle
+from monitor.storylines.config import EntitySpec, Storyline
+
+Enrich = Callable[[Article], EnrichedArticle]
+
+QUAKE = Storyline(
+    id="quake",
+    title="Myanmar earthquake 2025",
+    profile="incident",
+    entities=(EntitySpec(name="Myanmar", label="GPE"), EntitySpec(name="Mandalay", label="GPE")),
+    keywords=("earthquake", "quake", "aftershock", "collapsed"),
+)
+
+
+@pytest.mark.parametrize(
+    ("headline", "kind"),
+    [
+        ("Military council announces 20-day ceasefire following earthquake", "ceasefire"),
+        ("Myanmar junta declares quake ceasefire", "ceasefire"),
+        (
+            "Tragedy in Bangkok: 2-billion-baht State Audit Office building collapses amid Myanmar earthquake, 2 dead, 80 trapped",
+            "collapse",
+        ),
+        ("Magnitude-7.9 quake hits Myanmar", "earthquake"),
+        ("A China connection in Bangkok's 33-storey building brought down by quake", None),
+    ],
+)
+def test_the_headline_names_the_news_not_its_cause(headline: str, kind: str | None) -> None:
+    """The headline's first event word is the news, unless it qualifies the next one ('quake ceasefire') or
+    follows a cause marker ('following earthquake', 'amid Myanmar earthquake', 'brought down by quake')."""
+    lexicon = load_lexicon()
+    assert headline_kind(headline, lexicon.profile("incident"), lexicon) == kind
+
+
+def _signature(noun: str, day: date) -> Signature:
+    published = datetime(2025, 3, 29, 19, tzinfo=UTC)
+    ref = ArticleRef(
+        id="b", url="https://example.org/b", title="Ceasefire", source="Wire", published=published
+    )
+    return Signature(
+        ref=ref, published=published, participants=[], names={}, weights={}, people=[], place="Myanmar",
+        place_explicit=True, place_quote="", date=day, date_explicit=False,
+        date_quote="The NUG announced a partial ceasefire on Saturday.", status=None, misdated=False,
+        status_quote="", noun=noun, separate_kinds=True,
+    )  # fmt: skip
+
+
+def test_where_kinds_are_events_of_their_own_another_kind_never_joins() -> None:
+    """In an incident storyline, a ceasefire declared the day after the quake is not the quake; where the
+    profile does not separate kinds (a 'summit' and 'talks' may be one meeting), the kind alone decides nothing."""
+    lexicon = load_lexicon()
+    published = datetime(2025, 3, 28, 12, tzinfo=UTC)
+    quake = EventState(
+        id="e", title="quake", first_published=published, last_published=published, place="Myanmar",
+        date=date(2025, 3, 28), noun="earthquake",
+    )  # fmt: skip
+    ceasefire = _signature("ceasefire", date(2025, 3, 29))
+    assert similarity(quake, ceasefire, lexicon) == 0.0
+    assert similarity(quake, replace(ceasefire, separate_kinds=False), lexicon) > 0.0
+    assert similarity(quake, replace(ceasefire, noun="earthquake"), lexicon) > 0.0
+
+
+def test_a_collapse_is_placed_where_the_building_fell_not_at_the_quake(enrich: Enrich) -> None:
+    """A building that collapsed in Bangkok after a quake near Sagaing: the collapse's place is Bangkok, the
+    capital named in apposition ('in the Thai capital, Bangkok') counting as its place."""
+    timeline = Timeline([QUAKE])
+    text = (
+        "A 7.7-magnitude earthquake near Sagaing in Myanmar at 13:20 local time sent powerful tremors into Bangkok, bringing down a 30-story government building that was under construction.\n"
+        "A multi-storey building under construction collapsed in the Thai capital, Bangkok, with video showing the structure plunging to the ground.\n"
+    )
+    title = "Tragedy in Bangkok: State Audit Office building collapses amid Myanmar earthquake"
+    timeline.push(enrich(make_article("tower", text, published="2025-03-28T09:00:00+00:00", title=title)))
+    (event,) = timeline.states["quake"].events
+    assert (event.noun, event.place) == ("collapse", "Bangkok")
+
+
+def test_a_report_of_another_kind_of_event_is_a_weaker_match() -> None:
+    """Where kinds are not events of their own, a report naming another kind (a manifesto launch against a
+    debate) still may join, but less readily than a report of the same kind."""
+    lexicon = load_lexicon()
+    published = datetime(2024, 6, 4, 21, tzinfo=UTC)
+    debate = EventState(
+        id="e", title="debate", first_published=published, last_published=published, date=date(2024, 6, 4),
+        noun="debate", participants=["keir-starmer", "rishi-sunak"],
+    )  # fmt: skip
+    report = replace(
+        _signature("debate", date(2024, 6, 5)), separate_kinds=False, participants=["rishi-sunak"], place=None
+    )
+    same = similarity(debate, report, lexicon)
+    assert 0.0 < similarity(debate, replace(report, noun="manifesto"), lexicon) < same
+    assert similarity(debate, replace(report, noun="event"), lexicon) == same
