@@ -18,7 +18,7 @@ from datetime import date
 from monitor.detect.facts import FIGURE_KINDS, IMPOSSIBLE_MARK, ORIGIN_KIND, RATE_KIND, weekday_clash_of
 from monitor.detect.figures import bounds_agree, describe, identity_gap, measured_words
 from monitor.detect.state import EventState, HeldFact
-from monitor.detect.text import fold
+from monitor.detect.text import fold, tokens
 from monitor.lexicon import Lexicon, Profile, Slot, StatusClass, load_lexicon
 
 LOW_CONFIDENCE = 0.3
@@ -79,6 +79,16 @@ def _similarity(held: HeldFact, fact: HeldFact) -> float:
     if fact.kind == "ordinal" and held.kind == "ordinal":
         return 1.0
     return _jaccard(held.terms, fact.terms)
+
+
+SAME_STATEMENT = 0.6  # share of content words two sentences quoting one statement have in common
+
+
+def _one_statement(fact: HeldFact, held: HeldFact) -> bool:
+    """True when two figures' sentences say the same thing in the same words but for the figure (two
+    rewrites of one statement: 'the junta's information team said in a statement that 1,020 people are known
+    to have died...' and '1,002 people...'): one moment's count, not a toll that grew between reports."""
+    return _jaccard(tokens(fact.quote), tokens(held.quote)) >= SAME_STATEMENT
 
 
 def _measured(fact: HeldFact, lexicon: Lexicon) -> bool:
@@ -168,7 +178,7 @@ def _compare_figure(
     assert held.number is not None and fact.number is not None
     if (fact.bound or held.bound) and bounds_agree(fact.number, fact.bound, held.number, held.bound):
         return None
-    if (fact.cumulative or held.cumulative) and fact.number > held.number:
+    if (fact.cumulative or held.cumulative) and fact.number > held.number and not _one_statement(fact, held):
         return None  # a count that grows as the story unfolds (a toll): a later, larger figure is an update
     similarity = _similarity(held, fact)
     owned = fact.named_owner and held.named_owner
