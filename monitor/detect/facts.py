@@ -77,8 +77,9 @@ def claim_fact(
         if number is None:
             return None
         measure = fold(claim.unit) in lexicon.language.measure_units
-        # a measure ('7.7-magnitude', '33-storey') is named by its unit; its variants are the clause's marks
-        terms = tokens(claim.unit) if measure else measure_terms(claim)
+        # a measure ('a 7.7-magnitude earthquake', 'a 174-seat majority') is named by its unit and the thing
+        # it describes (its subject), its variants by the clause's marks; the words around it do not matter
+        terms = sorted(set(tokens(claim.subject))) if measure else measure_terms(claim)
         unit_words = tokens(claim.unit)
         head = unit_words[-1] if unit_words else (terms[0] if terms else "value")
         unit = fold(claim.unit)

@@ -14,6 +14,7 @@ from functools import lru_cache
 
 from spacy.tokens import Span
 
+from monitor.detect.text import fold
 from monitor.lexicon import load_lexicon
 
 _NUM = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
@@ -35,7 +36,7 @@ def _patterns() -> tuple[re.Pattern[str] | None, dict[str, str]]:
     units = language.measure_units
     if not units:
         return None, units
-    words = "|".join(sorted((re.escape(form) for form in units), key=len, reverse=True))
+    words = "|".join(sorted((re.escape(form) for form in units), key=len, reverse=True))  # longest first
     scales = "|".join(re.escape(form) for form in language.words.scale_words)
     after = rf"(?P<n>{_NUM})\s*-?\s*(?P<u>{words})\b"  # '7.7-magnitude', '33-storey', '8.2 magnitude'
     before = rf"\b(?P<u2>{scales})(?:\s+of)?\s*-?\s*(?P<n2>{_NUM})(?![\d-])" if scales else ""
@@ -52,9 +53,8 @@ def measures(text: str, start: int, end: int) -> list[Measure]:
     for match in pattern.finditer(text, start, end):
         number = match.group("n") or match.group("n2")
         word = match.group("u") or match.group("u2")
-        found.append(
-            Measure(match.start(), match.end(), float(number.replace(",", "")), units[word.casefold()])
-        )
+        unit = units.get(fold(word), word.casefold())
+        found.append(Measure(match.start(), match.end(), float(number.replace(",", "")), unit))
     return found
 
 

@@ -265,3 +265,22 @@ def test_one_statement_gives_one_toll_but_later_reports_may_give_more(feed: Feed
     [alert] = _confident(timeline, QUAKE)
     assert "1,002" in alert.summary and "1,020" in alert.summary
     assert {evidence.article_id for evidence in alert.evidence} == {"s1", "s2"}
+
+
+TOWER = "A powerful earthquake struck central Myanmar near Mandalay on Friday, and in Bangkok a {tower} under construction collapsed.\nRescuers in Bangkok searched the rubble through the night.\n"
+
+
+def test_measures_of_different_things_are_not_confidently_compared(feed: Feed) -> None:
+    """A '30-storey building' against a '33-storey building' is a conflict; against a '33-storey hotel' of
+    another report it may be another building: at most a doubt."""
+    timeline = feed(
+        ("b30", TOWER.format(tower="30-storey building"), "2025-03-28", "Wire A", "Myanmar earthquake topples Bangkok tower"),
+        ("h33", TOWER.format(tower="33-storey hotel"), "2025-03-28", "Wire B", "Myanmar earthquake topples Bangkok tower"),
+    )  # fmt: skip
+    assert _confident(timeline, QUAKE) == []
+    same = feed(
+        ("s30", TOWER.format(tower="30-storey building"), "2025-03-28", "Wire A", "Myanmar earthquake topples Bangkok tower"),
+        ("s33", TOWER.format(tower="33-storey building"), "2025-03-28", "Wire C", "Myanmar earthquake topples Bangkok tower"),
+    )  # fmt: skip
+    [alert] = _confident(same, QUAKE)
+    assert "30-storey" in alert.summary and "33-storey" in alert.summary
