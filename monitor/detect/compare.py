@@ -182,7 +182,8 @@ def _compare_figure(
         return None  # a count that grows as the story unfolds (a toll): a later, larger figure is an update
     similarity = _similarity(held, fact)
     owned = fact.named_owner and held.named_owner
-    shared_referent = owned and bool(set(held.referents) & set(fact.referents))
+    # one party's duty is one figure; but a party has many durations (a campaign, years in government)
+    shared_referent = owned and bool(set(held.referents) & set(fact.referents)) and fact.kind != "duration"
     estimates = lexicon.language.estimates
     if estimates.search(_clause_of(fact)) or estimates.search(_clause_of(held)):
         reason = "one of them is an estimate (a poll, projection or forecast), and estimates differ"

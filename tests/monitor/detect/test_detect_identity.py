@@ -284,3 +284,17 @@ def test_measures_of_different_things_are_not_confidently_compared(feed: Feed) -
     )  # fmt: skip
     [alert] = _confident(same, QUAKE)
     assert "30-storey" in alert.summary and "33-storey" in alert.summary
+
+
+MANIFESTO = "Rishi Sunak launched the Conservative manifesto for the general election at Silverstone on Tuesday.\n{line}\n"
+
+
+def test_durations_of_one_party_are_of_different_things(feed: Feed) -> None:
+    """'nearly three weeks of campaigning' and '14 years in government' are both the Tories' durations but
+    not of the same thing: never a confident conflict."""
+    timeline = feed(
+        ("c", MANIFESTO.format(line="After nearly three weeks of campaigning the Tories remain stubbornly behind in the polls."), "2024-06-11", "Wire A", "Sunak launches Tory manifesto"),
+        ("g", MANIFESTO.format(line='Sunak said the document proved the Tories still had "bold" ideas after 14 years in government.'), "2024-06-11", "Wire B", "Sunak launches Tory manifesto"),
+    )  # fmt: skip
+    assert timeline.of("uk-election-2024", "new_event")
+    assert _confident(timeline, "uk-election-2024") == []
