@@ -17,6 +17,7 @@ from datetime import date
 
 from monitor.detect.facts import FIGURE_KINDS, IMPOSSIBLE_MARK, ORIGIN_KIND, RATE_KIND, weekday_clash_of
 from monitor.detect.figures import bounds_agree, describe, identity_gap, measured_words
+from monitor.detect.ordinals import SERIES
 from monitor.detect.state import EventState, HeldFact
 from monitor.detect.text import fold, tokens
 from monitor.lexicon import Lexicon, Profile, Slot, StatusClass, load_lexicon
@@ -76,8 +77,8 @@ def _similarity(held: HeldFact, fact: HeldFact) -> float:
     """How alike the words saying what two figures of one slot measure are. An ordinal's slot is already
     its series (the counted noun: 'the 10th face-to-face meeting', 'Sunday's meeting was their 11th'), its
     variants ('consecutive' vs 'this year') are its marks: the other words around it do not matter."""
-    if fact.kind == "ordinal" and held.kind == "ordinal":
-        return 1.0
+    if fact.kind == "ordinal" and held.kind == "ordinal" and fact.subject == held.subject == SERIES:
+        return 1.0  # 'the 10th meeting', not 'the second-largest city' against 'the fourth-largest economy'
     return _jaccard(held.terms, fact.terms)
 
 

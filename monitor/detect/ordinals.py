@@ -24,11 +24,13 @@ _CLAUSE_END = re.compile(r"[,;.()]|\s(?:and|but|while|since|after|before)\s")
 
 
 _BEFORE = re.compile(r"(?:[\w'’-]+\W+){0,8}$")
+SERIES = "series"  # the subject of an ordinal fact that counts the profile's events ('the 10th meeting')
 
 
-def _counted(text: str, match: re.Match[str], profile: Profile) -> tuple[str, str | None, bool]:
-    """The words after an ordinal and the counted noun: 'the 12th [in-person meeting]', or, when nothing
-    follows, the event word before it ("Sunday's meeting was their 11th"; the last item True)."""
+def _counted(text: str, match: re.Match[str], profile: Profile) -> tuple[str, str | None, bool, bool]:
+    """The words after an ordinal, the counted noun, whether the words come before the ordinal and whether
+    the noun is one of the profile's event words: 'the 12th [in-person meeting]', or, when nothing follows,
+    the event word before it ("Sunday's [meeting was their] 11th")."""
     tail = _FOLLOWING.match(text[match.end() :])
     after = tail.group(0) if tail else ""
     stop = _CLAUSE_END.search(after)
@@ -36,19 +38,14 @@ def _counted(text: str, match: re.Match[str], profile: Profile) -> tuple[str, st
     event_word = profile.trigger_pattern.search(window)
     if event_word is None and not tokens(window):
         before = _BEFORE.search(text[: match.start()])
-        window = before.group(0) if before else ""
-        found = list(profile.trigger_pattern.finditer(window))
-        event_word = found[-1] if found else None
-        if event_word is None:
-            return window, None, True
-        window = window[
-            event_word.start() :
-        ]  # "meeting was their" in "... noting that Sunday's meeting was their"
-        named = tokens(event_word.group(0))
-        return window, (named[0] if named else None), True
+        found = list(profile.trigger_pattern.finditer(before.group(0) if before else ""))
+        if before is None or not found:
+            return "", None, True, False
+        named = tokens(found[-1].group(0))
+        return before.group(0)[found[-1].start() :], (named[0] if named else None), True, True
     named = tokens(event_word.group(0)) if event_word else []
     words = tokens(window)
-    return window, (named[0] if named else words[0] if words else None), False
+    return window, (named[0] if named else words[0] if words else None), False, bool(named)
 
 
 def ordinal_facts(
@@ -62,7 +59,7 @@ def ordinal_facts(
             value = lexicon.language.ordinal_value(match.group(0))
             if value is None:
                 continue
-            window, head, before = _counted(text, match, profile)
+            window, head, before, series = _counted(text, match, profile)
             if head is None:
                 continue
             clause_end = _CLAUSE_END.search(text, match.end())
@@ -81,6 +78,7 @@ def ordinal_facts(
                     number=float(value),
                     text=(f"{window}{match.group(0)}" if before else f"{match.group(0)}{window}").strip(),
                     terms=sorted(set(words)),
+                    subject=SERIES if series else "",
                     marks=marks,
                     quote=text,
                     article_id=article_id,

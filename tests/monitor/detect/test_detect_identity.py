@@ -298,3 +298,17 @@ def test_durations_of_one_party_are_of_different_things(feed: Feed) -> None:
     )  # fmt: skip
     assert timeline.of("uk-election-2024", "new_event")
     assert _confident(timeline, "uk-election-2024") == []
+
+
+RANKED = "A powerful earthquake struck central Myanmar near Mandalay on Friday.\n{line}\n"
+
+
+def test_ranks_of_different_things_are_not_one_series(feed: Feed) -> None:
+    """'the second-largest city' and 'the fourth-largest economy' are ranks of different things, not places
+    in one series of the storyline's events: never a confident conflict."""
+    timeline = feed(
+        ("r2", RANKED.format(line="The quake flattened buildings in Mandalay, Myanmar's second-largest city."), "2025-03-28", "Wire A", "Myanmar earthquake"),
+        ("r4", RANKED.format(line="The quake also shook Thailand, Southeast Asia's fourth-largest economy."), "2025-03-28", "Wire B", "Myanmar earthquake"),
+    )  # fmt: skip
+    assert timeline.of(QUAKE, "new_event")
+    assert _confident(timeline, QUAKE) == []
