@@ -245,23 +245,22 @@ def test_converted_amounts_differ_as_exchange_rates_do(feed: Feed) -> None:
     assert any("$11.3 billion" in evidence.quote for evidence in alert.evidence)
 
 
-STATEMENT = "A powerful earthquake struck central Myanmar near Mandalay on Friday.\nAccording to a statement from the junta's information team, {dead} people are known to have died in Friday's shallow 7.7-magnitude quake and 2,376 were injured.\n"
+STATEMENT = "A powerful earthquake struck central Myanmar near Mandalay on Friday.\nAccording to a statement from the junta's information team, {dead} people are known to have died in Friday's shallow 7.7-magnitude quake and {hurt} were injured.\n"
 
 LATER_TOLL = "A powerful earthquake struck central Myanmar near Mandalay on Friday.\nState television said on Sunday that 1,644 people were killed in the disaster as rescuers searched collapsed buildings.\n"
 
 
 def test_one_statement_gives_one_toll_but_later_reports_may_give_more(feed: Feed) -> None:
-    """Two rewrites of the junta's statement, '1,002' and '1,020 people are known to have died', are one
-    moment's count: a conflict. A later, differently worded report of 1,644 killed is an update."""
+    """Two rewrites of the junta's statement, '1,002' and '1,020 people are known to have died' (both with
+    2,376 injured), are one moment's count: a conflict. A later report of 1,644 killed, in other words or in
+    the same words with more injured (a later statement), is an update."""
     timeline = feed(
-        ("s1", STATEMENT.format(dead="1,002"), "2025-03-29", "Wire A", "Myanmar quake toll passes 1,000"),
+        ("s1", STATEMENT.format(dead="1,002", hurt="2,376"), "2025-03-29", "Wire A", "Myanmar quake toll passes 1,000"),
         ("l", LATER_TOLL, "2025-03-30", "Wire C", "Myanmar quake toll climbs"),
-    )
+        ("s3", STATEMENT.format(dead="1,644", hurt="3,408"), "2025-03-30", "Wire D", "Myanmar quake toll climbs"),
+    )  # fmt: skip
     assert _confident(timeline, QUAKE) == []
-    feed(
-        ("s2", STATEMENT.format(dead="1,020"), "2025-03-29", "Wire B", "Myanmar quake toll passes 1,000"),
-        timeline=timeline,
-    )
+    feed(("s2", STATEMENT.format(dead="1,020", hurt="2,376"), "2025-03-29", "Wire B", "Myanmar quake toll passes 1,000"), timeline=timeline)  # fmt: skip
     [alert] = _confident(timeline, QUAKE)
     assert "1,002" in alert.summary and "1,020" in alert.summary
     assert {evidence.article_id for evidence in alert.evidence} == {"s1", "s2"}
