@@ -98,6 +98,8 @@ def _other_day(event: EventState, sig: Signature, lexicon: Lexicon | None = None
     if not (sig.date_quote and event.date):
         return False
     days = abs((sig.date - event.date).days)
+    if sig.separate_kinds and days > 1 and event.date in sig.days and not sig.misdated:
+        return True  # the report names the event's day too ('Friday's quake'): its own is another occurrence
     if days <= MAX_MISDATE_DAYS:
         return False
     return days > MAX_SLIP_DAYS or lexicon is None or not _agrees_but_the_day(event, sig, lexicon)
@@ -138,8 +140,8 @@ def event_title(event: EventState) -> str:
     names = sorted({event.names.get(pid, pid) for pid in event.participants})
     who = "–".join(names)
     when = f", {format_date(event.date)}" if event.date else ""
-    if (event.noun == "event" or not who) and event.headline:
-        return f"{event.headline}{when}"  # no meeting to name: the first headline says what happened
+    if (event.noun == "event" or not (who or event.place)) and event.headline:
+        return f"{event.headline}{when}"  # nothing to name it by: the first headline says what happened
     what = f"{who} {event.noun}" if who else event.noun.capitalize()
     where = f" in {event.place}" if event.place else ""
     return f"{what}{where}{when}"

@@ -30,6 +30,8 @@ from monitor.storylines.match import article_sentences, body_offset
 _DAY = re.compile(r"^\d{4}-\d{2}-\d{2}")
 _YEAR = re.compile(r"\b(19[5-9]\d|20[0-4]\d)\b")
 
+Day = date  # the type (a Signature's field is called 'date')
+
 
 @dataclass
 class Signature:
@@ -55,6 +57,7 @@ class Signature:
     terms: Counter[str] = field(default_factory=Counter)
     text: str = ""
     separate_kinds: bool = False  # the profile's events of different kinds are different events
+    days: frozenset[Day] = frozenset()  # every day the article states, for anything
 
 
 def short_name(entity: CanonicalEntity, aliases: tuple[str, ...] = ()) -> str:
@@ -243,6 +246,13 @@ def _place(
         return None, False, ""
     best = max(sorted(weights), key=lambda name: weights[name])
     return best, best in quotes, quotes.get(best, "")
+
+
+def _another_occurrence(sentence: Sentence, dates: ArticleDates, event_day: date) -> bool:
+    """The sentence dates something days away from the event's day, and not the event's day: where kinds
+    are events of their own, another occurrence ('Another quake, of magnitude 5.1, struck on Sunday')."""
+    days = {found.value for found in dates.in_sentence(sentence) if found.role == "event"}
+    return bool(days) and event_day not in days and all(abs((day - event_day).days) > 1 for day in days)
 
 
 def _reports_done(lead: list[Sentence], lexicon: Lexicon, profile: Profile) -> bool:
@@ -485,6 +495,7 @@ def signature(
         for s in current
         if any(triggers.search(t.text) or groups.search(t.text) or any(_mentions(p, t.text) for p in chosen)
                for t in sentences[max(0, s.index - 1) : s.index + 1])
+        and not (profile.separate_kinds and chosen_date and _another_occurrence(s, dates, event_date))
     ]  # fmt: skip
     sig = Signature(
         ref=article_ref(match),
@@ -506,6 +517,7 @@ def signature(
         terms=Counter(tokens(" ".join(s.text for s in sentences))),
         text=article.text,
         separate_kinds=profile.separate_kinds,
+        days=frozenset(found.value for s in sentences for found in dates.in_sentence(s)),
     )
     sig.facts = article_facts(
         article.id,

@@ -106,3 +106,47 @@ def test_a_report_of_another_kind_of_event_is_a_weaker_match() -> None:
     same = similarity(debate, report, lexicon)
     assert 0.0 < similarity(debate, replace(report, noun="manifesto"), lexicon) < same
     assert similarity(debate, replace(report, noun="event"), lexicon) == same
+
+
+def test_an_aftershock_days_later_is_another_occurrence(enrich: Enrich) -> None:
+    """A report of Sunday's aftershock that also names Friday's quake knows the two days apart: it starts an
+    event of its own, titled by its kind and place; in a later report of the quake, the magnitude of Sunday's
+    tremor raises no confident conflict with Friday's."""
+    timeline = Timeline([QUAKE])
+    quake = "A powerful earthquake of magnitude 7.7 struck central Myanmar near Mandalay on Friday, killing hundreds of people.\n"
+    aftershock = (
+        "An earthquake of magnitude 5.1 struck near Mandalay, Myanmar's second-largest city, on Sunday, the United States Geological Survey (USGS) said.\n"
+        "Residents still shaken by Friday's magnitude 7.7 quake ran into the streets in fear.\n"
+    )
+    timeline.push(
+        enrich(
+            make_article(
+                "q", quake, published="2025-03-28T12:00:00+00:00", title="Magnitude 7.7 quake hits Myanmar"
+            )
+        )
+    )
+    timeline.push(
+        enrich(
+            make_article(
+                "a",
+                aftershock,
+                published="2025-03-30T10:00:00+00:00",
+                title="Earthquake of 5.1 magnitude strikes Myanmar again",
+            )
+        )
+    )
+    events = timeline.states["quake"].events
+    assert [event.date for event in events] == [date(2025, 3, 28), date(2025, 3, 30)]
+    assert events[1].title == "Earthquake in Mandalay, 30 March 2025"
+    later = (
+        "Rescuers are racing to find survivors of the magnitude 7.7 earthquake that struck near Mandalay on Friday.\n"
+        "Another quake, of magnitude 5.1, struck near Mandalay on Sunday as well, the USGS said.\n"
+    )
+    raised = timeline.push(
+        enrich(
+            make_article(
+                "l", later, published="2025-03-30T11:00:00+00:00", title="Myanmar earthquake: cities in ruins"
+            )
+        )
+    )
+    assert all(alert.confidence < 0.5 for alert in raised if alert.kind == "conflict")
