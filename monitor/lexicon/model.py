@@ -84,6 +84,7 @@ class _ProfileFile(_Data):
     announcements_are_events: bool = False
     countries_together: bool = False
     separate_kinds: bool = False
+    other_events: tuple[str, ...] = ()
 
 
 class _LanguageFile(_Data):
@@ -166,6 +167,7 @@ class Profile:
     announcements_are_events: bool = False
     countries_together: bool = False
     separate_kinds: bool = False  # events of different kinds are different events
+    other_events: tuple[str, ...] = ()  # events like the profile's that a lead names when it is not ours
 
     @cached_property
     def trigger_pattern(self) -> re.Pattern[str]:
@@ -244,6 +246,11 @@ class Profile:
             "organisations": frozenset({"ORG", "GPE", "NORP"}),
             "none": frozenset[str](),
         }[self.participants]
+
+    @cached_property
+    def other_events_pattern(self) -> re.Pattern[str]:
+        """Words naming events like the profile's that are someone else's ('by-election', 'mayoral race')."""
+        return phrase_pattern(self.other_events)
 
     @cached_property
     def arrival_pattern(self) -> re.Pattern[str]:
@@ -477,7 +484,7 @@ def _profile(path: Path) -> Profile:
         event_kinds=data.event_kinds, statuses=dict(data.statuses), place_before=data.place_before,
         place_after=data.place_after, transit=data.transit, arrival=data.arrival,
         announcements_are_events=data.announcements_are_events, countries_together=data.countries_together,
-        separate_kinds=data.separate_kinds,
+        separate_kinds=data.separate_kinds, other_events=data.other_events,
     )  # fmt: skip
 
 
