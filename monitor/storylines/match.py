@@ -290,6 +290,21 @@ def _before_its_year(storyline: Storyline, enriched: EnrichedArticle) -> bool:
     return bool(years) and published is not None and published.year < min(years)
 
 
+def _another_contest(storyline: Storyline, sentences: list[Sentence]) -> bool:
+    """The headline or first sentence names an event like the storyline's that is someone else's (a
+    by-election or a mayor's race in a general-election storyline: the profile's ``other_events``), and the
+    storyline's own title and keywords do not name it."""
+    if storyline.require_any:
+        return False
+    pattern = load_lexicon().profile(storyline.profile).other_events_pattern
+    own = fold(" ".join((storyline.title, *storyline.keywords)))
+    return any(
+        fold(found.group(0)) not in own
+        for sentence in sentences[:_LEAD_SIDES]
+        for found in pattern.finditer(sentence.text)
+    )
+
+
 def _lead_places_together(storyline: Storyline, sentences: list[Sentence]) -> bool:
     """The lead names two of a relations storyline's places: whoever else is named, it is their story."""
     if storyline.require_any or not load_lexicon().profile(storyline.profile).countries_together:
@@ -302,6 +317,8 @@ def score_storyline(enriched: EnrichedArticle, storyline: Storyline) -> tuple[fl
     sentences = article_sentences(enriched)
     full_text = "\n".join(sentence.text for sentence in sentences)
     if not sentences or _excluded(storyline, full_text) or _before_its_year(storyline, enriched):
+        return None
+    if _another_contest(storyline, sentences):
         return None
     entities = _entity_terms(storyline, enriched)
     keywords = [_keyword_term(keyword) for keyword in _vocabulary(storyline)]

@@ -94,3 +94,26 @@ def test_only_relations_need_two_countries() -> None:
     article = Article(id="mx", title="Mexico votes", text=text, published=stamp, ingested_at=stamp)
     enriched = enrich_batch(load_pipeline(storylines), [article], storylines)[0]
     assert {m.storyline_id for m in match_storylines(enriched, storylines, min_score=0.5)} == {"latam-votes"}
+
+
+def test_another_contest_in_the_lead_is_not_the_general_election(
+    articles: dict[str, LabelledArticle], plain: tuple[Storyline, ...]
+) -> None:
+    """A by-election won in May and a mayor's third term name 'general election' and Starmer, but their leads
+    are about another contest: not the general election's storyline; the calling of the election still is."""
+    found = _matched(
+        ["dev-uk-x-blackpool", "dev-uk-x-london-mayor", "dev-uk-call-dailymail"], articles, plain
+    )
+    assert "uk-election-2024" not in found["dev-uk-x-blackpool"] | found["dev-uk-x-london-mayor"]
+    assert "uk-election-2024" in found["dev-uk-call-dailymail"]
+
+
+def test_a_storyline_about_such_a_contest_matches_it(articles: dict[str, LabelledArticle]) -> None:
+    """The same mayoral race, followed by a storyline whose own title names it, is that storyline's."""
+    mayoral = parse_storylines(
+        [{"id": "london-mayor", "title": "London mayoral election 2024", "profile": "election",
+          "entities": [{"name": "Sadiq Khan", "label": "PERSON", "aliases": ["Khan"]}],
+          "keywords": ["mayor", "mayoral election"]}]
+    )  # fmt: skip
+    found = _matched(["dev-uk-x-london-mayor"], articles, mayoral)
+    assert found["dev-uk-x-london-mayor"] == {"london-mayor"}
