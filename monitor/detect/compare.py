@@ -337,8 +337,9 @@ def _compare_rate(fact: HeldFact, held_facts: list[HeldFact]) -> Finding | None:
 
 
 def _compare_origin(fact: HeldFact, held_facts: list[HeldFact]) -> Finding | None:
-    """The year a thing began (an agreement, a forum) against another report's year for the same thing."""
-    same = [held for held in held_facts if held.slot == fact.slot]
+    """The year a thing began (an agreement, a forum) against another report's year for the same thing (not
+    'the previous agreement' against 'the new agreement')."""
+    same = [held for held in held_facts if held.slot == fact.slot and set(held.marks) == set(fact.marks)]
     if not same or any(held.value == fact.value for held in same):
         return None
     others = [held for held in same if held.article_id != fact.article_id]

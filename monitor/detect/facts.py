@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from datetime import date
 
 from monitor.detect.dates import FoundDate
-from monitor.detect.figures import figure_context
+from monitor.detect.figures import contrast_marks, figure_context
 from monitor.detect.state import HeldFact
 from monitor.detect.text import Sentence, fold, term_pattern, tokens
 from monitor.lexicon import Lexicon, Profile, Slot
@@ -305,9 +305,11 @@ def origin_facts(claims: Sequence[Claim], article_id: str, lexicon: Lexicon) -> 
         thing = tokens(marker.group("thing"))
         if not thing:
             continue
+        lead = sentence[max(0, position - 60) : position]  # 'the previous agreement dating back to'
+        marks = [f"{group}:{word}" for group, word in contrast_marks(lead, lexicon)]
         facts.append(
             HeldFact(
-                slot=f"{ORIGIN_KIND}:{thing[0]}", kind=ORIGIN_KIND, value=claim.value[:4],
+                slot=f"{ORIGIN_KIND}:{thing[0]}", kind=ORIGIN_KIND, value=claim.value[:4], marks=marks,
                 number=float(claim.value[:4]), terms=thing, text=f"{marker.group(0)}{claim.text}".strip(),
                 quote=sentence, article_id=article_id,
             )

@@ -183,28 +183,24 @@ SHUTTLE = (
 
 def test_year_a_thing_began_is_compared_with_the_same_things_year(feed: Feed) -> None:
     """'an agreement dating back to 2004' vs '... to 2006' is a conflict on the agreement's year, quoting
-    both (background) sentences; 'stalled from 2011' in both is not such a year and raises nothing."""
+    both (background) sentences; 'stalled from 2011' in both is not such a year and raises nothing; 'a new
+    previous agreement dating back to 1998' is another agreement."""
+    title = "Ishiba and Yoon hold summit in Vientiane"
     timeline = feed(
-        (
-            "y4",
-            SHUTTLE.format(year="2004"),
-            "2024-10-10",
-            "Wire A",
-            "Ishiba and Yoon hold summit in Vientiane",
-        ),
-        (
-            "y6",
-            SHUTTLE.format(year="2006"),
-            "2024-10-10",
-            "Wire B",
-            "Ishiba and Yoon hold summit in Vientiane",
-        ),
+        ("y4", SHUTTLE.format(year="2004"), "2024-10-10", "Wire A", title),
+        ("y6", SHUTTLE.format(year="2006"), "2024-10-10", "Wire B", title),
     )
     [alert] = _confident(timeline, JK)
     assert (
         "agreement dating back to 2004" in alert.summary and "agreement dating back to 2006" in alert.summary
     )
     assert any("back to 2006, had stalled" in evidence.quote for evidence in alert.evidence)
+    renewed = SHUTTLE.format(year="1998").replace("an agreement", "a previous agreement")
+    other = feed(
+        ("p", SHUTTLE.format(year="2004"), "2024-10-10", "Wire C", title),
+        ("n", renewed, "2024-10-10", "Wire D", title),
+    )
+    assert _confident(other, JK) == []
 
 
 PLAIN_DUTIES = "The European Commission said on Wednesday it would impose provisional duties on electric vehicles imported from China.\nBrussels said it would set tariffs of 17.4% for BYD, 20% for Geely and 38.1% for SAIC over what it described as excessive subsidies.\nChina's commerce ministry said the investigation was protectionism.\n"
