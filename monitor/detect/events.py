@@ -20,7 +20,7 @@ from monitor.detect.extract import Signature
 from monitor.detect.facts import IMPOSSIBLE_MARK
 from monitor.detect.state import MAX_TERMS, EventState, HeldFact
 from monitor.detect.text import fold, stable_hash
-from monitor.lexicon import Lexicon, Profile, Slot, StatusClass
+from monitor.lexicon import Lexicon, Profile, Slot, StatusClass, load_lexicon
 
 MAX_GAP_DAYS = 14
 MAX_PEOPLE = 40
@@ -78,7 +78,15 @@ def similarity(event: EventState, sig: Signature, lexicon: Lexicon) -> float:
         people = len(shared) / len(set(event.participants) | set(sig.participants))
     else:
         people = 0.4
-    place = (1.0 if fold(event.place) == fold(sig.place) else 0.1) if event.place and sig.place else 0.5
+    place = 0.5  # unknown, or a country against a city: no evidence either way
+    if event.place and sig.place and fold(event.place) == fold(sig.place):
+        place = 1.0
+    elif (
+        event.place
+        and sig.place
+        and not (lexicon.places.is_coarse(event.place) or lexicon.places.is_coarse(sig.place))
+    ):
+        place = 0.1
     top = dict(Counter(sig.terms).most_common(MAX_TERMS))
     words = _cosine(event.terms, top)
     score = 0.3 * time_score + 0.3 * people + 0.15 * place + 0.25 * min(1.0, words * 1.5)
@@ -228,7 +236,9 @@ def absorb(
         and (event.date is None or (not event.date_explicit and sig.date_explicit))
     ):
         event.date, event.date_explicit = sig.date, sig.date_explicit
-    place = _majority(event.facts, Slot.PLACE)
+    coarse = load_lexicon().places.is_coarse
+    fine = [fact for fact in event.facts if not (fact.slot == Slot.PLACE and coarse(fact.value))]
+    place = _majority(fine, Slot.PLACE) or _majority(event.facts, Slot.PLACE)  # the city before its country
     if place is not None:
         event.place = place
     elif event.place is None:

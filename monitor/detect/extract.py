@@ -194,6 +194,7 @@ def _participants(
     return chosen
 
 
+_TITLED = re.compile(r"\sThe\s")  # a capital 'The' inside a sentence, before a name: a title of a work
 _APPOSITION = r"the\s+(?:[\w-]+\s+)?\w+,\s+"  # 'in the Thai capital, Bangkok'
 
 
@@ -228,6 +229,8 @@ def _place(
                 if found and profile.separate_kinds and noun:
                     near = nearest_kind(sentence.text, found.start(), found.end(), profile)
                     found = None if near not in {"", noun} else found
+                if found and _TITLED.search(found.group(0)) and not form.startswith("The "):
+                    found = None  # 'reports in The Sun': a newspaper's (or a ship's) name, not a place
                 if found:
                     weight = 3.0 if sentence.index < 3 else 1.0
                     near = sentence.text[max(0, found.start() - 25) : found.end()]
