@@ -246,6 +246,27 @@ def _peak_rss_mb(pid: int) -> float | None:
     return None
 
 
+def _cpu_s(pid: int) -> float:
+    """CPU seconds (user + system) a process has used so far; 0 when it is gone."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def _cpu_by_role(procs: list[tuple[str, subprocess.Popen[bytes], int]]) -> dict[str, float]:
+    """CPU seconds so far of the workers' main processes, their children (spaCy), and the ingester."""
+    used = {"worker main": 0.0, "worker children (spaCy)": 0.0, "ingester": 0.0}
+    for kind, proc, _ in procs:
+        if kind == "worker":
+            used["worker main"] += _cpu_s(proc.pid)
+            used["worker children (spaCy)"] += sum(_cpu_s(c) for c in _children(proc.pid))
+        else:
+            used["ingester"] += _cpu_s(proc.pid)
+    return used
+
+
 def _children(pid: int) -> list[int]:
     found: list[int] = []
     try:
@@ -344,6 +365,7 @@ async def run_once(
         ingester = _spawn("ingest", config, tmp / f"{run_id}-ingest.log")
         procs.append(("ingester", ingester, ingest_port))
         await _wait_healthy(ingest_port, ingester)
+        cpu_before = _cpu_by_role(procs)
         last_appears = feed.appeared(len(items) - 1)
         while time.time() < last_appears:
             await asyncio.sleep(0.5)
@@ -356,6 +378,7 @@ async def run_once(
             polled = time.time()
             if _drained([await _scrape(p) for p in worker_ports], len(items)):
                 drained = polled
+                cpu_after = _cpu_by_role(procs)
                 break
             if polled > deadline:
                 raise RuntimeError(f"run with {workers} worker(s) did not drain")
@@ -422,6 +445,11 @@ async def run_once(
             "max": _round(max(latencies) if latencies else None),
         },
         "memory": memory,
+        # CPU used from the feed's start to the drain, per role, and per article
+        "cpu_s": {role: round(cpu_after[role] - cpu_before[role], 2) for role in cpu_before},
+        "cpu_ms_per_article": {
+            role: round(1000 * (cpu_after[role] - cpu_before[role]) / len(items), 1) for role in cpu_before
+        },
     }
 
 

@@ -15,7 +15,6 @@ with one outbox topic and one delivery agent per destination, so a failing recei
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Sequence
 from typing import Any
 
@@ -89,19 +88,9 @@ def build_app(settings: Settings, bootstrap: str, stages: Stages, metrics: Metri
             return await stages.enrich(items) if items else []
 
         async def finish(results: list[EnrichedArticle]) -> None:
-            # sent together, so the producer batches them; each waits for the broker's ack
-            await asyncio.gather(
-                *(
-                    rejects.send(
-                        enriched,
-                        item.article.id.encode(),
-                        item.model_dump(mode="json"),
-                        stage="enrich",
-                        article=item.article,
-                    )
-                    for item in results
-                )
-            )
+            # queued together, so the producer batches them; then each waits for the broker's ack
+            records = [(i.article.id.encode(), i.model_dump(mode="json"), i.article) for i in results]
+            await rejects.send_all(enriched, records, stage="enrich")
 
         # one batch per enrichment process in spaCy, and one more being published
         await pipelined(
@@ -120,10 +109,10 @@ def build_app(settings: Settings, bootstrap: str, stages: Stages, metrics: Metri
             item = await rejects.decode(EnrichedArticle, event, "match")
             if item is None:
                 continue
-            for found in stages.match(item):
-                value = found.model_dump(mode="json")
-                key = found.storyline_id.encode()
-                await rejects.send(matches, key, value, stage="match", article=item.article)
+            records = [
+                (m.storyline_id.encode(), m.model_dump(mode="json"), item.article) for m in stages.match(item)
+            ]
+            await rejects.send_all(matches, records, stage="match")
 
     @app.agent(matches)
     async def detect_agent(stream: faust.StreamT[Any]) -> None:

@@ -28,7 +28,7 @@ from monitor.api.server import HttpServer
 from monitor.api.store import RecentStore
 from monitor.broker.embedded import EmbeddedBroker
 from monitor.detect.developments import detect
-from monitor.detect.state import restore as restore_state
+from monitor.detect.state import StateStore
 from monitor.egress import guarded_client
 from monitor.ingest.errors import FinalSinkError
 from monitor.ingest.poller import FeedPoller
@@ -409,8 +409,10 @@ class NewsmonService:
                 metrics.storyline_matches.labels(storyline=one.storyline_id).inc()
             return found
 
+        states = StateStore()  # keeps the model of the value each storyline's last detection stored
+
         def detect_stage(raw: StateDict | None, found: StorylineMatch) -> tuple[StateDict, list[Development]]:
-            state, problem = restore_state(raw)
+            state, problem = states.restore(found.storyline_id, raw)
             if problem is not None:
                 metrics.invalid_records.labels(
                     topic=changelog(settings.app_id, STATE_TABLE), reason="bad_schema"
@@ -422,12 +424,13 @@ class NewsmonService:
                 now=datetime.now(UTC),
                 horizon_days=settings.detect.event_horizon_days,
                 storyline=by_id.get(found.storyline_id),
+                owned=True,
             )
             ingested_at = found.enriched.article.ingested_at
             developments = [d.model_copy(update={"trigger_ingested_at": ingested_at}) for d in developments]
             for dev in developments:
                 metrics.developments.labels(storyline=dev.storyline_id, kind=dev.kind).inc()
-            return new_state.model_dump(mode="json"), developments
+            return states.store(new_state), developments
 
         async def deliver(devs: Sequence[Development], destination: str) -> Delivered:
             dev = devs[0] if len(devs) == 1 else digest(devs)

@@ -100,18 +100,39 @@ class Rejects:
         from goes, cut, to the articles dead-letter topic (outcome ``too_large``), rather than crashing
         the agent into a restart loop on the same input or being lost without a trace.
         """
-        try:
-            sent = await topic.send(key=key, value=value)
-            await sent
-        except (ProducerSendError, MessageSizeTooLargeError) as exc:
-            cause = exc if isinstance(exc, MessageSizeTooLargeError) else exc.__cause__  # Faust wraps it
-            if not isinstance(cause, MessageSizeTooLargeError):
-                raise
-            self.metrics.articles.labels(stage=stage, outcome="too_large").inc()
-            error = f"record too large for Kafka: {cause}"
-            count_dead_article(self.metrics, article, stage=stage, reason="too_large", error=error)
-            letter = dead_article(article, stage=stage, reason="too_large", error=error)
-            await publish_raw(self.dead_articles, *letter)
+        await self.send_all(topic, [(key, value, article)], stage=stage)
+
+    async def send_all(
+        self, topic: faust.TopicT, records: Sequence[tuple[bytes, Any, Article]], *, stage: str
+    ) -> None:
+        """Send ``(key, value, article)`` records in order, then wait for the broker's acks of all.
+
+        Queued together, they travel in one produce request rather than one round trip each, and
+        records of one key keep their order. A record too large for Kafka is handled as in
+        :meth:`send`, whether the producer refuses it when queued or the broker when written.
+        """
+        queued: list[tuple[Awaitable[Any], Article]] = []
+        for key, value, article in records:
+            try:
+                queued.append((await topic.send(key=key, value=value), article))
+            except (ProducerSendError, MessageSizeTooLargeError) as exc:
+                await self._too_large(exc, stage, article)
+        for sent, article in queued:
+            try:
+                await sent
+            except (ProducerSendError, MessageSizeTooLargeError) as exc:
+                await self._too_large(exc, stage, article)
+
+    async def _too_large(self, exc: Exception, stage: str, article: Article) -> None:
+        """Dead-letter ``article`` if ``exc`` is Kafka's size refusal; raise anything else."""
+        cause = exc if isinstance(exc, MessageSizeTooLargeError) else exc.__cause__  # Faust wraps it
+        if not isinstance(cause, MessageSizeTooLargeError):
+            raise exc
+        self.metrics.articles.labels(stage=stage, outcome="too_large").inc()
+        error = f"record too large for Kafka: {cause}"
+        count_dead_article(self.metrics, article, stage=stage, reason="too_large", error=error)
+        letter = dead_article(article, stage=stage, reason="too_large", error=error)
+        await publish_raw(self.dead_articles, *letter)
 
 
 async def publish_raw(topic: faust.TopicT, key: bytes, value: bytes, headers: Headers) -> None:

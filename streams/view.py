@@ -9,14 +9,18 @@ one worker or twenty, or an ingester alone, shows the same page.
 
 At start it reads back at most ``lookback`` (and at most the store's limit per
 partition) of each pipeline topic and the whole compacted state changelog;
-then it follows them. A record it cannot decode (not JSON, too deep, not the
-topic's model) is logged and skipped; the agents that consume the pipeline
-topics forward those to the invalid records, and the view forwards those of the
-state changelog, which no agent reads (``invalid``, :mod:`streams.rejects`).
+then it follows them. Of the state changelog, which gets a storyline's whole
+state per detected article, only each storyline's latest record is read, at most
+every ``STATE_EVERY`` seconds: one superseded meanwhile is never decoded. A
+record it cannot decode (not JSON, too deep, not the topic's model) is logged
+and skipped; the agents that consume the pipeline topics forward those to the
+invalid records, and the view forwards those of the state changelog, which no
+agent reads (``invalid``, :mod:`streams.rejects`).
 """
 
 from __future__ import annotations
 
+import asyncio
 import time
 from datetime import timedelta
 
@@ -34,6 +38,10 @@ from streams.rejects import InvalidRecord, InvalidSink, schema_error
 from streams.topics import TopicNames
 
 log = structlog.get_logger("newsmon.view")
+
+#: The state changelog gets a storyline's whole state for every article detected; the page needs only
+#: the latest. Each storyline's latest record is read (decoded and checked) at most this often, seconds.
+STATE_EVERY = 0.5
 
 
 class ClusterView:
@@ -65,6 +73,8 @@ class ClusterView:
         # every followed topic has the app's partition count
         topics = dict.fromkeys(self.kinds, partitions)
         self._follower = TopicFollower(bootstrap, topics, self._apply, seek=self._seek_start)
+        self._states: dict[tuple[int, bytes | None], ConsumerRecord[bytes, bytes]] = {}
+        self._states_reader: asyncio.Task[None] | None = None
 
     async def start(self) -> None:
         """Start following in the background (the API answers meanwhile, with what has been read)."""
@@ -73,6 +83,8 @@ class ClusterView:
     async def stop(self) -> None:
         """Stop following; safe to call twice."""
         await self._follower.stop()
+        if self._states_reader is not None:
+            self._states_reader.cancel()
         if self.invalid is not None:
             await self.invalid.stop()
 
@@ -92,6 +104,22 @@ class ClusterView:
             consumer.seek(tp, max(start, ends[tp] - self.per_partition, 0))
 
     async def _apply(self, record: ConsumerRecord[bytes, bytes]) -> None:
+        if record.topic != self.state_changelog:
+            await self._read(record)
+            return
+        self._states[(record.partition, record.key)] = record  # a newer one replaces an unread one
+        if self._states_reader is None or self._states_reader.done():
+            self._states_reader = asyncio.create_task(self._read_states())
+
+    async def _read_states(self) -> None:
+        """Read the latest state record of each storyline, every ``STATE_EVERY`` while more arrive."""
+        while self._states:
+            await asyncio.sleep(STATE_EVERY)
+            latest, self._states = self._states, {}
+            for record in latest.values():
+                await self._read(record)
+
+    async def _read(self, record: ConsumerRecord[bytes, bytes]) -> None:
         what, model = self.kinds[record.topic]
         if record.value is None:
             return  # a tombstone: nothing to show

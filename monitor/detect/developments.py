@@ -198,16 +198,21 @@ def detect(
     horizon_days: int = 120,
     profile: Profile | None = None,
     storyline: Storyline | None = None,
+    owned: bool = False,
 ) -> tuple[StorylineState, list[Development]]:
     """Fold one matched article into the storyline state; return the new state and its developments.
 
     ``storyline`` gives the names titles use and the domain profile (``profile`` overrides it; the default
-    profile when neither says).
+    profile when neither says). ``state`` is left as it was, unless the caller hands it over
+    (``owned``): then it is updated in place rather than copied first, and must not be used again.
     """
     lexicon = load_lexicon()
     profile = profile or lexicon.profile(storyline.profile if storyline else None)
     aliases = {spec.id: (spec.name, *spec.aliases) for spec in storyline.entities} if storyline else {}
-    base = state.model_copy(deep=True) if state is not None else _new_state(match.storyline_id)
+    if state is None:
+        base = _new_state(match.storyline_id)
+    else:
+        base = state if owned else state.model_copy(deep=True)
     current = prune(base, now, horizon_days)
     article = match.enriched.article
     print_ = fingerprint(article.text)

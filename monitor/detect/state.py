@@ -162,3 +162,34 @@ def restore(raw: object) -> tuple[StorylineState | None, str | None]:
         return StorylineState.model_validate(raw), None
     except ValueError as exc:  # pydantic's ValidationError is a ValueError
         return None, str(exc).splitlines()[0][:200]
+
+
+class StateStore:
+    """Stored states read back, without reading back the value the last detection stored.
+
+    A storyline's detections follow one another on one worker, and the table
+    hands back the very value stored after the previous one: that value's model
+    is kept and detection goes on from it (see ``detect(owned=True)``), neither
+    validated again nor copied. Any other value (recovered from the changelog,
+    written by another worker) is read back with :func:`restore`.
+    """
+
+    def __init__(self) -> None:
+        self._last: dict[str, tuple[object, StorylineState]] = {}
+
+    def restore(self, storyline_id: str, raw: object) -> tuple[StorylineState | None, str | None]:
+        """The state of ``raw`` as :func:`restore` gives it; the kept model if ``raw`` is the value stored.
+
+        The kept model is given once: it is the caller's to update, and a detection that fails
+        leaves no half-updated model behind.
+        """
+        kept = self._last.pop(storyline_id, None)
+        if kept is not None and raw is not None and kept[0] is raw:
+            return kept[1], None
+        return restore(raw)
+
+    def store(self, state: StorylineState) -> dict[str, object]:
+        """The value to store for ``state``; its model is kept for the next :meth:`restore`."""
+        value = state.model_dump(mode="json")
+        self._last[state.storyline_id] = (value, state)
+        return value
