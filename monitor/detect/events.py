@@ -225,9 +225,7 @@ def absorb(
     ranked = sorted(event.votes, key=lambda pid: (-event.votes[pid], pid))
     top = event.votes[ranked[0]] if ranked else 0.0
     chosen = [pid for pid in ranked[:2] if event.votes[pid] >= 0.3 * top]
-    second = event.votes[chosen[-1]] if len(chosen) == 2 else top  # a third as salient as the second joins
-    bar = max(0.75 * second, 0.3 * top)
-    event.participants = chosen + [pid for pid in ranked[2:3] if event.votes[pid] >= bar]
+    event.participants = chosen + [pid for pid in ranked[2:3] if event.votes[pid] >= 0.75 * top]
     stated_date = _majority(event.facts, Slot.DATE, stated=True)  # one misdated report cannot move it
     if stated_date is not None:
         explicit = any(f.slot == Slot.DATE and f.value == stated_date and f.explicit for f in event.facts)

@@ -224,6 +224,7 @@ def _place(
             name = re.escape(form)
             context = re.compile(rf"{before}\s+(?:{_APPOSITION}|the\s+)?{name}\b|\b{name}\s+{after}", re.I)
             shown = entity.name if is_country(form) or not is_country(entity.name) else form
+            shown = shown.title() if shown.isupper() and len(shown) > 3 else shown  # a dateline's 'BEIJING'
             for sentence in event_sentences:
                 found = context.search(sentence.text)
                 if found and profile.separate_kinds and noun:
@@ -341,7 +342,10 @@ def _choose_date(
     sentence naming the event once ('On Tuesday evening Sunak ... called a summer general election'), unless
     it is the day something was said ('the junta said on Saturday'). A day of a meeting of the event's own
     participants is theirs, and comes before days of sentences about a wider gathering of them (``meetings``:
-    'a trilateral meeting with Biden on Thursday' in a report of the two leaders' own talks on Friday)."""
+    'a trilateral meeting with Biden on Thursday' in a report of the two leaders' own talks on Friday). A day
+    by another kind's word ranks last only when that kind names an event of its own (weight above 1: 'the
+    July 4 election' in a report of a debate), not a generic word for the same one ('state visit' of a
+    summit); in a ``report`` of something done, a later day is never the event's unless impossible."""
     meetings = meetings or Meetings()
     usable = [
         (found, sentence)
@@ -352,12 +356,17 @@ def _choose_date(
     if profile is not None and profile.separate_kinds and noun:  # the quake's day is not the ceasefire's
         usable = [item for item in usable if item[0].noun in {"", noun}]
     if report:  # a report's event is behind it: a later day is something else ('ahead of the July 4 vote')
-        usable = [item for item in usable if item[0].value <= published] or usable
+        usable = [item for item in usable if item[0].value <= published or impossible(*item)]
     if not usable:
         return None, None, False
 
+    weights = profile.kind_rank if profile is not None else {}
+
+    def strong(kind: str) -> bool:  # a kind word that names an event of its own, not a generic 'visit'
+        return weights.get(kind, (2.0, 0))[0] > 1
+
     def rank(item: tuple[FoundDate, Sentence]) -> tuple[bool, bool, bool, bool, int]:
-        other_kind = item[0].noun not in {"", noun}  # 'the July 4 election' in a report of a debate
+        other_kind = item[0].noun not in {"", noun} and strong(item[0].noun)  # 'the July 4 election' (debate)
         crowd = item[1].index in meetings.crowded  # a wider gathering than the event's own meeting
         return other_kind, crowd, item[1].index > 1, not item[0].explicit, item[1].index
 

@@ -263,6 +263,16 @@ def _own_keyword(storyline: Storyline, hits: _Hits) -> bool:
     return any(_keyword_term(keyword).key in found for keyword in storyline.keywords)
 
 
+def _headline_event(storyline: Storyline, hits: _Hits) -> bool:
+    """The headline names one of the storyline's own entities and one of its profile's event words ('Keir
+    Starmer puts wealth creation at heart of Labour manifesto'): an event of the storyline's actors."""
+    if not hits.sentences or hits.sentences[0].index != 0:
+        return False
+    return bool(hits.entities[0]) and bool(
+        hits.keywords[0] - {_keyword_term(k).key for k in storyline.keywords}
+    )
+
+
 def _places_together(storyline: Storyline, sentences: list[Sentence]) -> bool:
     """A plain storyline of relations between countries is about them together, from its lead on.
 
@@ -329,7 +339,8 @@ def score_storyline(enriched: EnrichedArticle, storyline: Storyline) -> tuple[fl
     covered: set[int] = set().union(*hits.groups)
     if len(covered) < len(groups) or not _places_together(storyline, sentences):
         return None
-    if not storyline.require_any and storyline.keywords and not _own_keyword(storyline, hits):
+    plain = not storyline.require_any and storyline.keywords
+    if plain and not _own_keyword(storyline, hits) and not _headline_event(storyline, hits):
         return None  # the profile's event words alone do not make an article the storyline's topic
     score, best = _score(hits, len(groups), len(entities))
     if not _lead_places_together(storyline, sentences):

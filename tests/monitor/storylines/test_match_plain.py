@@ -117,3 +117,12 @@ def test_a_storyline_about_such_a_contest_matches_it(articles: dict[str, Labelle
     )  # fmt: skip
     found = _matched(["dev-uk-x-london-mayor"], articles, mayoral)
     assert found["dev-uk-x-london-mayor"] == {"london-mayor"}
+
+
+def test_a_headline_naming_the_storylines_actor_and_event_word_matches(
+    articles: dict[str, LabelledArticle], plain: tuple[Storyline, ...]
+) -> None:
+    """'Keir Starmer puts wealth creation at heart of Labour manifesto' names none of the analyst's keywords,
+    but its headline names the storyline's own people and an event of its profile (a manifesto): it matches."""
+    found = _matched(["dev-uk-lab-digest"], articles, plain)
+    assert "uk-election-2024" in found["dev-uk-lab-digest"]
