@@ -255,9 +255,14 @@ def _cpu_s(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
+#: the embedded broker's process, once started (its CPU is counted per run)
+BROKER_PID: list[int] = []
+
+
 def _cpu_by_role(procs: list[tuple[str, subprocess.Popen[bytes], int]]) -> dict[str, float]:
-    """CPU seconds so far of the workers' main processes, their children (spaCy), and the ingester."""
-    used = {"worker main": 0.0, "worker children (spaCy)": 0.0, "ingester": 0.0}
+    """CPU seconds so far of the workers' main processes, their children (spaCy), the ingester, the broker."""
+    used = {"worker main": 0.0, "worker children (spaCy)": 0.0, "ingester": 0.0, "Kafka broker": 0.0}
+    used["Kafka broker"] = sum(_cpu_s(pid) for pid in BROKER_PID)
     for kind, proc, _ in procs:
         if kind == "worker":
             used["worker main"] += _cpu_s(proc.pid)
@@ -494,13 +499,21 @@ def _memory(run: dict[str, Any]) -> str:
     return "; ".join(parts)
 
 
+def _cpu(run: dict[str, Any]) -> str:
+    """CPU ms per article by role, in the table's order."""
+    used = run["cpu_ms_per_article"]
+    roles = ("worker children (spaCy)", "worker main", "ingester", "Kafka broker")
+    return " / ".join(f"{used[role]:.0f}" for role in roles)
+
+
 def table(result: dict[str, Any]) -> str:
     raw = result["raw_nlp_pipe"]["docs_per_s"]
     lines = [
         "| workers × spaCy processes | articles/s | vs raw nlp.pipe | latency p50 / p99 (s), saturated "
         "| at half that rate: articles/s, latency p50 / p99 (s) "
-        "| peak RSS per worker: main + children = total (MB) |",
-        "| --- | --- | --- | --- | --- | --- |",
+        "| peak RSS per worker: main + children = total (MB) "
+        "| CPU ms per article: spaCy / worker main / ingester / broker |",
+        "| --- | --- | --- | --- | --- | --- | --- |",
     ]
     for run in result["runs"]:
         lat, half = run["latency_s"], run.get("half_rate")
@@ -512,9 +525,9 @@ def table(result: dict[str, Any]) -> str:
         lines.append(
             f"| {run['workers']} × {run['processes_per_worker']} | {run['throughput_articles_per_s']:.2f} | "
             f"{run['throughput_articles_per_s'] / raw:.1%} | {lat['p50']} / {lat['p99']} | {calm} | "
-            f"{_memory(run)} |"
+            f"{_memory(run)} | {_cpu(run)} |"
         )
-    lines.append(f"| raw nlp.pipe (1 process) | {raw:.2f} | 100% | | | |")
+    lines.append(f"| raw nlp.pipe (1 process) | {raw:.2f} | 100% | | | | {1000 / raw:.0f} / – / – / – |")
     return "\n".join(lines)
 
 
@@ -522,6 +535,7 @@ async def streaming(args: argparse.Namespace, items: list[Item], tmp: Path) -> l
     """Per setup: a run with the feed growing faster than it keeps up, then one at half its rate."""
     broker = EmbeddedBroker(tmp / "broker", port=0)
     bootstrap = await asyncio.to_thread(broker.start, timeout=180)
+    BROKER_PID.append((await asyncio.to_thread(broker.status)).pid or 0)
     runs = []
     try:
         for workers, processes in args.setups:

@@ -65,6 +65,10 @@ class RecentStore:
         if isinstance(item, EnrichedArticle):
             self._articles.put(item.article.id, item)
         elif isinstance(item, StorylineMatch):
+            # a match carries its whole enriched article; one already kept is shared, not held twice
+            known = self._articles.get(item.enriched.article.id)
+            if known is not None and known is not item.enriched and known == item.enriched:
+                item = item.model_copy(update={"enriched": known})
             self._matches.put((item.storyline_id, item.enriched.article.id), item)
         elif isinstance(item, Development):
             self._developments.put(item.id, item)
