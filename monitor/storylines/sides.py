@@ -135,14 +135,26 @@ def _countries_of_people(storyline: Storyline, text: str) -> dict[str, str]:
 
 
 def _third_parties(storyline: Storyline, head: str) -> bool:
-    """The lead names someone of a country or body outside the storyline ("Philippine President ...")."""
+    """The lead names someone of a country or body outside the storyline ("Philippine President ..."), or
+    a trip to one ("departs for U.S.", "left for Washington": the profile's travel words)."""
     pattern, folded, own = _storyline_places(storyline)
+    transit = load_lexicon().profile(storyline.profile).transit_pattern
     return any(
         (place := _place_at(m, folded)) is not None
         and place not in own
-        and _QUALIFIES.match(head[m.end() :]) is not None
+        and (
+            _QUALIFIES.match(head[m.end() :]) is not None
+            or (
+                _TRIP.search(before := head[max(0, m.start() - _TRIP_REACH) : m.start()]) is not None
+                and transit.search(before) is not None
+            )
+        )
         for m in pattern.finditer(head)
     )
+
+
+_TRIP = re.compile(r"\b(?:for|to)\s+(?:the\s+)?$", re.IGNORECASE)  # 'departs for ', 'heading to '
+_TRIP_REACH = 20
 
 
 def lead_sides(storyline: Storyline, sentences: Sequence[Sentence], lead: int) -> tuple[set[str], int]:

@@ -151,3 +151,22 @@ def test_an_institutions_decision_needs_none_of_its_people() -> None:
     article = Article(id="boj", title="BOJ raises rates", text=text, published=stamp, ingested_at=stamp)
     enriched = enrich_batch(load_pipeline(bank), [article], bank)[0]
     assert [m.storyline_id for m in match_storylines(enriched, bank, min_score=0.5)] == ["boj"]
+
+
+def test_a_lone_leader_leaving_for_a_third_country_is_not_the_other_side(
+    storylines: tuple[Storyline, ...],
+) -> None:
+    """'Modi departs for U.S. ...; Prime Minister Narendra Modi left for Washington': the lone leader is on a
+    trip to a third country, so he does not stand for the storyline's other side (Pakistan); named alone
+    with no trip, he still may."""
+    storyline = storylines[0]
+    trip = (
+        "Modi departs for U.S. for a state visit by India's leader\n"
+        "Prime Minister Narendra Modi left for Washington on Monday."
+    )
+    assert lead_sides(storyline, split_sentences(trip), 2) == ({"India"}, 0)
+    home = (
+        "Modi hails talks as India's leader looks ahead\n"
+        "Prime Minister Narendra Modi spoke in New Delhi on Monday."
+    )
+    assert lead_sides(storyline, split_sentences(home), 2) == ({"India"}, 1)
