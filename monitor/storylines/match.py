@@ -315,6 +315,27 @@ def _another_contest(storyline: Storyline, sentences: list[Sentence]) -> bool:
     )
 
 
+_CAUSE_REACH = 4  # words from a cause marker to the name it makes a reference ('mirroring the ECB')
+
+
+def _only_referenced(entities: dict[str, _Term], sentences: list[Sentence]) -> bool:
+    """The lead names the storyline's entities only as a cause or a model of the news ('Denmark's central
+    bank cuts key rate, mirroring ECB'; '... following the European Central Bank's decision'): someone
+    else acts."""
+    cause = load_lexicon().language.cause
+    named = False
+    for sentence in sentences[:_LEAD_SIDES]:
+        text = sentence.text
+        for term in entities.values():
+            for pattern in term.patterns:
+                for found in pattern.finditer(text):
+                    named = True
+                    before = " ".join(text[: found.start()].split()[-_CAUSE_REACH:])
+                    if not cause.search(before):
+                        return False
+    return named
+
+
 def _lead_places_together(storyline: Storyline, sentences: list[Sentence]) -> bool:
     """The lead names two of a relations storyline's places: whoever else is named, it is their story."""
     if storyline.require_any or not load_lexicon().profile(storyline.profile).countries_together:
@@ -331,6 +352,8 @@ def score_storyline(enriched: EnrichedArticle, storyline: Storyline) -> tuple[fl
     if _another_contest(storyline, sentences):
         return None
     entities = _entity_terms(storyline, enriched)
+    if not storyline.require_any and _only_referenced(entities, sentences):
+        return None
     keywords = [_keyword_term(keyword) for keyword in _vocabulary(storyline)]
     groups = _group_terms(storyline, entities, enriched)
     if not groups:

@@ -126,3 +126,14 @@ def test_a_headline_naming_the_storylines_actor_and_event_word_matches(
     but its headline names the storyline's own people and an event of its profile (a manifesto): it matches."""
     found = _matched(["dev-uk-lab-digest"], articles, plain)
     assert "uk-election-2024" in found["dev-uk-lab-digest"]
+
+
+def test_a_bank_named_only_as_the_model_of_another_banks_cut_is_not_its_decision(
+    articles: dict[str, LabelledArticle], plain: tuple[Storyline, ...]
+) -> None:
+    """'Denmark's central bank cuts key rate to 3.35%, mirroring ECB', '... following the European Central
+    Bank's decision': the ECB is named only as the model of Denmark's cut, so it is not an ECB decision; the
+    ECB's own cut reported the same day is."""
+    found = _matched(["dev-ecb-x-denmark-2024-06", "dev-ecb-2024-06-politico"], articles, plain)
+    assert "ecb-rates" not in found["dev-ecb-x-denmark-2024-06"]
+    assert "ecb-rates" in found["dev-ecb-2024-06-politico"]
