@@ -109,6 +109,7 @@ class _LanguageFile(_Data):
     noun_determiners: tuple[str, ...] = ()
     end_markers: tuple[str, ...] = ()
     cause_markers: tuple[str, ...] = ()
+    reference_markers: tuple[str, ...] = ()
     announcing: tuple[str, ...]
     former_markers: tuple[str, ...]
     name_particles: tuple[str, ...]
@@ -296,6 +297,7 @@ class Language:
     outcome = _Phrases("outcome_verbs")
     announcing = _Phrases("announcing")
     cause = _Phrases("cause_markers")
+    reference = _Phrases("reference_markers")
     group_references = _Phrases("group_references")
     cumulative = _Phrases("cumulative")
 

@@ -315,14 +315,14 @@ def _another_contest(storyline: Storyline, sentences: list[Sentence]) -> bool:
     )
 
 
-_CAUSE_REACH = 4  # words from a cause marker to the name it makes a reference ('mirroring the ECB')
+_CAUSE_REACH = 4  # words from a reference marker to the name it makes a model ('mirroring the ECB')
 
 
 def _only_referenced(entities: dict[str, _Term], sentences: list[Sentence]) -> bool:
     """The lead names the storyline's entities only as a cause or a model of the news ('Denmark's central
     bank cuts key rate, mirroring ECB'; '... following the European Central Bank's decision'): someone
     else acts."""
-    cause = load_lexicon().language.cause
+    cause = load_lexicon().language.reference
     named = False
     for sentence in sentences[:_LEAD_SIDES]:
         text = sentence.text
