@@ -15,7 +15,7 @@ import sys
 import threading
 import traceback
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import structlog
 import typer
@@ -108,6 +108,26 @@ def _serve_command(config: Path | None, log_level: str, *, ingest: bool = True, 
         raise _fail(exc) from None
 
 
+def _first(obj: object, names: tuple[str, ...]) -> Any:
+    return next((getattr(obj, name) for name in names if hasattr(obj, name)), None)
+
+
+def _dump_tasks() -> None:
+    """SIGUSR1: write where every asyncio task of the process waits to stderr (a stuck stage shows)."""
+    tasks = sorted(asyncio.all_tasks(), key=lambda t: t.get_name())
+    lines = [f"newsmon: {len(tasks)} asyncio tasks (SIGUSR1), each with the chain it awaits"]
+    for task in tasks:
+        lines.append(f"--- {task.get_name()}")
+        awaited: Any = task.get_coro()
+        while awaited is not None:
+            frame = _first(awaited, ("cr_frame", "ag_frame", "gi_frame"))
+            if frame is not None:
+                code = frame.f_code
+                lines.append(f"    {code.co_qualname} ({code.co_filename}:{frame.f_lineno})")
+            awaited = _first(awaited, ("cr_await", "ag_await", "gi_yieldfrom"))
+    print("\n".join(lines), file=sys.stderr, flush=True)
+
+
 async def _serve(settings: Settings, *, ingest: bool = True, worker: bool = True) -> None:
     """Run until SIGINT/SIGTERM, then stop within ``stop_grace_seconds`` (see ``streams.shutdown``).
 
@@ -124,6 +144,7 @@ async def _serve(settings: Settings, *, ingest: bool = True, worker: bool = True
     loop = asyncio.get_running_loop()
     for sig in STOP_SIGNALS:
         loop.add_signal_handler(sig, stop.set)
+    loop.add_signal_handler(signal.SIGUSR1, _dump_tasks)
     failure: BaseException | None = None
     stopping = asyncio.ensure_future(stop.wait())
     try:
