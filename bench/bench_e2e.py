@@ -38,6 +38,7 @@ import json
 import os
 import platform
 import re
+import shutil
 import signal
 import statistics
 import subprocess
@@ -246,6 +247,18 @@ def _peak_rss_mb(pid: int) -> float | None:
     return None
 
 
+def _keep_stuck_logs(procs: list[tuple[str, subprocess.Popen[bytes], int]], tmp: Path, run_id: str) -> Path:
+    """A run that did not drain: each worker writes its asyncio tasks (SIGUSR1); keep the logs."""
+    for kind, proc, _ in procs:
+        if kind == "worker" and proc.poll() is None:
+            proc.send_signal(signal.SIGUSR1)
+    time.sleep(2)
+    kept = Path(tempfile.mkdtemp(prefix=f"newsmon-bench-stuck-{run_id}-"))
+    for log in tmp.glob(f"{run_id}-*.log"):
+        shutil.copy(log, kept / log.name)
+    return kept
+
+
 def _cpu_s(pid: int) -> float:
     """CPU seconds (user + system) a process has used so far; 0 when it is gone."""
     try:
@@ -386,7 +399,8 @@ async def run_once(
                 cpu_after = _cpu_by_role(procs)
                 break
             if polled > deadline:
-                raise RuntimeError(f"run with {workers} worker(s) did not drain")
+                kept = _keep_stuck_logs(procs, tmp, run_id)
+                raise RuntimeError(f"run with {workers} worker(s) did not drain; logs, task dumps: {kept}")
             await asyncio.sleep(0.2)
         # and the group committed the end of every pipeline topic (not timed: commits come every 2.8 s)
         lag: int | None = None
