@@ -21,6 +21,7 @@ from monitor.detect.facts import arrival_facts, article_facts, period_facts
 from monitor.detect.kinds import event_noun, headline_kind
 from monitor.detect.ordinals import ordinal_facts
 from monitor.detect.participants import own_participants, rival_participants
+from monitor.detect.places import prefer_contained
 from monitor.detect.state import HeldFact
 from monitor.detect.text import Sentence, fold, term_pattern, tokens
 from monitor.lexicon import Lexicon, Profile, StatusClass, load_lexicon
@@ -246,6 +247,7 @@ def _place(
     for name in list(weights):
         if is_country(name):
             weights[name] *= 0.5
+    prefer_contained(weights, places, "\n".join([dateline, *(s.text for s in event_sentences)]))
     if not weights:
         return None, False, ""
     best = max(sorted(weights), key=lambda name: weights[name])
