@@ -178,7 +178,9 @@ class NlpSettings(_Frozen):
 
     processes: int = Field(default=1, ge=1, le=64)
     batch_size: int = Field(default=16, ge=1, le=1024)
-    batch_wait: float = Field(default=0.5, gt=0)
+    # While spaCy is busy, the next batch fills from the backlog anyway; when it is idle, waiting only
+    # delays: 0.1 s gave lower latency and no lower throughput than 0.5 s (bench_e2e, docs/profile.md)
+    batch_wait: float = Field(default=0.1, gt=0)
 
 
 class DetectSettings(_Frozen):
