@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from monitor.detect.facts import FIGURE_KINDS, IMPOSSIBLE_MARK, ORIGIN_KIND, RATE_KIND, weekday_clash_of
-from monitor.detect.figures import bounds_agree, describe, identity_gap, measured_words
+from monitor.detect.figures import bounds_agree, describe, identity_gap, measured_words, same_source, sources
 from monitor.detect.ordinals import SERIES
 from monitor.detect.state import EventState, HeldFact
 from monitor.detect.text import fold, tokens
@@ -184,8 +184,11 @@ def _compare_figure(
         return None
     if any(not _differs(fact, held) for held in candidates):
         return None  # the same figure again
-    if fact.background or lexicon.language.update.search(fact.quote):
+    if fact.background:
         return None
+    if lexicon.language.update.search(fact.quote):
+        # an update ('the toll has risen to ...') is compared only with a rewrite of the same statement
+        candidates = [held for held in candidates if _one_statement(fact, held)]
     current = [held for held in candidates if not held.background and held.article_id != fact.article_id]
     if not current:
         return None
@@ -215,6 +218,10 @@ def _compare_figure(
         return Finding("conflict", fact, held, LOW_CONFIDENCE, "it is not said what one of them measures")
     if doubt:
         return Finding("conflict", fact, held, LOW_CONFIDENCE, f"they may measure different things: {doubt}")
+    mine, theirs = sources(fact, lexicon), sources(held, lexicon)
+    if mine and theirs and not same_source(mine, theirs):
+        reason = f"each is given by its own source ({', '.join(sorted(theirs))} vs {', '.join(sorted(mine))})"
+        return Finding("conflict", fact, held, LOW_CONFIDENCE, reason)
     if similarity < 0.5 and not shared_referent:
         left, right = describe(held, lexicon), describe(fact, lexicon)
         reason = f"they may measure different things ({left!r} vs {right!r})"

@@ -24,8 +24,9 @@ from __future__ import annotations
 import re
 from datetime import date, datetime
 
-from spacy.tokens import Doc, Span
+from spacy.tokens import Doc, Span, Token
 
+from monitor.lexicon import load_lexicon
 from monitor.models import CanonicalEntity, Claim, Evidence
 from monitor.nlp.dates import (
     CALENDAR_DAY,
@@ -341,6 +342,30 @@ def _measures(s: _Sentence) -> None:
               subject=f"{thing} {found.unit}".strip())  # fmt: skip
 
 
+def _counted_subject(number: Token) -> tuple[str, str] | None:
+    """The count a bare number is the value of, when its verb's subject is one of the lexicon's growing
+    counts ('the death toll had risen to 1,121', 'the toll stands at 912'): (the noun, the subject with its
+    verb); None otherwise."""
+    if number.dep_ == "pobj" and number.head.lower_ in {"to", "at"}:
+        verb = number.head.head
+    elif number.dep_ in {"attr", "dobj"}:
+        verb = number.head
+    else:
+        return None
+    if verb.pos_ not in {"VERB", "AUX"}:
+        return None
+    subject = next((c for c in verb.children if c.dep_ in {"nsubj", "nsubjpass"}), None)
+    if subject is None or subject.pos_ != "NOUN":
+        return None
+    doc = number.doc
+    phrase = doc[
+        min(t.i for t in subject.subtree if t.i <= subject.i and t.dep_ != "poss") : subject.i + 1
+    ].text
+    if not load_lexicon().language.cumulative.search(phrase):
+        return None
+    return subject.lower_, f"{phrase} {verb.text}"
+
+
 def _quantities(s: _Sentence) -> None:
     doc = s.doc
     index = s.sent.start
@@ -376,6 +401,13 @@ def _quantities(s: _Sentence) -> None:
             # "23 of the alliance's 32 members"
             unit_token = next((c for c in doc[last].children if c.dep_ == "pobj" and c.tag_ == "NNS"), None)
         if value is None or (unit_token is not None and unit_token.ent_type_ in {"ORG", "PERSON", "GPE"}):
+            continue
+        counted = _counted_subject(doc[last - 1]) if unit_token is None else None
+        if counted is not None:
+            # "the death toll had risen to 1,121": a bare number is the count its verb's subject names
+            noun, subject = counted
+            s.add("quantity", first_char, end, value, unit=noun, approximate=bool(marker or approx_word),
+                  subject=subject)  # fmt: skip
             continue
         if unit_token is None:
             # "to 10.85 million vehicles from 11 million": a bare number right after a count shares its unit

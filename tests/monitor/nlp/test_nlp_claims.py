@@ -192,3 +192,34 @@ def test_measures_written_as_one_word_with_their_number(
     assert ("30-story", 30.0, "storey", "building storey") in found
     assert ("magnitude-6.4", 6.4, "magnitude", "aftershock magnitude") in found
     assert ("magnitude 6.7", 6.7, "magnitude", "aftershock magnitude") in found
+
+
+def test_bare_count_of_a_growing_toll_is_the_tolls(
+    nlp: Language, storylines: tuple[Storyline, ...], make_article: Callable[..., Article]
+) -> None:
+    """'the official death toll ... had risen to 1,121' is a count of the toll (its verb's subject names a
+    growing count of the lexicon), though no noun follows the number."""
+    text = "Turkey's disaster agency said on Tuesday that the official death toll from the earthquake had risen to 1,121.\n"  # noqa: E501
+    enriched = enrich_batch(nlp, [make_article(text, "2023-02-07T09:00:00+00:00")], storylines)[0]
+    claim = _one(enriched, "quantity", "1,121")
+    assert claim.value == 1121 and claim.unit == "toll" and "death toll" in claim.subject
+
+
+def test_bare_number_after_another_subject_stays_unread(
+    nlp: Language, storylines: tuple[Storyline, ...], make_article: Callable[..., Article]
+) -> None:
+    """'the index had risen to 1,121': a bare number is a count only when its subject is a growing count."""
+    text = "The ministry said on Tuesday that the price index had risen to 1,121 in January.\n"
+    enriched = enrich_batch(nlp, [make_article(text, "2023-02-07T09:00:00+00:00")], storylines)[0]
+    assert [c.text for c in _claims(enriched, "quantity")] == []
+
+
+def test_magnitude_on_the_richter_scale_is_a_magnitude(
+    nlp: Language, storylines: tuple[Storyline, ...], make_article: Callable[..., Article]
+) -> None:
+    """'an earthquake measuring 6.8 on the Richter scale' is a magnitude of the earthquake (a measure word's
+    form written after the number)."""
+    text = "A powerful earthquake measuring 6.8 on the Richter scale hit south-eastern Turkey on Monday.\n"
+    enriched = enrich_batch(nlp, [make_article(text, "2023-02-06T09:00:00+00:00")], storylines)[0]
+    claim = _one(enriched, "quantity", "6.8 on the Richter scale")
+    assert claim.value == 6.8 and claim.unit == "magnitude" and claim.subject == "earthquake magnitude"
