@@ -156,3 +156,47 @@ def describe(fact: HeldFact, lexicon: Lexicon) -> str:
     what = " ".join(measured_words(fact, lexicon)[:3]) or fact.kind
     owner = f" of {', '.join(fact.referent_names)}" if fact.referent_names else ""
     return f"{fact.kind.replace('_', ' ')} ({what}){owner}"
+
+
+_NAME = re.compile(r"\b[A-Z][\w’'.-]*[A-Za-z]")
+_SOURCE_SPAN = 6  # words read on the speaker's side of an announcing word
+_NOT_NAMES = frozenset({"the", "a", "an", "its", "his", "her", "their", "this", "that", "on", "in", "at"})
+
+
+def sources(fact: HeldFact, lexicon: Lexicon) -> tuple[str, ...]:
+    """Proper names of whoever a figure's sentence attributes it to, in order: the words after 'according
+    to' or before another announcing word of the lexicon ('said', 'reported'), up to a punctuation mark, less
+    the figure's own referents (a bank announcing its own rate is not a third-party source). Empty when the
+    sentence names no source by name ('officials said')."""
+    quote = fact.quote
+    own = {word.casefold() for name in fact.referent_names for word in _NAME.findall(name)}
+    found: list[str] = []
+    for match in lexicon.language.announcing.finditer(quote):
+        if match.group(0).casefold().startswith("according"):
+            side = re.split(r"[,.;:()]", quote[match.end() :], maxsplit=1)[0]
+            words = side.split()[:_SOURCE_SPAN]
+        else:
+            side = re.split(r"[,.;:()]", quote[: match.start()])[-1]
+            words = side.split()[-_SOURCE_SPAN:]
+            if words and quote[: match.start()].strip() == side.strip() and not words[0].isupper():
+                words = words[1:]  # the sentence's first word is capitalised whatever it is (not 'AFAD')
+        for word in words:
+            for name in _NAME.findall(word):
+                name = re.sub(r"[’']s?$", "", name)
+                if name.casefold() not in _NOT_NAMES and name.casefold() not in own:
+                    found.append(name)
+    return tuple(found)
+
+
+def _initials(names: tuple[str, ...]) -> set[str]:
+    """Acronyms a run of names may be written as: 'US Geological Survey' -> 'USGS' (an all-capital name
+    gives all its letters, another its first)."""
+    parts = [name if name.isupper() else name[0] for name in names]
+    return {"".join(parts[i:j]).casefold() for i in range(len(parts)) for j in range(i + 2, len(parts) + 1)}
+
+
+def same_source(first: tuple[str, ...], second: tuple[str, ...]) -> bool:
+    """True when two figures' named sources may be one: a shared name, or one's acronym of the other's
+    names ('USGS', 'US Geological Survey')."""
+    left, right = {n.casefold() for n in first}, {n.casefold() for n in second}
+    return bool(left & right or left & _initials(second) or right & _initials(first))
