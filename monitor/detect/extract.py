@@ -20,7 +20,7 @@ from monitor.detect.dates import _nearest_kind as nearest_kind
 from monitor.detect.facts import arrival_facts, article_facts, period_facts
 from monitor.detect.kinds import event_noun, headline_kind
 from monitor.detect.ordinals import ordinal_facts
-from monitor.detect.participants import own_participants, rival_participants
+from monitor.detect.participants import own_participants, rival_participants, without_own_bodies
 from monitor.detect.places import prefer_contained
 from monitor.detect.state import HeldFact
 from monitor.detect.text import Sentence, fold, term_pattern, tokens
@@ -457,6 +457,7 @@ def signature(
     persons = [entity for entity in enriched.entities if entity.label == "PERSON"]
     actors = [entity for entity in enriched.entities if entity.label in profile.participant_labels]
     weighted = _participants(actors, sentences, background, set(match.reason.entities), profile)
+    weighted = without_own_bodies(weighted, sentences)
     chosen = [entity for _, entity in weighted]
     places = [entity for entity in enriched.entities if entity.label in {"GPE", "LOC", "FAC"}]
     event_sentences = [

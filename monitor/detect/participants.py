@@ -120,3 +120,33 @@ def rival_participants(
             )
         )
     return facts
+
+
+def _head_word(name: str) -> str:
+    """An organisation's short name: 'Bank' of 'Bank of England' and of 'European Central Bank'."""
+    words = name.split(" of ")[0].split()
+    return words[-1] if words else name
+
+
+def without_own_bodies(
+    weighted: list[tuple[float, CanonicalEntity]], sentences: Sequence[Sentence]
+) -> list[tuple[float, CanonicalEntity]]:
+    """Drop an organisation the article names as another participant organisation's own body ('The Bank's
+    nine-member Monetary Policy Committee', "the ECB's Governing Council"): it is part of that actor, not a
+    second party. People are never dropped ("Kishida's counterpart Yoon" names a second party)."""
+    orgs = [entity for _, entity in weighted if entity.label == "ORG"]
+    owned: set[str] = set()
+    for body in orgs:
+        body_forms = "|".join(re.escape(form) for form in sorted({body.name, *body.surface_forms}, key=len))
+        for owner in orgs:
+            if owner.id == body.id or owner.id in owned:
+                continue
+            owner_forms = {owner.name, *owner.surface_forms, _head_word(owner.name)}
+            owner_alt = "|".join(re.escape(form) for form in sorted(owner_forms, key=len, reverse=True))
+            pattern = re.compile(rf"\b(?:{owner_alt})(?:'s|’s)\s+(?:[\w-]+\s+){{0,3}}(?:{body_forms})\b")
+            if any(pattern.search(sentence.text) for sentence in sentences):
+                owned.add(body.id)
+                break
+    kept = [(weight, entity) for weight, entity in weighted if entity.id not in owned]
+    best = max((weight for weight, _ in kept), default=1.0)
+    return [(weight / best, entity) for weight, entity in kept] if owned else weighted

@@ -220,11 +220,6 @@ FED_THE_DAY_BEFORE: Item = (
 )
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="open: 'The Bank's nine-member Monetary Policy Committee' is the bank's own body, yet it is titled as "
-    "a second party ('BoE–MPC rate decision'); 'the Bank' is not read as the storyline's Bank of England",
-)
 def test_one_rate_decision_reported_by_four_outlets_is_one_event(enrich: Enrich) -> None:
     """Three same-day reports and a column three days later about one Bank of England decision give exactly one
     new_event, titled by the bank and the day of the decision."""
