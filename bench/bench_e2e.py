@@ -446,6 +446,9 @@ async def run_once(
             latencies.append(arrived - feed.appeared(index))
     elapsed = drained - feed.appeared(0)
     enriched = [total(m, "newsmon_articles_total", stage="enrich") for m in worker_metrics]
+    # the workers' own histogram: from the triggering article's ingestion to the webhook's answer
+    alerted = sum(total(m, "newsmon_ingest_to_alert_seconds_count") for m in worker_metrics)
+    ingest_to_alert = sum(total(m, "newsmon_ingest_to_alert_seconds_sum") for m in worker_metrics)
     return {
         "workers": workers,
         "processes_per_worker": processes,
@@ -462,6 +465,10 @@ async def run_once(
             "p95": _round(_pct(latencies, 95)),
             "p99": _round(_pct(latencies, 99)),
             "max": _round(max(latencies) if latencies else None),
+            # of the mean above, what the pipeline took after the ingester had the item (the rest:
+            # waiting for the next poll, fetching and parsing the feed)
+            "mean": _round(sum(latencies) / len(latencies) if latencies else None),
+            "mean_ingest_to_alert": _round(ingest_to_alert / alerted if alerted else None),
         },
         "memory": memory,
         # CPU used from the feed's start to the drain, per role, and per article
