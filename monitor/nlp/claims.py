@@ -54,17 +54,21 @@ PERCENT = re.compile(
     rf"(?P<approx>~|about\s+|around\s+|nearly\s+|almost\s+|roughly\s+)?(?P<n>{_NUM}){_PCT}", re.I
 )
 _CURRENCY_SYMBOLS = {
-    "us$": "USD", "$": "USD", "c$": "CAD", "a$": "AUD", "hk$": "HKD", "s$": "SGD", "nt$": "TWD",
+    "us$": "USD", "$": "USD", "c$": "CAD", "a$": "AUD", "hk$": "HKD", "s$": "SGD", "nt$": "TWD", "nz$": "NZD",
+    "r$": "BRL", "mx$": "MXN",
     "€": "EUR", "£": "GBP", "¥": "JPY", "₩": "KRW", "₹": "INR", "元": "CNY",
 }  # fmt: skip
 _CURRENCY_WORDS = {
     "dollars": "USD", "dollar": "USD", "euros": "EUR", "euro": "EUR", "pounds": "GBP", "yen": "JPY",
     "won": "KRW", "yuan": "CNY", "renminbi": "CNY", "rupees": "INR", "roubles": "RUB", "rubles": "RUB",
 }  # fmt: skip
+# Dollars of a nation named before the word ('16.6 billion Canadian dollars'): other nations' are not USD.
+_DOLLAR_NATIONS = {"us": "USD", "u.s.": "USD", "canadian": "CAD", "australian": "AUD", "hong kong": "HKD",
+                   "new zealand": "NZD", "singapore": "SGD", "taiwan": "TWD"}  # fmt: skip
 _SCALE = r"(?:\s*(?P<scale>million|billion|trillion|bn|mn|tn|m|b|k)\b)?"
 MONEY = re.compile(
     r"(?P<approx>(?:about|around|nearly|almost|roughly|more\s+than|over|some|up\s+to)\s+|~)?"
-    r"(?:(?P<sym>US\$|C\$|A\$|HK\$|S\$|NT\$|\$|€|£|¥|₩|₹)\s?(?P<n1>"
+    r"(?:(?<![A-Za-z])(?P<sym>[A-Za-z]{0,2}\$|€|£|¥|₩|₹)\s?(?P<n1>"
     + _NUM
     + r")"
     + _SCALE.replace("scale", "s1")
@@ -72,7 +76,9 @@ MONEY = re.compile(
     + _NUM
     + r")"
     + _SCALE.replace("scale", "s2")
-    + r"\s+(?:(?:US|U\.S\.|Canadian|Australian|Hong\s+Kong)\s+)?(?P<word>"
+    + r"\s+(?:(?P<nation>"
+    + "|".join(re.escape(nation).replace(r"\ ", r"\s+") for nation in _DOLLAR_NATIONS)
+    + r")\s+)?(?P<word>"
     + "|".join(_CURRENCY_WORDS)
     + r")\b)",
     re.IGNORECASE,
@@ -190,7 +196,11 @@ def _money(s: _Sentence) -> None:
         number = m.group("n1") or m.group("n2")
         scale = (m.group("s1") or m.group("s2") or "").casefold()
         if m.group("sym"):
-            currency = _CURRENCY_SYMBOLS[m.group("sym").casefold()]
+            symbol = m.group("sym").casefold()
+            # a dollar sign after letters no table names ('Z$') is some other nation's dollar, not the US's
+            currency = _CURRENCY_SYMBOLS.get(symbol) or f"{symbol[:-1].upper()}$"
+        elif m.group("nation") and m.group("word").casefold().startswith("dollar"):
+            currency = _DOLLAR_NATIONS[" ".join(m.group("nation").casefold().split())]
         else:
             currency = _CURRENCY_WORDS[m.group("word").casefold()]
         value = float(number.replace(",", "")) * _SCALES.get(scale, 1.0)

@@ -117,6 +117,27 @@ VOTE_TORIES = "With the last seat declared on Friday, the Conservatives have won
 VOTE_LABOUR = "With the last seat declared on Friday, Labour has won 261 seats in the general election, 29 more than in 2015, leaving a hung parliament.\nJeremy Corbyn said Theresa May had lost her mandate.\n"
 VOTE_THRESHOLD = "No party won a majority in the general election declared on Friday, leaving a hung parliament.\nBecause the Speaker and Sinn Fein's seven MPs do not vote, a party needs 322 seats to govern with a majority, and Theresa May's Conservatives fell short.\n"
 
+# Second round: traps of other referents in different words (newsbytesapp.com, wardoon.net, NZ Herald,
+# Sault Star, canindia.com, Institute for Government, newsbreak.com; pages named above).
+QUAKE_COMBINED = "A magnitude 7.8 earthquake struck Turkey on Monday, and the death toll across Turkey and Syria has passed 1,300, officials said.\nRescuers searched collapsed buildings in Gaziantep.\n"
+QUAKE_ERDOGAN = "Turkish President Erdogan said on Monday that 912 people had been killed in Turkey by the earthquake.\nRescuers searched collapsed buildings in Gaziantep.\n"
+QUAKE_BUILDINGS = "The earthquake that hit Turkey on Monday brought down 6,217 buildings, the disaster agency said.\nRescuers searched collapsed buildings in Gaziantep.\n"
+QUAKE_MALATYA = "In Malatya province alone, 140 buildings collapsed in the earthquake that hit Turkey on Monday, officials said.\nRescuers searched collapsed buildings in Gaziantep.\n"
+QUAKE_INJURED_TR = "The earthquake that hit Turkey on Monday injured 15,384 people in Turkey, the disaster agency said.\nRescuers searched collapsed buildings in Gaziantep.\n"
+QUAKE_INJURED_SY = "Syria's health ministry said 639 people were injured in the earthquake that hit Turkey and Syria on Monday.\nRescuers searched collapsed buildings in Gaziantep.\n"
+TARIFF_CAD = "Canada's retaliatory tariffs on US goods came into force on Sunday, covering goods worth C$16.6 billion ($12.8 billion).\nA 25 per cent tariff applies to US steel.\n"
+TARIFF_NZD = "Canada began imposing tariffs on Sunday on US$12.6 billion (NZ$18.6 billion) in US goods in retaliation for US steel duties.\nA 25 per cent tariff applies to US steel.\n"
+TARIFF_US_SIDE = "The United States imposed a 10 per cent tariff on Canadian aluminium on Friday, and Canada vowed to retaliate.\nOttawa called the duties unacceptable.\n"
+TARIFF_CANADA_SIDE = "Canada answered the US duties with a 25 per cent tariff on US steel and a 10 per cent tariff on other US goods, Ottawa said on Friday.\nThe tariffs will take effect on July 1.\n"
+VOTE_SHARE = "The Conservatives won 42.4 per cent of the vote in the general election on Thursday, leaving a hung parliament.\nTheresa May is expected to lead a minority government.\n"
+VOTE_TURNOUT = "Turnout in the general election on Thursday rose to 68.7 per cent, leaving a hung parliament, while Labour took 40 per cent of the vote.\nJeremy Corbyn said Theresa May had lost her mandate.\n"
+VOTE_CALLED = "Theresa May called a snap general election on Tuesday, April 18, to be held on June 8.\nLabour said it welcomed the chance to vote.\n"
+VOTE_POLLING = "Voters went to the polls on Thursday in the general election that Theresa May called in April.\nLabour hoped for a strong turnout.\n"
+BOE_YEARS = "The Bank of England raised interest rates to 2.25 per cent on Thursday, the highest level in 14 years.\nThe Monetary Policy Committee was split five to four.\n"
+BOE_IN_A_ROW = "The Bank of England raised interest rates for the seventh time in a row on Thursday, and it has raised them seven times in nine months.\nThe Monetary Policy Committee was split five to four.\n"
+BOE_INFLATION_NOW = "The Bank of England raised interest rates to 4 per cent on Thursday, with inflation at 10.5 per cent in December.\nThe Monetary Policy Committee voted seven to two.\n"
+BOE_INFLATION_AHEAD = "The Bank of England raised interest rates to 4 per cent on Thursday and said inflation would fall to about 4 per cent by the end of the year.\nThe Monetary Policy Committee voted seven to two.\n"
+
 GENUINE = {
     "election-seats": Probe(
         VOTE,
@@ -219,6 +240,69 @@ GENUINE = {
 }
 
 LOOKALIKE = {
+    "combined-toll-then-one-countrys": Probe(
+        QUAKE,
+        Report(QUAKE_COMBINED, "2023-02-06", "Turkey-Syria quake toll passes 1,300"),
+        Report(QUAKE_ERDOGAN, "2023-02-06", "Erdogan: 912 killed in Turkey quake"),
+        None,
+        "newsbytesapp.com",
+    ),
+    "buildings-of-a-province": Probe(
+        QUAKE,
+        Report(QUAKE_BUILDINGS, "2023-02-06", "Turkey quake destroys thousands of buildings"),
+        Report(QUAKE_MALATYA, "2023-02-06", "Turkey quake: Malatya hit hard"),
+        None,
+        "wardoon.net and newsbytesapp.com",
+    ),
+    "injured-of-two-countries": Probe(
+        QUAKE,
+        Report(QUAKE_INJURED_TR, "2023-02-06", "Turkey quake injures thousands"),
+        Report(QUAKE_INJURED_SY, "2023-02-06", "Syria counts quake injured"),
+        None,
+        "wardoon.net and newsbytesapp.com",
+    ),
+    "conversions-of-other-currencies": Probe(
+        TARIFF,
+        Report(TARIFF_CAD, "2018-07-01", "Canada's retaliatory tariffs take effect"),
+        Report(TARIFF_NZD, "2018-07-01", "Canada retaliates, starts tariffs against the US"),
+        None,
+        "canindia.com and NZ Herald",
+    ),
+    "one-sides-tariff-vs-the-others": Probe(
+        TARIFF,
+        Report(TARIFF_US_SIDE, "2018-06-01", "US slaps tariffs on Canadian steel and aluminium"),
+        Report(TARIFF_CANADA_SIDE, "2018-06-01", "Canada hits back at US with tariffs"),
+        None,
+        "Sault Star and NZ Herald",
+    ),
+    "vote-share-vs-turnout": Probe(
+        VOTE,
+        Report(VOTE_SHARE, "2017-06-09", "Election 2017: hung parliament"),
+        Report(VOTE_TURNOUT, "2017-06-09", "Election 2017: turnout up"),
+        None,
+        "Institute for Government",
+    ),
+    "called-day-vs-polling-day": Probe(
+        VOTE,
+        Report(VOTE_CALLED, "2017-04-18", "May calls snap election"),
+        Report(VOTE_POLLING, "2017-06-08", "Britain votes in snap election"),
+        None,
+        "Institute for Government",
+    ),
+    "years-vs-rises-in-a-row": Probe(
+        BOE,
+        Report(BOE_YEARS, "2022-09-22", "Bank of England raises rates to 2.25%"),
+        Report(BOE_IN_A_ROW, "2022-09-22", "Bank of England raises rates again"),
+        None,
+        "The Times",
+    ),
+    "inflation-now-vs-forecast": Probe(
+        BOE,
+        Report(BOE_INFLATION_NOW, "2023-02-02", "Bank of England raises rates to 4%"),
+        Report(BOE_INFLATION_AHEAD, "2023-02-02", "Bank of England raises rates to 4%"),
+        None,
+        "newsbreak.com",
+    ),
     "seats-of-two-parties": Probe(
         VOTE,
         Report(

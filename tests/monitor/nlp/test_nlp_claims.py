@@ -223,3 +223,15 @@ def test_magnitude_on_the_richter_scale_is_a_magnitude(
     enriched = enrich_batch(nlp, [make_article(text, "2023-02-06T09:00:00+00:00")], storylines)[0]
     claim = _one(enriched, "quantity", "6.8 on the Richter scale")
     assert claim.value == 6.8 and claim.unit == "magnitude" and claim.subject == "earthquake magnitude"
+
+
+def test_other_nations_dollars_are_not_us_dollars(
+    nlp: Language, storylines: tuple[Storyline, ...], make_article: Callable[..., Article]
+) -> None:
+    """'NZ$18.6 billion' is New Zealand dollars and '16.6 billion Canadian dollars' Canadian ones; only a bare
+    '$' or 'US$' is the US dollar."""
+    text = "Canada taxed US$12.6 billion (NZ$18.6 billion) of goods, or 16.6 billion Canadian dollars ($12.8 billion).\n"  # noqa: E501
+    enriched = enrich_batch(nlp, [make_article(text, "2018-07-01T09:00:00+00:00")], storylines)[0]
+    units = {c.text: c.unit for c in _claims(enriched, "money")}
+    assert units["US$12.6 billion"] == "USD" and units["NZ$18.6 billion"] == "NZD"
+    assert units["16.6 billion Canadian dollars"] == "CAD" and units["$12.8 billion"] == "USD"
