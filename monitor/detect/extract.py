@@ -323,6 +323,18 @@ def _meetings(
     return Meetings(frozenset(own), frozenset(crowded - own_sentences))
 
 
+def _names_an_occurrence(found: FoundDate, sentence: Sentence, profile: Profile) -> bool:
+    """A date written as the name of an occurrence ('the April 3 magnitude 7.2 earthquake'): 'the', the
+    date, then the event's word within a few words. Beside a day said of the sentence's own news ('the quakes
+    that rattled Hualien early Tuesday are aftershocks of the April 3 earthquake') it is another one's day."""
+    before = sentence.text[max(0, found.start - 4) : found.start]
+    if before.casefold() != "the ":
+        return False
+    after = sentence.text[found.start + len(found.text) :]
+    words = after.split()[:4]
+    return bool(words) and profile.trigger_pattern.search(" ".join(words)) is not None
+
+
 def _choose_date(
     candidates: list[tuple[FoundDate, Sentence]],
     published: date,
@@ -367,10 +379,17 @@ def _choose_date(
     def strong(kind: str) -> bool:  # a kind word that names an event of its own, not a generic 'visit'
         return weights.get(kind, (2.0, 0))[0] > 1
 
-    def rank(item: tuple[FoundDate, Sentence]) -> tuple[bool, bool, bool, bool, int]:
+    def naming(found: FoundDate, sentence: Sentence) -> bool:  # 'the April 3 magnitude 7.2 earthquake'
+        return profile is not None and _names_an_occurrence(found, sentence, profile)
+
+    def rank(item: tuple[FoundDate, Sentence]) -> tuple[bool, bool, bool, bool, bool, int]:
         other_kind = item[0].noun not in {"", noun} and strong(item[0].noun)  # 'the July 4 election' (debate)
         crowd = item[1].index in meetings.crowded  # a wider gathering than the event's own meeting
-        return other_kind, crowd, item[1].index > 1, not item[0].explicit, item[1].index
+        earlier = naming(*item) and any(  # '... early Tuesday are aftershocks of the April 3 earthquake'
+            other.value != item[0].value and where is item[1] and not naming(other, where)
+            for other, where in usable
+        )
+        return other_kind, crowd, earlier, item[1].index > 1, not item[0].explicit, item[1].index
 
     found, sentence = min(usable, key=rank)
     if (sentence.index, found.value) in meetings.own_days:

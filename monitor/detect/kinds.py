@@ -14,6 +14,8 @@ def headline_kind(title: str, profile: Profile, lexicon: Lexicon) -> str | None:
 
     An event word right before another ('quake ceasefire', 'quake relief') qualifies the next one; one after a
     cause marker ('ceasefire following earthquake', 'building collapses amid quake') is why the news happened.
+    A kind of weight 1 (a response: 'rescue efforts continue') is no event of its own: the article's news is
+    then the kind it names most.
     """
     found = list(profile.trigger_pattern.finditer(title))
     for index, match in enumerate(found):
@@ -24,7 +26,7 @@ def headline_kind(title: str, profile: Profile, lexicon: Lexicon) -> str | None:
         if lexicon.language.cause.search(" ".join(before)):
             continue
         kind = profile.kind_of(match.group(0))
-        if kind is not None:
+        if kind is not None and profile.kind_rank[kind.noun][0] > 1:
             return kind.noun
     return None
 
