@@ -39,7 +39,13 @@ def _patterns() -> tuple[re.Pattern[str] | None, dict[str, str]]:
     words = "|".join(sorted((re.escape(form) for form in units), key=len, reverse=True))  # longest first
     scales = "|".join(re.escape(form) for form in language.words.scale_words)
     after = rf"(?P<n>{_NUM})\s*-?\s*(?P<u>{words})\b"  # '7.7-magnitude', '33-storey', '8.2 magnitude'
-    before = rf"\b(?P<u2>{scales})(?:\s+of)?\s*-?\s*(?P<n2>{_NUM})(?![\d-])" if scales else ""
+    before = (
+        rf"\b(?P<u2>{scales})(?:\s+of)?\s*-?\s*(?P<n2>{_NUM})(?![\d-])"
+        # 'put the magnitude of Monday's quake at 7.8': the scale, words naming the thing, 'at' its value
+        rf"|\b(?P<u3>{scales})(?:\s+[\w'’]+){{0,6}}?\s+at\s+(?P<n3>{_NUM})(?![\d:-]|\s*(?:[ap]\.?m\b|GMT|UTC|local))"
+        if scales
+        else ""
+    )
     pattern = rf"(?<![\w.,]){after}|{before}" if before else rf"(?<![\w.,]){after}"
     return re.compile(pattern, re.IGNORECASE), units
 
@@ -51,10 +57,11 @@ def measures(text: str, start: int, end: int) -> list[Measure]:
         return []
     found: list[Measure] = []
     for match in pattern.finditer(text, start, end):
-        number = match.group("n") or match.group("n2")
-        word = match.group("u") or match.group("u2")
+        number = match.group("n") or match.group("n2") or match.group("n3")
+        word = match.group("u") or match.group("u2") or match.group("u3")
         unit = units.get(fold(word), word.casefold())
-        found.append(Measure(match.start(), match.end(), float(number.replace(",", "")), unit))
+        begin = match.start("n3") if match.group("n3") else match.start()  # the words between are no measure
+        found.append(Measure(begin, match.end(), float(number.replace(",", "")), unit))
     return found
 
 

@@ -138,7 +138,64 @@ BOE_IN_A_ROW = "The Bank of England raised interest rates for the seventh time i
 BOE_INFLATION_NOW = "The Bank of England raised interest rates to 4 per cent on Thursday, with inflation at 10.5 per cent in December.\nThe Monetary Policy Committee voted seven to two.\n"
 BOE_INFLATION_AHEAD = "The Bank of England raised interest rates to 4 per cent on Thursday and said inflation would fall to about 4 per cent by the end of the year.\nThe Monetary Policy Committee voted seven to two.\n"
 
+# Third round: genuine pairs in different words on each side (The Times, BBC News, Institute for Government,
+# BBC News via ac2news.com, newsbreak.com, AccuWeather; pages named above).
+BOE_SPLIT_A = "The Bank of England raised interest rates to 2.25 per cent on Thursday after the Monetary Policy Committee voted five to four for a half-point rise.\nThree members wanted a bigger move.\n"
+BOE_SPLIT_B = "Policymakers at the Bank of England voted 6-3 on Thursday to lift rates by half a point to 2.25 per cent.\nThe pound fell after the decision.\n"
+QUAKE_DAWN = "A magnitude 7.8 earthquake struck south-eastern Turkey near the Syrian border early on Monday, killing thousands.\nRescuers searched collapsed buildings in Gaziantep.\n"
+QUAKE_SUNDAY = "Rescuers in Gaziantep kept digging on Tuesday after the earthquake that struck Turkey on Sunday, February 5, flattened thousands of buildings.\nAid teams arrived from Europe.\n"
+VOTE_DAY = "Britain voted on Thursday, June 8, in the general election Theresa May called in April, and the count began when polls closed at 10pm.\nExit polls pointed to a hung parliament.\n"
+VOTE_WRONG_DAY = "Theresa May lost her majority in the general election held on June 7, leaving a hung parliament.\nJeremy Corbyn said she should resign.\n"
+TARIFF_WORTH = "Canada's countermeasures, worth C$16.6 billion, came into force on Sunday, answering the US duties on steel and aluminium.\nA 25 per cent tariff applies to US steel.\n"
+TARIFF_ON_GOODS = "Ottawa began charging tariffs on Sunday on C$12.6 billion of US goods in retaliation for the US steel and aluminium duties.\nWhiskey and orange juice are on the list.\n"
+BOE_TENTH = "The Bank of England raised interest rates to 4 per cent on Thursday, the tenth successive time the Monetary Policy Committee has voted to increase borrowing costs.\nThe committee was split seven to two.\n"
+BOE_ELEVENTH = "The Bank of England lifted Bank Rate by half a point to 4 per cent on Thursday, its 11th consecutive rate rise.\nThe pound fell after the decision.\n"
+QUAKE_PUT_AT = "The US Geological Survey put the magnitude of Monday's earthquake in Turkey at 7.8.\nRescuers searched collapsed buildings in Gaziantep.\n"
+QUAKE_HYPHENATED = "The magnitude-7.5 earthquake that struck Turkey before dawn on Monday flattened thousands of buildings, the USGS said.\nRescuers searched collapsed buildings in Gaziantep.\n"
+
 GENUINE = {
+    "magnitude-put-at": Probe(
+        QUAKE,
+        Report(QUAKE_PUT_AT, "2023-02-06", "Turkey quake: what we know"),
+        Report(QUAKE_HYPHENATED, "2023-02-06", "Turkey quake flattens buildings"),
+        "The magnitude-7.5 earthquake",
+        "AccuWeather (synthetic magnitude)",
+    ),
+    "vote-split": Probe(
+        BOE,
+        Report(BOE_SPLIT_A, "2022-09-22", "Bank of England raises rates to 2.25%"),
+        Report(BOE_SPLIT_B, "2022-09-22", "BoE lifts rates by half a point"),
+        "voted 6-3",
+        "The Times (synthetic split)",
+    ),
+    "quake-day-reworded": Probe(
+        QUAKE,
+        Report(QUAKE_DAWN, "2023-02-06", "Turkey earthquake kills thousands"),
+        Report(QUAKE_SUNDAY, "2023-02-07", "Rescuers dig through rubble in Turkey"),
+        "struck Turkey on Sunday, February 5",
+        "BBC News (synthetic day)",
+    ),
+    "polling-day-reworded": Probe(
+        VOTE,
+        Report(VOTE_DAY, "2017-06-08", "Britain votes in snap election"),
+        Report(VOTE_WRONG_DAY, "2017-06-09", "Election 2017: May loses majority"),
+        "held on June 7",
+        "Institute for Government (synthetic day)",
+    ),
+    "tariff-amount-reworded": Probe(
+        TARIFF,
+        Report(TARIFF_WORTH, "2018-07-01", "Canada's retaliatory tariffs take effect"),
+        Report(TARIFF_ON_GOODS, "2018-07-01", "Canada starts tariffs against the US"),
+        "C$12.6 billion of US goods",
+        "BBC News (synthetic amount)",
+    ),
+    "series-reworded": Probe(
+        BOE,
+        Report(BOE_TENTH, "2023-02-02", "Bank of England raises rates to 4%"),
+        Report(BOE_ELEVENTH, "2023-02-02", "BoE lifts rates to 4%"),
+        "its 11th consecutive rate rise",
+        "newsbreak.com (synthetic ordinal)",
+    ),
     "election-seats": Probe(
         VOTE,
         Report(
@@ -453,6 +510,13 @@ OPEN = {
     "bank-rate-reworded": "'lift Bank Rate ... to 5.75%' is read as Bank Rate's figure, 'The Bank of England raised its key "
     "interest rate ... to 6.25 per cent' as the bank's: different referents, so not compared (a rate named as an entity "
     "is not known to be its owner's key rate)",
+    "vote-split": "a committee's vote split ('voted five to four', 'voted 6-3') is no fact class yet",
+    "polling-day-reworded": "'Britain voted on Thursday, June 8' gives the first report no event day ('voted' is no event "
+    "word of the election profile), so 'held on June 7' has nothing to differ from",
+    "tariff-amount-reworded": "'countermeasures, worth C$16.6 billion' and 'tariffs on C$12.6 billion of US goods' name the "
+    "covered value in words too different to be known as one quantity: not compared",
+    "series-reworded": "'the tenth successive time the committee has voted to increase' counts 'time', 'its 11th "
+    "consecutive rate rise' a rise ('rate rise' is no event word): two series, not compared",
     "quake-epicentre": "'was centred in the Pazarcik district of Kahramanmaras province' against '... in the city of Malatya': "
     "the event's place is the headline's country (Turkey) and the quake's centre is no place fact of its own",
 }

@@ -235,3 +235,15 @@ def test_other_nations_dollars_are_not_us_dollars(
     units = {c.text: c.unit for c in _claims(enriched, "money")}
     assert units["US$12.6 billion"] == "USD" and units["NZ$18.6 billion"] == "NZD"
     assert units["16.6 billion Canadian dollars"] == "CAD" and units["$12.8 billion"] == "USD"
+
+
+def test_a_scale_put_at_a_value_is_a_measure_but_a_clock_time_is_not() -> None:
+    """'put the magnitude of Monday's earthquake at 7.8' is a magnitude of 7.8 (quoted from the number); 'the
+    magnitude of the aftershock that hit at 06:32' gives no magnitude."""
+    from monitor.nlp.measures import measures
+
+    text = "The US Geological Survey put the magnitude of Monday's earthquake in Turkey at 7.8."
+    [found] = measures(text, 0, len(text))
+    assert (found.value, found.unit, text[found.start : found.end]) == (7.8, "magnitude", "7.8")
+    clock = "The magnitude of the aftershock that hit at 06:32 was lower, officials said."
+    assert measures(clock, 0, len(clock)) == []
