@@ -243,190 +243,40 @@ def test_another_central_banks_decision_the_day_before_is_not_the_storyline(enri
     assert len(timeline.states["boe-rates"].events) == 1
 
 
-# --- Hualien earthquake, 3 April 2024 ------------------------------------------------------------------------
-
-TAIWAN_QUAKE = Storyline(
-    id="taiwan-quake-2024",
-    title="Taiwan earthquake 2024",
-    profile="incident",
-    entities=(EntitySpec(name="Taiwan", label="GPE"), EntitySpec(name="Hualien", label="GPE")),
-    keywords=("earthquake", "quake", "magnitude", "aftershock", "death toll", "rescue", "collapsed"),
-)
-
-QUAKE_REPORTS: list[Item] = [
-    # Nation Thailand (AFP), 3 Apr 2024
-    (
-        "hualien-nation",
-        "Nation Thailand",
-        "2024-04-03T06:00:00+00:00",
-        "Strongest quake in 25 years hits Taiwan",
-        "Taiwan television showed buildings standing at precarious angles in Hualien, where the 7.4-magnitude quake struck just offshore at about 8 am on Wednesday.\n"
-        "The quake struck at a depth of 15.5km as people were heading to work and school, setting off a tsunami warning for southern Japan and the Philippines that was later lifted.\n"
-        "Taiwan's National Fire Agency said all the deaths had been in Hualien county.\n",
-    ),
-    # OODA Loop, 3 Apr 2024
-    (
-        "hualien-ooda",
-        "OODA Loop",
-        "2024-04-03T15:00:00+00:00",
-        "Taiwan rescue efforts continue after 900 injured in earthquake",
-        "A 7.4 magnitude earthquake struck Taiwan's eastern coast on Wednesday, killing at least nine people and injuring more than 900.\n"
-        "With its epicenter near Hualien city, the tremors were felt as far away as Taipei, more than 100km away, in the strongest quake in 25 years.\n"
-        "Landslides along the coast trapped people in tunnels and mountain areas, and Taiwan declined assistance offered by China.\n",
-    ),
-    # The Independent (South Africa), 4 Apr 2024
-    (
-        "hualien-independent",
-        "The Independent (South Africa)",
-        "2024-04-04T06:00:00+00:00",
-        "7.4 Magnitude earthquake hits Taiwan",
-        "The death toll is at least nine, with 963 injured, after a massive earthquake struck Taiwan, and authorities warned strong aftershocks could rock the island for several more days.\n"
-        "The earthquake, measured at 7.2 by Taiwan officials and 7.4 by the U.S. Geological Survey, struck near the east coast city of Hualien at about 8 a.m. local time on Wednesday.\n"
-        "A series of aftershocks followed the quake, reaching up to magnitude 6.5.\n",
-    ),
-    # Talking Points Memo, 4 Apr 2024 (a later look at the damage)
-    (
-        "hualien-tpm",
-        "Talking Points Memo",
-        "2024-04-04T20:00:00+00:00",
-        "Taiwan assesses damage after 7.4 magnitude earthquake",
-        "A 7.4 magnitude earthquake rocked Taiwan's east coast during the morning rush hour on Wednesday.\n"
-        "Search and rescue teams have so far reported 9 people dead and about 900 injured, and the quake caused landslides and damaged roads, bridges and tunnels.\n"
-        "The last quake of comparable strength in Taiwan was a 7.7 magnitude in 1999.\n",
-    ),
-]
-
-# Focus Taiwan (CNA), 23 Apr 2024: another occurrence in the same storyline, three weeks later
-AFTERSHOCKS_LATER: Item = (
-    "hualien-cna-aftershocks",
-    "Focus Taiwan (CNA)",
-    "2024-04-23T04:00:00+00:00",
-    "Magnitude 6.0, 6.3 earthquakes aftershocks of April 3 temblor: CWA",
-    "Taipei, April 23 (CNA) The magnitude 6.0 and 6.3 earthquakes that rattled Hualien County early Tuesday are aftershocks of the April 3 magnitude 7.2 earthquake in the eastern county that left at least 17 people dead, the Central Weather Administration said on Tuesday.\n"
-    "A total of 103 earthquakes of magnitude 4 or higher hit Hualien County from 5:08 p.m. Monday to 10:27 a.m. Tuesday, 27 of them above magnitude 5.\n",
+# ABC7 News (KGO), 11 Nov 2023: the officials' meeting that prepared the leaders' one, days before
+YELLEN_HE_BEFORE: Item = (
+    "yellen-he-abc7",
+    "ABC7 News",
+    "2023-11-11T02:00:00+00:00",
+    "Yellen says her talks with Chinese finance chief laid groundwork for Biden's meeting with Xi",
+    "SAN FRANCISCO -- A meeting between U.S. Treasury Secretary Janet Yellen and her Chinese counterpart, Vice Premier He Lifeng, is paving the way for the meeting between President Joe Biden and Chinese President Xi Jinping at the APEC summit in San Francisco.\n"
+    "Yellen and He met for a second day in a row in San Francisco on Friday.\n"
+    "The Treasury Department says the meetings are meant to further stabilize the economic relationship with China and make progress on trade, investment and more resilient supply chains.\n",
 )
 
 
-def test_one_earthquake_reported_by_four_outlets_is_one_event(enrich: Enrich) -> None:
-    """Four reports over two days of the quake that struck near Hualien are one event: exactly one new_event,
-    titled by what happened, where and on which day."""
-    timeline = Timeline([TAIWAN_QUAKE])
-    for item in QUAKE_REPORTS:
+def test_the_officials_meeting_that_prepared_the_summit_does_not_join_it(enrich: Enrich) -> None:
+    """Treasury Secretary Yellen's talks with Vice Premier He in San Francisco, days before the leaders met, are
+    another meeting: the Biden–Xi event's reports stay apart from it, and it is not titled as Biden and Xi's."""
+    timeline = Timeline([US_CHINA])
+    timeline.push(enrich(_article(YELLEN_HE_BEFORE)))
+    for item in XI_REPORTS[2:4]:
         timeline.push(enrich(_article(item)))
-    assert len(timeline.of("taiwan-quake-2024", "new_event")) == 1
-    (event,) = timeline.states["taiwan-quake-2024"].events
-    assert "Hualien" in event.title
-    assert "3 April 2024" in event.title
+    events = timeline.states["us-china-talks"].events
+    leaders = [event for event in events if "xi-report-afp" in {ref.id for ref in event.articles}]
+    assert len(leaders) == 1
+    assert "yellen-he-abc7" not in {ref.id for ref in leaders[0].articles}
 
 
-def test_aftershocks_three_weeks_later_are_not_the_main_quake(enrich: Enrich) -> None:
-    """The cluster of aftershocks of 23 April belongs to the storyline but is another occurrence: it does not
-    join the 3 April earthquake, whose day and reports stay its own."""
-    timeline = Timeline([TAIWAN_QUAKE])
-    for item in QUAKE_REPORTS[:2]:
-        timeline.push(enrich(_article(item)))
-    timeline.push(enrich(_article(AFTERSHOCKS_LATER)))
-    main = next(
-        event
-        for event in timeline.states["taiwan-quake-2024"].events
-        if event.date is not None and event.date.isoformat() == "2024-04-03"
-    )
-    assert "hualien-cna-aftershocks" not in {ref.id for ref in main.articles}
-
-
-# --- China lifts its duties on Australian barley, 4 August 2023 ---------------------------------------------
-
-BARLEY = Storyline(
-    id="australia-china-barley",
-    title="Australia–China barley dispute",
-    profile="trade-measure",
-    entities=(
-        EntitySpec(name="Australia", label="GPE", aliases=("Canberra",)),
-        EntitySpec(name="China", label="GPE", aliases=("Beijing",)),
-        EntitySpec(name="Don Farrell", label="PERSON", aliases=("Farrell",)),
-        EntitySpec(name="Penny Wong", label="PERSON", aliases=("Wong",)),
-    ),
-    keywords=("barley", "anti-dumping", "countervailing", "duties", "tariffs", "WTO"),
+@pytest.mark.xfail(
+    strict=True,
+    reason="open: people named only as the participants of the meeting this one prepares ('paving the way for the "
+    "meeting between Biden and Xi') are taken for its own, so it is titled 'Biden–Xi–Yellen meeting'",
 )
-
-BARLEY_REPORTS: list[Item] = [
-    # People's Daily (Xinhua), 4 Aug 2023
-    (
-        "barley-xinhua",
-        "Xinhua",
-        "2023-08-04T08:57:00+00:00",
-        "China lifts anti-dumping, countervailing duties on Australian barley",
-        "BEIJING, Aug. 4 (Xinhua) -- China will lift its anti-dumping and countervailing duties on imported Australian barley from Aug. 5, 2023, the Ministry of Commerce announced on Friday.\n"
-        "The ministry said it had ruled that the duties on barley originating in Australia were no longer necessary in view of changes in the Chinese barley market.\n"
-        "China began levying the duties on Australian barley on May 19, 2020, for a period of five years.\n",
-    ),
-    # Sydney Morning Herald, 4 Aug 2023
-    (
-        "barley-smh",
-        "Sydney Morning Herald",
-        "2023-08-04T10:00:00+00:00",
-        "China drops tariffs against Australian barley",
-        "China has dropped its tariffs on Australian barley, ending a three-year dispute that went to the World Trade Organisation and helped push relations between Beijing and Canberra to historic lows.\n"
-        "China's Commerce Ministry said on Friday it had decided to end the tariffs of up to 80 per cent on $1.2 billion of barley imports.\n"
-        "Prime Minister Anthony Albanese said he welcomed the decision.\n",
-    ),
-    # Azernews (Yeni Safak), 4 Aug 2023
-    (
-        "barley-azernews",
-        "Azernews",
-        "2023-08-04T17:05:00+00:00",
-        "China removes duties on Australian barley",
-        "China on Friday confirmed to Canberra that it had removed its anti-dumping and countervailing duties on Australian barley, a drop of 80.5% in tariffs.\n"
-        "Foreign Minister Penny Wong said the move paves the way for Australian barley exporters to return to the Chinese market, and that Australia would now discontinue its legal proceedings at the WTO.\n",
-    ),
-    # China Briefing, later analysis
-    (
-        "barley-briefing",
-        "China Briefing",
-        "2023-08-09T09:00:00+00:00",
-        "China removes barley tariffs on Australia",
-        "China has lifted the 80 percent tariff it had imposed on barley from Australia, a significant step to resolve the trade dispute.\n"
-        "From August 5, 2023, China removes the tariffs, which consisted of a 73.6 percent anti-dumping tariff and a 6.9 percent anti-subsidy tariff.\n"
-        "Following the roll-back, Australia has chosen to discontinue its appeal to the World Trade Organization.\n",
-    ),
-]
-
-# Sydney Morning Herald, 28 Mar 2024: the same parties' next decision, about wine
-WINE_LATER: Item = (
-    "wine-smh",
-    "Sydney Morning Herald",
-    "2024-03-28T09:00:00+00:00",
-    "China drops tariffs on Australian wine",
-    "China has dropped its tariffs on Australian wine after years of sanctions that crippled the billion-dollar export industry.\n"
-    "The Chinese Ministry of Commerce said on Thursday afternoon it would stop collecting anti-dumping duties on imported Australian wines from March 29.\n"
-    "Prime Minister Anthony Albanese said the government welcomed the decision and would drop its case against China at the World Trade Organisation.\n",
-)
-
-
-def test_one_lifting_of_duties_reported_by_four_outlets_is_one_event(enrich: Enrich) -> None:
-    """Three same-day reports and a later analysis of China lifting its barley duties are one event: exactly
-    one new_event, titled by the parties or the product and dated the day of the announcement."""
-    timeline = Timeline([BARLEY])
-    for item in BARLEY_REPORTS:
-        timeline.push(enrich(_article(item)))
-    assert len(timeline.of("australia-china-barley", "new_event")) == 1
-    (event,) = timeline.states["australia-china-barley"].events
-    assert "China" in event.title or "barley" in event.title
-    assert "4 August 2023" in event.title
-
-
-def test_the_same_parties_decision_on_another_product_months_later_is_another_event(enrich: Enrich) -> None:
-    """China's lifting of its wine duties seven months later is the same parties' other decision: it is a
-    new_event of its own holding only the wine report, never an update of the barley event."""
-    timeline = Timeline([BARLEY])
-    for item in BARLEY_REPORTS[:2]:
-        timeline.push(enrich(_article(item)))
-    raised = timeline.push(enrich(_article(WINE_LATER)))
-    assert [development.kind for development in raised] == ["new_event"]
-    wine = [
-        event
-        for event in timeline.states["australia-china-barley"].events
-        if "wine-smh" in {ref.id for ref in event.articles}
-    ]
-    assert len(wine) == 1
-    assert {ref.id for ref in wine[0].articles} == {"wine-smh"}
+def test_the_preparatory_meeting_is_not_titled_by_the_leaders_it_prepares(enrich: Enrich) -> None:
+    """The Yellen–He talks are titled by those who met, not by the leaders whose meeting they prepare."""
+    timeline = Timeline([US_CHINA])
+    timeline.push(enrich(_article(YELLEN_HE_BEFORE)))
+    (event,) = timeline.states["us-china-talks"].events
+    assert "Yellen" in event.title
+    assert "Xi" not in event.title
