@@ -21,7 +21,7 @@ from monitor.detect.facts import arrival_facts, article_facts, period_facts
 from monitor.detect.kinds import event_noun, headline_kind
 from monitor.detect.ordinals import ordinal_facts
 from monitor.detect.participants import own_participants, rival_participants, without_own_bodies
-from monitor.detect.places import prefer_contained
+from monitor.detect.places import dateline_place, prefer_contained
 from monitor.detect.state import HeldFact
 from monitor.detect.text import Sentence, fold, term_pattern, tokens
 from monitor.lexicon import Lexicon, Profile, StatusClass, load_lexicon
@@ -247,7 +247,15 @@ def _place(
     for name in list(weights):
         if is_country(name):
             weights[name] *= 0.5
-    prefer_contained(weights, places, "\n".join([dateline, *(s.text for s in event_sentences)]))
+    inside = dateline_place(dateline, places)  # 'Woodside, California -' with Woodside not read as a place
+    if inside is not None:
+        inner, outer = inside
+        weights[inner] = 2.0 + weights.get(outer, 0.0)
+        if outer in weights:
+            weights[outer] *= 0.5
+            if outer in quotes:
+                quotes[inner] = quotes[outer]
+    prefer_contained(weights, quotes, places, "\n".join([dateline, *(s.text for s in event_sentences)]))
     if not weights:
         return None, False, ""
     best = max(sorted(weights), key=lambda name: weights[name])

@@ -116,11 +116,6 @@ def _article(item: Item) -> Article:
     return make_article(article_id, text, published=published, title=title, source=source)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="open: the report's dateline 'Woodside, California -' is not tagged as a place by spaCy and a dateline "
-    "alone is no place vote, so 'in California' (preview, report) outvotes the one report saying 'in Woodside'",
-)
 def test_one_leaders_meeting_reported_by_five_outlets_is_one_event(enrich: Enrich) -> None:
     """A preview, the eve, the report, a follow-up and a summary of what was agreed are one meeting: exactly one
     new_event, titled by both leaders as the articles name them, the town where they met and the day."""
