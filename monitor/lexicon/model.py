@@ -124,6 +124,7 @@ class _LanguageFile(_Data):
     scale_words: tuple[str, ...] = ()
     referent_labels: tuple[str, ...]
     ordinals: tuple[str, ...]
+    repeat_words: tuple[str, ...] = ()
 
 
 class Country(_Data):
