@@ -27,7 +27,9 @@ _BEFORE = re.compile(r"(?:[\w'’-]+\W+){0,8}$")
 SERIES = "series"  # the subject of an ordinal fact that counts the profile's events ('the 10th meeting')
 
 
-def _counted(text: str, match: re.Match[str], profile: Profile) -> tuple[str, str | None, bool, bool]:
+def _counted(
+    text: str, match: re.Match[str], profile: Profile, repeat: tuple[str, ...] = ()
+) -> tuple[str, str | None, bool, bool]:
     """The words after an ordinal, the counted noun, whether the words come before the ordinal and whether
     the noun is one of the profile's event words: 'the 12th [in-person meeting]', or, when nothing follows,
     the event word before it ("Sunday's [meeting was their] 11th")."""
@@ -45,6 +47,10 @@ def _counted(text: str, match: re.Match[str], profile: Profile) -> tuple[str, st
         return before.group(0)[found[-1].start() :], (named[0] if named else None), True, True
     named = tokens(event_word.group(0)) if event_word else []
     words = tokens(window)
+    if not named and set(words[:2]) & set(repeat):
+        # 'the tenth successive time': a repetition of the event, the series of the profile's first kind
+        kind = tokens(profile.event_kinds[0].noun) if profile.event_kinds else []
+        return window, (kind[0] if kind else None), False, True
     return window, (named[0] if named else words[0] if words else None), False, bool(named)
 
 
@@ -59,7 +65,7 @@ def ordinal_facts(
             value = lexicon.language.ordinal_value(match.group(0))
             if value is None:
                 continue
-            window, head, before, series = _counted(text, match, profile)
+            window, head, before, series = _counted(text, match, profile, lexicon.language.words.repeat_words)
             if head is None:
                 continue
             clause_end = _CLAUSE_END.search(text, match.end())

@@ -150,10 +150,19 @@ TARIFF_WORTH = "Canada's countermeasures, worth C$16.6 billion, came into force 
 TARIFF_ON_GOODS = "Ottawa began charging tariffs on Sunday on C$12.6 billion of US goods in retaliation for the US steel and aluminium duties.\nWhiskey and orange juice are on the list.\n"
 BOE_TENTH = "The Bank of England raised interest rates to 4 per cent on Thursday, the tenth successive time the Monetary Policy Committee has voted to increase borrowing costs.\nThe committee was split seven to two.\n"
 BOE_ELEVENTH = "The Bank of England lifted Bank Rate by half a point to 4 per cent on Thursday, its 11th consecutive rate rise.\nThe pound fell after the decision.\n"
+BOE_ELEVENTH_PLAIN = "The Bank of England raised interest rates by half a point to 4 per cent on Thursday, its 11th consecutive rate rise.\nThe pound fell after the decision.\n"
+BOE_THIS_YEAR = "The Bank of England raised interest rates by half a point to 2.25 per cent on Thursday, the fifth time this year it has lifted borrowing costs.\nThe pound fell after the decision.\n"
 QUAKE_PUT_AT = "The US Geological Survey put the magnitude of Monday's earthquake in Turkey at 7.8.\nRescuers searched collapsed buildings in Gaziantep.\n"
 QUAKE_HYPHENATED = "The magnitude-7.5 earthquake that struck Turkey before dawn on Monday flattened thousands of buildings, the USGS said.\nRescuers searched collapsed buildings in Gaziantep.\n"
 
 GENUINE = {
+    "series-counted-by-time": Probe(
+        BOE,
+        Report(BOE_TENTH, "2023-02-02", "Bank of England raises rates to 4%"),
+        Report(BOE_ELEVENTH_PLAIN, "2023-02-02", "BoE raises rates to 4%"),
+        "its 11th consecutive rate rise",
+        "newsbreak.com (synthetic ordinal)",
+    ),
     "magnitude-put-at": Probe(
         QUAKE,
         Report(QUAKE_PUT_AT, "2023-02-06", "Turkey quake: what we know"),
@@ -297,6 +306,13 @@ GENUINE = {
 }
 
 LOOKALIKE = {
+    "rises-in-a-row-vs-this-year": Probe(
+        BOE,
+        Report(BOE_IN_A_ROW, "2022-09-22", "Bank of England raises rates again"),
+        Report(BOE_THIS_YEAR, "2022-09-22", "BoE raises rates to 2.25%"),
+        None,
+        "The Times",
+    ),
     "combined-toll-then-one-countrys": Probe(
         QUAKE,
         Report(QUAKE_COMBINED, "2023-02-06", "Turkey-Syria quake toll passes 1,300"),
@@ -515,8 +531,8 @@ OPEN = {
     "word of the election profile), so 'held on June 7' has nothing to differ from",
     "tariff-amount-reworded": "'countermeasures, worth C$16.6 billion' and 'tariffs on C$12.6 billion of US goods' name the "
     "covered value in words too different to be known as one quantity: not compared",
-    "series-reworded": "'the tenth successive time the committee has voted to increase' counts 'time', 'its 11th "
-    "consecutive rate rise' a rise ('rate rise' is no event word): two series, not compared",
+    "series-reworded": "'the tenth successive time' and 'its 11th consecutive rate rise' are now one series (a "
+    "repetition of the event), but compared at low confidence: only one clause names a rate variant ('lifted Bank Rate')",
     "quake-epicentre": "'was centred in the Pazarcik district of Kahramanmaras province' against '... in the city of Malatya': "
     "the event's place is the headline's country (Turkey) and the quake's centre is no place fact of its own",
 }
