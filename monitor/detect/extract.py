@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 
 from monitor.detect.dates import ArticleDates, FoundDate, article_dates
@@ -20,7 +20,7 @@ from monitor.detect.dates import _nearest_kind as nearest_kind
 from monitor.detect.facts import arrival_facts, article_facts, period_facts
 from monitor.detect.kinds import event_noun, headline_kind
 from monitor.detect.ordinals import ordinal_facts
-from monitor.detect.participants import own_participants, rival_participants, without_own_bodies
+from monitor.detect.participants import own_part, own_participants, rival_participants, without_own_bodies
 from monitor.detect.places import dateline_place, prefer_contained
 from monitor.detect.state import HeldFact
 from monitor.detect.text import Sentence, fold, term_pattern, tokens
@@ -483,7 +483,8 @@ def signature(
         background.append(is_background(sentence, previous, pub_date, dates, lexicon))
     persons = [entity for entity in enriched.entities if entity.label == "PERSON"]
     actors = [entity for entity in enriched.entities if entity.label in profile.participant_labels]
-    weighted = _participants(actors, sentences, background, set(match.reason.entities), profile)
+    own = [replace(s, text=own_part(s.text, profile, lexicon)) for s in sentences]  # not another event's
+    weighted = _participants(actors, own, background, set(match.reason.entities), profile)
     weighted = without_own_bodies(weighted, sentences)
     chosen = [entity for _, entity in weighted]
     places = [entity for entity in enriched.entities if entity.label in {"GPE", "LOC", "FAC"}]

@@ -150,3 +150,20 @@ def without_own_bodies(
     kept = [(weight, entity) for weight, entity in weighted if entity.id not in owned]
     best = max((weight for weight, _ in kept), default=1.0)
     return [(weight / best, entity) for weight, entity in kept] if owned else weighted
+
+
+_REACH = 3  # words from a cause marker to the event word it introduces ('for Biden's meeting with Xi')
+
+
+def own_part(text: str, profile: Profile, lexicon: Lexicon) -> str:
+    """The part of a sentence about its own event: where it names an event ('A meeting between Yellen and
+    He', 'her talks') and then, after a cause marker, another one ('paving the way for the meeting between
+    Biden and Xi', 'after the G7 summit with Biden'), the text from that marker on is the other event's."""
+    triggers = profile.trigger_pattern
+    for marker in lexicon.language.cause.finditer(text):
+        if not triggers.search(text[: marker.start()]):
+            continue
+        after = " ".join(text[marker.end() :].split()[:_REACH])
+        if triggers.search(after):
+            return text[: marker.start()]
+    return text

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-import pytest
 from detect_builders import Timeline, make_article
 
 from monitor.models import Article, EnrichedArticle
@@ -263,11 +262,6 @@ def test_the_officials_meeting_that_prepared_the_summit_does_not_join_it(enrich:
     assert "yellen-he-abc7" not in {ref.id for ref in leaders[0].articles}
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="open: people named only as the participants of the meeting this one prepares ('paving the way for the "
-    "meeting between Biden and Xi') are taken for its own, so it is titled 'Biden–Xi–Yellen meeting'",
-)
 def test_the_preparatory_meeting_is_not_titled_by_the_leaders_it_prepares(enrich: Enrich) -> None:
     """The Yellen–He talks are titled by those who met, not by the leaders whose meeting they prepare."""
     timeline = Timeline([US_CHINA])

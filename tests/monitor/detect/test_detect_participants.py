@@ -1,9 +1,12 @@
-"""Who takes part in an event: an organisation's own body is part of it, not a second party."""
+"""Who takes part in an event: not an organisation's own body, nor the people of another event a sentence names."""
+
+# ruff: noqa: E501  (news prose is kept on one line)
 
 from __future__ import annotations
 
-from monitor.detect.participants import without_own_bodies
+from monitor.detect.participants import own_part, without_own_bodies
 from monitor.detect.text import Sentence
+from monitor.lexicon import load_lexicon
 from monitor.models import CanonicalEntity
 
 
@@ -41,3 +44,16 @@ def test_a_body_named_on_its_own_stays_and_people_are_never_owned() -> None:
     yoon = _entity("yoon-suk-yeol", "Yoon Suk Yeol", "PERSON", "Yoon")
     talks = _sentences("Kishida's South Korean counterpart Yoon Suk Yeol welcomed him in Seoul on Sunday.")
     assert len(without_own_bodies([(1.0, kishida), (0.9, yoon)], talks)) == 2
+
+
+def test_people_of_the_event_a_sentence_prepares_are_not_its_own() -> None:
+    """ABC7 (11 Nov 2023): in 'A meeting between Yellen and He is paving the way for the meeting between Biden
+    and Xi', Biden and Xi are the other meeting's; a trip 'for a summit with Yoon' names no event before the
+    marker, so Yoon stays the sentence's own."""
+    lexicon = load_lexicon()
+    meeting = lexicon.profile("diplomatic-meeting")
+    text = "A meeting between U.S. Treasury Secretary Janet Yellen and her Chinese counterpart, Vice Premier He Lifeng, is paving the way for the meeting between President Joe Biden and Chinese President Xi Jinping."
+    own = own_part(text, meeting, lexicon)
+    assert "Yellen" in own and "Biden" not in own and "Xi" not in own
+    trip = "Japanese Prime Minister Fumio Kishida arrived in Seoul on Sunday for a summit with President Yoon Suk Yeol."
+    assert own_part(trip, meeting, lexicon) == trip
