@@ -16,14 +16,13 @@ from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 
 from monitor.detect.dates import ArticleDates, FoundDate, article_dates
-from monitor.detect.dates import _nearest_kind as nearest_kind
 from monitor.detect.facts import arrival_facts, article_facts, period_facts
 from monitor.detect.kinds import event_noun, headline_kind
 from monitor.detect.ordinals import ordinal_facts
 from monitor.detect.participants import own_part, own_participants, rival_participants, without_own_bodies
-from monitor.detect.places import dateline_place, prefer_contained
+from monitor.detect.places import event_place
 from monitor.detect.state import HeldFact
-from monitor.detect.text import Sentence, fold, term_pattern, tokens
+from monitor.detect.text import Sentence, fold, mentions, tokens
 from monitor.lexicon import Lexicon, Profile, StatusClass, load_lexicon
 from monitor.models import ArticleRef, CanonicalEntity, Claim, StorylineMatch
 from monitor.storylines.match import article_sentences, body_offset
@@ -115,12 +114,6 @@ def _with_particles(form: str, words: list[str]) -> str:
     return form
 
 
-def _mentions(entity: CanonicalEntity, text: str) -> bool:
-    return any(
-        term_pattern(form).search(text) for form in {entity.name, *entity.surface_forms} if form.strip()
-    )
-
-
 NOW_DAYS = 7  # a sentence giving a day this close to publication reports the news of the day
 
 
@@ -163,7 +156,7 @@ def _participants(
     for entity in persons:
         weight = 0.0
         for sentence, old in zip(sentences, background, strict=True):
-            if old or not _mentions(entity, sentence.text):
+            if old or not mentions(entity, sentence.text):
                 continue
             weight += (
                 1.0
@@ -193,73 +186,6 @@ def _participants(
     best = max(weight for weight, _ in chosen)
     chosen = [(weight / best, entity) for weight, entity in chosen]
     return chosen
-
-
-_TITLED = re.compile(r"\sThe\s")  # a capital 'The' inside a sentence, before a name: a title of a work
-_APPOSITION = r"the\s+(?:[\w-]+\s+)?\w+,\s+"  # 'in the Thai capital, Bangkok'
-
-
-def _place(
-    places: list[CanonicalEntity],
-    event_sentences: list[Sentence],
-    participants: list[CanonicalEntity],
-    dateline: str,
-    lexicon: Lexicon,
-    profile: Profile,
-    noun: str = "",
-) -> tuple[str | None, bool, str]:
-    """Where the event happens: places after the profile's place words ('in', 'travel to') or before its
-    event nouns ('Seoul summit') in event sentences; countries count half, being coarser than cities.
-
-    Where events of different kinds are different events (``separate_kinds``), a place next to another
-    kind's word is that event's ('a quake near Sagaing' in a report of a building's collapse in Bangkok)."""
-    weights: dict[str, float] = {}
-    quotes: dict[str, str] = {}
-    before, after = profile.place_pattern_prefix, profile.place_pattern_suffix
-    is_country = lexicon.places.is_country
-    organisation = lexicon.language.organisation_name
-    for entity in places:
-        if organisation.search(entity.name):
-            continue  # 'Asia-Pacific Economic Cooperation' is a gathering, not a place
-        for form in sorted({entity.name, *entity.surface_forms}):
-            name = re.escape(form)
-            context = re.compile(rf"{before}\s+(?:{_APPOSITION}|the\s+)?{name}\b|\b{name}\s+{after}", re.I)
-            shown = entity.name if is_country(form) or not is_country(entity.name) else form
-            shown = shown.title() if shown.isupper() and len(shown) > 3 else shown  # a dateline's 'BEIJING'
-            for sentence in event_sentences:
-                found = context.search(sentence.text)
-                if found and profile.separate_kinds and noun:
-                    near = nearest_kind(sentence.text, found.start(), found.end(), profile)
-                    found = None if near not in {"", noun} else found
-                if found and _TITLED.search(found.group(0)) and not form.startswith("The "):
-                    found = None  # 'reports in The Sun': a newspaper's (or a ship's) name, not a place
-                if found:
-                    weight = 3.0 if sentence.index < 3 else 1.0
-                    near = sentence.text[max(0, found.start() - 25) : found.end()]
-                    if profile.transit_pattern.search(near):
-                        weight *= 0.3  # 'arrived in Washington for the Camp David summit'
-                    if any(_mentions(person, sentence.text) for person in participants):
-                        weight *= 2.0
-                    weights[shown] = weights.get(shown, 0.0) + weight
-                    quotes.setdefault(shown, sentence.text)
-            if term_pattern(form).search(dateline):
-                weights[shown] = weights.get(shown, 0.0) + 2.0
-    for name in list(weights):
-        if is_country(name):
-            weights[name] *= 0.5
-    inside = dateline_place(dateline, places)  # 'Woodside, California -' with Woodside not read as a place
-    if inside is not None:
-        inner, outer = inside
-        weights[inner] = 2.0 + weights.get(outer, 0.0)
-        if outer in weights:
-            weights[outer] *= 0.5
-            if outer in quotes:
-                quotes[inner] = quotes[outer]
-    prefer_contained(weights, quotes, places, "\n".join([dateline, *(s.text for s in event_sentences)]))
-    if not weights:
-        return None, False, ""
-    best = max(sorted(weights), key=lambda name: weights[name])
-    return best, best in quotes, quotes.get(best, "")
 
 
 def _another_occurrence(sentence: Sentence, dates: ArticleDates, event_day: date) -> bool:
@@ -497,7 +423,7 @@ def signature(
             or profile.anchor_pattern.search(sentence.text)
             or (profile.announcements_are_events and sentence.index < 2 and announcing.search(sentence.text))
         )
-        and (any(_mentions(p, sentence.text) for p in chosen) or not chosen or groups.search(sentence.text))
+        and (any(mentions(p, sentence.text) for p in chosen) or not chosen or groups.search(sentence.text))
     ]
     candidates = [(found, s) for s in event_sentences for found in dates.in_sentence(s)]
     report = _reports_done(sentences[:2], lexicon, profile)
@@ -528,7 +454,7 @@ def signature(
     event_like = [
         s for s, old in zip(sentences, background, strict=True) if not old and triggers.search(s.text)
     ]
-    place, place_explicit, place_quote = _place(
+    place, place_explicit, place_quote = event_place(
         places, event_like, chosen, article.text[:80], lexicon, profile, noun
     )
     status, status_quote = _status(event_sentences, pub_date, event_date, lexicon, profile)
@@ -536,7 +462,7 @@ def signature(
     about_event = [
         s
         for s in current
-        if any(triggers.search(t.text) or groups.search(t.text) or any(_mentions(p, t.text) for p in chosen)
+        if any(triggers.search(t.text) or groups.search(t.text) or any(mentions(p, t.text) for p in chosen)
                for t in sentences[max(0, s.index - 1) : s.index + 1])
         and not (profile.separate_kinds and chosen_date and _another_occurrence(s, dates, event_date))
     ]  # fmt: skip

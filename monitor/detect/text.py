@@ -13,6 +13,8 @@ import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
+from monitor.models import CanonicalEntity
+
 
 def _words(text: str) -> frozenset[str]:
     return frozenset(text.split())
@@ -174,3 +176,10 @@ def shingles(text: str, size: int = 5) -> set[str]:
 def stable_hash(*parts: str, length: int = 16) -> str:
     """Deterministic hex digest of the joined parts."""
     return hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()[:length]
+
+
+def mentions(entity: CanonicalEntity, text: str) -> bool:
+    """The text names the entity by its name or any form it was seen in."""
+    return any(
+        term_pattern(form).search(text) for form in {entity.name, *entity.surface_forms} if form.strip()
+    )
