@@ -9,6 +9,7 @@ child only. The main process then never holds spaCy (about 100 MB resident).
 from __future__ import annotations
 
 import os
+import signal
 import threading
 import time
 from typing import TYPE_CHECKING
@@ -51,8 +52,13 @@ def init(storylines: tuple[Storyline, ...]) -> None:
     An enrichment process never outlives its worker: if the worker dies without stopping the pool
     (SIGKILL, or a second signal that exits at once) the process would otherwise stay, blocked
     writing a result nobody reads, holding its memory. A daemon thread ends it instead.
+
+    Ctrl-C in a terminal interrupts the whole process group; the worker stops its pool itself, so
+    SIGINT is ignored here (an interrupted enrichment process printed a KeyboardInterrupt traceback
+    on every ``make run`` stopped with Ctrl-C, and dropped the batch it was parsing).
     """
     global _state
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     threading.Thread(target=_exit_with, args=(os.getppid(),), name="exit-with-parent", daemon=True).start()
     for name in ONE_THREAD:
         os.environ.setdefault(name, "1")

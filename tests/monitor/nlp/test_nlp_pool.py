@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import signal
 import subprocess
 import sys
 import time
@@ -54,6 +55,22 @@ def test_enricher_runs_in_worker_processes(
     assert {"fumio-kishida", "yoon-suk-yeol", "lee-jae-myung", "shigeru-ishiba"} <= ids
     assert ticks > 0
     assert enricher.model_version.startswith("3.8")
+
+
+def test_an_interrupt_to_the_process_group_leaves_enrichment_to_the_worker(
+    storylines: tuple[Storyline, ...], make_article: Callable[..., Article]
+) -> None:
+    """SIGINT (Ctrl-C reaches the whole process group) does not interrupt an enrichment process: it
+    goes on enriching until its worker stops the pool."""
+    enricher = Enricher(storylines, processes=1)
+    with enricher:
+        pid = enricher._executor.submit(os.getpid).result()  # type: ignore[union-attr]
+        os.kill(pid, signal.SIGINT)
+        time.sleep(0.3)
+        article = make_article("Fumio Kishida met Yoon Suk Yeol in Seoul on Sunday.", ident="after-sigint")
+        results = asyncio.run(enricher.enrich([article]))
+        assert [r.article.id for r in results] == ["after-sigint"]
+        assert enricher._executor.submit(os.getpid).result() == pid  # type: ignore[union-attr]
 
 
 def test_enricher_must_be_started(
