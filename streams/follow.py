@@ -42,18 +42,8 @@ class TopicFollower:
     """Reads every partition of ``partitions`` (topic -> count) and awaits ``apply`` per record."""
 
     def __init__(
-        self,
-        bootstrap: str,
-        partitions: Mapping[str, int],
-        apply: Apply,
-        *,
-        seek: Seek = from_beginning,
-        gather: tuple[int, int] = (1, 500),
+        self, bootstrap: str, partitions: Mapping[str, int], apply: Apply, *, seek: Seek = from_beginning
     ) -> None:
-        """``gather`` is (bytes, ms): the broker answers a fetch once it has that many bytes or waited
-        that long. The default answers each new record at once; a follower that may lag a little asks
-        for more at a time, and costs the broker far fewer fetches while the pipeline is busy."""
-        self.gather = gather
         self.bootstrap = bootstrap
         self.partitions = dict(partitions)
         self.apply = apply
@@ -70,8 +60,6 @@ class TopicFollower:
             enable_auto_commit=False,
             auto_offset_reset="earliest",  # an offset gone by retention: read more rather than skip
             max_partition_fetch_bytes=4 << 20,
-            fetch_min_bytes=self.gather[0],
-            fetch_max_wait_ms=self.gather[1],
         )
         await self._consumer.start()
         self._task = asyncio.create_task(self._run(), name=f"newsmon-follow-{min(self.partitions)}")

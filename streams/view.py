@@ -42,9 +42,6 @@ log = structlog.get_logger("newsmon.view")
 #: The state changelog gets a storyline's whole state for every article detected; the page needs only
 #: the latest. Each storyline's latest record is read (decoded and checked) at most this often, seconds.
 STATE_EVERY = 0.5
-#: The page may lag the pipeline by a fraction of a second: each fetch gathers up to 1 MiB or 300 ms
-#: of records, rather than the broker answering every few records while the pipeline is busy.
-GATHER = (1 << 20, 300)
 
 
 class ClusterView:
@@ -75,7 +72,7 @@ class ClusterView:
         self.state_changelog = state_changelog
         # every followed topic has the app's partition count
         topics = dict.fromkeys(self.kinds, partitions)
-        self._follower = TopicFollower(bootstrap, topics, self._apply, seek=self._seek_start, gather=GATHER)
+        self._follower = TopicFollower(bootstrap, topics, self._apply, seek=self._seek_start)
         self._states: dict[tuple[int, bytes | None], ConsumerRecord[bytes, bytes]] = {}
         self._states_reader: asyncio.Task[None] | None = None
 
