@@ -104,7 +104,8 @@ def test_the_state_store_reads_back_only_values_it_did_not_store() -> None:
     value = store.store(state)
     assert value == {"storyline_id": JK, "seen_articles": ["a1"]}  # defaults left out
     assert StorylineState.model_validate(value) == state
-    assert store.restore(JK, value) == (state, None)
+    kept, problem = store.restore(JK, value)
+    assert kept is state and problem is None  # the very model: neither validated again nor copied
     again, problem = store.restore(JK, value)  # given once: now read back, as a new model
     assert problem is None and again is not state and again == state
     store.store(state)
