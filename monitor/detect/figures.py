@@ -160,7 +160,6 @@ def describe(fact: HeldFact, lexicon: Lexicon) -> str:
 
 _NAME = re.compile(r"\b[A-Z][\w’'.-]*[A-Za-z]")
 _SOURCE_SPAN = 6  # words read on the speaker's side of an announcing word
-_NOT_NAMES = frozenset({"the", "a", "an", "its", "his", "her", "their", "this", "that", "on", "in", "at"})
 
 
 def sources(fact: HeldFact, lexicon: Lexicon) -> tuple[str, ...]:
@@ -183,7 +182,7 @@ def sources(fact: HeldFact, lexicon: Lexicon) -> tuple[str, ...]:
         for word in words:
             for name in _NAME.findall(word):
                 name = re.sub(r"[’']s?$", "", name)
-                if name.casefold() not in _NOT_NAMES and name.casefold() not in own:
+                if name.casefold() not in lexicon.language.not_source_names and name.casefold() not in own:
                     found.append(name)
     return tuple(found)
 

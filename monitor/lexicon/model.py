@@ -125,6 +125,7 @@ class _LanguageFile(_Data):
     referent_labels: tuple[str, ...]
     ordinals: tuple[str, ...]
     repeat_words: tuple[str, ...] = ()
+    not_source_names: tuple[str, ...] = ()
 
 
 class Country(_Data):
@@ -319,6 +320,11 @@ class Language:
         return {
             fold(form): entry.split("/")[0] for entry in self.words.measure_words for form in entry.split("/")
         }
+
+    @cached_property
+    def not_source_names(self) -> frozenset[str]:
+        """Folded capitalised words that name no source ('The', 'Its') beside an announcing word."""
+        return frozenset(fold(word) for word in self.words.not_source_names)
 
     @cached_property
     def name_particles(self) -> frozenset[str]:
