@@ -193,8 +193,13 @@ def _compare_figure(
     if not current:
         return None
 
-    def closeness(item: HeldFact) -> tuple[bool, float]:
-        return bool(set(item.referents) & set(fact.referents)), _similarity(item, fact)
+    def closeness(item: HeldFact) -> tuple[bool, bool, float]:
+        # the same referent first, then the same variant ('aftershock' against 'aftershock'), then wording
+        return (
+            bool(set(item.referents) & set(fact.referents)),
+            set(item.marks) == set(fact.marks),
+            _similarity(item, fact),
+        )
 
     held = max(current, key=closeness)
     assert held.number is not None and fact.number is not None

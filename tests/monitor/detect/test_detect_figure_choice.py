@@ -1,0 +1,86 @@
+"""Which held figure a new figure is set against, and which figures are estimates.
+
+Timelines run the real spaCy stage over the probe storylines (other regions and kinds than the judgement
+set's); every report is written for these tests.
+"""
+
+# ruff: noqa: E501  (news prose is kept on one line)
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from detect_builders import Timeline, make_article
+
+from monitor.models import Development
+from monitor.nlp.enrich import enrich_batch
+from monitor.nlp.pipeline import load_pipeline
+from monitor.storylines.config import Storyline, load_storylines
+
+PROBES = Path(__file__).resolve().parents[2] / "data" / "detect" / "probes" / "storylines.yaml"
+QUAKE, VOTE = "turkey-quake-2023", "uk-election-2017"
+Feed = Callable[..., Timeline]
+
+
+@pytest.fixture(scope="module")
+def feed() -> Feed:
+    """Push articles, given as (id, text, day, title), through real enrichment into one timeline."""
+    storylines: tuple[Storyline, ...] = load_storylines(PROBES)
+    nlp = load_pipeline(storylines)
+
+    def push(*articles: tuple[str, str, str, str]) -> Timeline:
+        timeline = Timeline(storylines)
+        for key, text, day, title in articles:
+            article = make_article(key, text, published=f"{day}T12:00:00+00:00", source=key, title=title)
+            timeline.push(enrich_batch(nlp, [article], storylines)[0])
+        return timeline
+
+    return push
+
+
+def _confident(timeline: Timeline, storyline: str) -> list[Development]:
+    return [alert for alert in timeline.of(storyline, "conflict") if alert.confidence >= 0.5]
+
+
+def test_a_variant_figure_is_set_against_the_same_variant_of_the_other_report(feed: Feed) -> None:
+    """A magnitude marked as an aftershock's is compared with the other report's aftershock magnitude, not
+    with its main shock's (whose words are closer): the two aftershock magnitudes conflict, confidently."""
+    first = (
+        "A powerful earthquake struck near Gaziantep in southern Turkey before dawn on Monday, toppling apartment blocks.\n"
+        "The national seismology institute put the magnitude at 7.2.\n"
+        "A magnitude-5.9 aftershock followed 20 minutes later.\n"
+        "Rescue teams were searching the rubble of collapsed buildings across the province.\n"
+    )
+    second = (
+        "Rescuers in southern Turkey dug through collapsed buildings on Tuesday after Monday's earthquake near Gaziantep.\n"
+        "The strongest aftershock measured magnitude 6.6 and struck 20 minutes after the main shock.\n"
+    )
+    timeline = feed(
+        ("first", first, "2023-02-06", "Strong earthquake hits southern Turkey"),
+        ("second", second, "2023-02-07", "Rescuers search rubble after Turkey earthquake"),
+    )
+    found = _confident(timeline, QUAKE)
+    assert any(
+        any("6.6" in e.quote for e in alert.evidence) and any("5.9" in e.quote for e in alert.evidence)
+        for alert in found
+    ), [alert.summary for alert in timeline.of(QUAKE, "conflict")]
+    assert not any(any("6.6" in e.quote for e in a.evidence) and "7.2" in a.summary for a in found)
+
+
+def test_shares_of_people_surveyed_are_estimates(feed: Feed) -> None:
+    """'Of those surveyed, 41% said …' is a poll's figure: another poll's share for a like question is no
+    confident conflict."""
+    first = (
+        "Theresa May and Jeremy Corbyn clashed over Brexit and police numbers in the final televised debate of the general election on Friday.\n"
+        "Of those surveyed after the debate, 41% said the Prime Minister had the better evening and 39% said the Labour leader did.\n"
+    )
+    second = (
+        "Jeremy Corbyn and Theresa May traded blows over security in the last debate before the general election on Friday.\n"
+        "Fewer than one in three (29 per cent) believe the Prime Minister was the more convincing of the two leaders, according to an instant poll for a Sunday newspaper.\n"
+    )
+    timeline = feed(
+        ("first", first, "2017-06-02", "May and Corbyn clash in final election debate"),
+        ("second", second, "2017-06-03", "Voters split on the last election debate"),
+    )
+    assert _confident(timeline, VOTE) == [], [a.summary for a in _confident(timeline, VOTE)]
