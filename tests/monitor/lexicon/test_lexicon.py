@@ -42,6 +42,18 @@ def test_event_words_name_the_profile_kind() -> None:
     assert lexicon.profile("trade-measure").trigger_pattern.search("Brussels imposed duties on Friday")
 
 
+def test_a_rate_move_written_with_interest_rates_is_a_rate_decision() -> None:
+    """'went back to raising interest rates', 'cutting rates' name the rate decision like 'rate hike' does."""
+    profile = load_lexicon().profile("policy-decision")
+    for text in (
+        "The central bank went back to raising interest rates on Tuesday, March 5",
+        "the bank began cutting rates in June",
+        "it lowered interest rates for a third time",
+    ):
+        match = profile.trigger_pattern.search(text)
+        assert match is not None and profile.kind_of(match.group(0)).noun == "rate decision"  # type: ignore[union-attr]
+
+
 @pytest.mark.parametrize(
     ("text", "ahead"),
     [
