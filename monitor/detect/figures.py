@@ -52,7 +52,7 @@ class FigureContext:
     clause: str
 
 
-def _clause(sentence: str, start: int, end: int) -> tuple[int, int]:
+def clause_bounds(sentence: str, start: int, end: int) -> tuple[int, int]:
     """Character bounds of the clause around ``sentence[start:end]``."""
     left = 0
     for match in _CLAUSE_BREAK.finditer(sentence, 0, start):
@@ -81,7 +81,7 @@ def figure_context(claim: Claim, entities: tuple[CanonicalEntity, ...], lexicon:
     if position < 0:
         return FigureContext((), (), False, (), "", False, sentence)
     end = position + len(claim.text)
-    left, right = _clause(sentence, position, end)
+    left, right = clause_bounds(sentence, position, end)
     clause = sentence[left:right]
     language = lexicon.language
     base = claim.evidence.start

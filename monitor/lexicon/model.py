@@ -126,6 +126,8 @@ class _LanguageFile(_Data):
     ordinals: tuple[str, ...]
     repeat_words: tuple[str, ...] = ()
     not_source_names: tuple[str, ...] = ()
+    rate_move_words: tuple[str, ...] = ()
+    rate_words: tuple[str, ...] = ()
 
 
 class Country(_Data):
@@ -302,6 +304,8 @@ class Language:
     reference = _Phrases("reference_markers")
     group_references = _Phrases("group_references")
     cumulative = _Phrases("cumulative")
+    rate_move = _Phrases("rate_move_words")
+    rate = _Phrases("rate_words")
 
     @cached_property
     def unit_words(self) -> frozenset[str]:
