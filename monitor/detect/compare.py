@@ -18,6 +18,7 @@ from datetime import date
 from monitor.detect.facts import FIGURE_KINDS, IMPOSSIBLE_MARK, ORIGIN_KIND, RATE_KIND, weekday_clash_of
 from monitor.detect.figures import bounds_agree, describe, identity_gap, measured_words, same_source, sources
 from monitor.detect.ordinals import SERIES
+from monitor.detect.roles import ROLE_KIND, same_person
 from monitor.detect.state import EventState, HeldFact
 from monitor.detect.text import fold, tokens
 from monitor.lexicon import Lexicon, Profile, Slot, StatusClass, load_lexicon
@@ -358,6 +359,15 @@ def _compare_origin(fact: HeldFact, held_facts: list[HeldFact]) -> Finding | Non
     return Finding("conflict", fact, others[0], 0.85) if others else None
 
 
+def _compare_role(fact: HeldFact, held_facts: list[HeldFact]) -> Finding | None:
+    """One office ('NATO Secretary General') held by another person (no name word alike) in another report."""
+    same = [held for held in held_facts if held.slot == fact.slot]
+    if not same or any(same_person(held.terms, fact.terms) for held in same):
+        return None
+    others = [held for held in same if held.article_id != fact.article_id]
+    return Finding("conflict", fact, others[0], 0.8) if others else None
+
+
 def _compare_participants(
     fact: HeldFact, held_facts: list[HeldFact], event: EventState, days: set[str]
 ) -> Finding | None:
@@ -439,6 +449,8 @@ def compare(
             finding = _compare_rate(fact, held_facts)
         elif fact.kind == ORIGIN_KIND:
             finding = _compare_origin(fact, held_facts)
+        elif fact.kind == ROLE_KIND:
+            finding = _compare_role(fact, held_facts)
         elif fact.slot == Slot.OUTCOME:
             finding = _compare_outcome(fact, held_facts, known_outcomes)
             known_outcomes.append(fact.terms)

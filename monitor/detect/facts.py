@@ -16,6 +16,7 @@ from datetime import date
 from monitor.detect.dates import FoundDate
 from monitor.detect.figures import contrast_marks, figure_context
 from monitor.detect.moves import move_facts
+from monitor.detect.roles import role_facts
 from monitor.detect.state import HeldFact
 from monitor.detect.text import Sentence, fold, term_pattern, tokens
 from monitor.lexicon import Lexicon, Profile, Slot
@@ -434,6 +435,7 @@ def article_facts(
     facts.extend(origin_facts(claims, article_id, lexicon))
     facts.extend(outcome_facts(current, article_id, lexicon))
     facts.extend(move_facts(current, background, article_id, lexicon, event_date))
+    facts.extend(role_facts(current, entities, article_id, lexicon))
     unique: dict[tuple[str, str], HeldFact] = {}
     for fact in facts:
         unique.setdefault((fact.slot, fold(fact.value)), fact)

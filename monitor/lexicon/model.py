@@ -128,6 +128,7 @@ class _LanguageFile(_Data):
     not_source_names: tuple[str, ...] = ()
     rate_move_words: tuple[str, ...] = ()
     rate_words: tuple[str, ...] = ()
+    role_words: tuple[str, ...] = ()
 
 
 class Country(_Data):
@@ -306,6 +307,7 @@ class Language:
     cumulative = _Phrases("cumulative")
     rate_move = _Phrases("rate_move_words")
     rate = _Phrases("rate_words")
+    role = _Phrases("role_words")
 
     @cached_property
     def unit_words(self) -> frozenset[str]:
