@@ -97,15 +97,18 @@ def figure_context(claim: Claim, entities: tuple[CanonicalEntity, ...], lexicon:
     marks = contrast_marks(clause, lexicon)
     lead = sentence[max(0, position - 25) : position]
     bound: Bound = ""
-    if language.lower_bound.search(lead) or claim.text.casefold().startswith(
-        ("more than", "over", "at least")
-    ):
+    written = claim.text.casefold()  # the claim may hold its bound word: 'less than three hours'
+    if language.lower_bound.search(lead) or written.startswith(_prefixes(language.words.lower_bounds)):
         bound = "lower"
-    elif language.upper_bound.search(lead) or claim.text.casefold().startswith(("up to", "nearly", "almost")):
+    elif language.upper_bound.search(lead) or written.startswith(_prefixes(language.words.upper_bounds)):
         bound = "upper"
     cumulative = bool(language.cumulative.search(clause))
     named = any(entity.label not in _PLACE_LABELS for _, _, entity in chosen)
     return FigureContext(referents, names, named, marks, bound, cumulative, clause)
+
+
+def _prefixes(phrases: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(f"{phrase.casefold()} " for phrase in phrases)
 
 
 def contrast_marks(clause: str, lexicon: Lexicon) -> tuple[tuple[int, str], ...]:
