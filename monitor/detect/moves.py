@@ -86,9 +86,11 @@ def move_facts(
 ) -> list[HeldFact]:
     """Sizes of rate moves the event's sentences (``sentences``) and its background give, in basis points.
 
-    A size in a hypothetical or tentative sentence ('may raise rates by', 'a hike would bring') is qualified
-    ``proposed``: an expectation, compared as such. A size of the event's own move in a background sentence
-    is left out; one dated to another decision is kept, marked as background only if the sentence is.
+    A size in a sentence with a hypothetical or tentative word ('may raise rates by', 'a hike would bring',
+    'who wanted a half-point rise') is qualified ``proposed``: an expectation, compared as such; 'as widely
+    expected' (the lexicon's ``as_expected``) says the decision met expectations, and makes it none. A size
+    of the event's own move in a background sentence is left out; one dated to another decision is kept,
+    background or not: it is a settled fact of that decision.
     """
     facts: list[HeldFact] = []
     language = lexicon.language
@@ -106,7 +108,8 @@ def move_facts(
             in_background = id(sentence) in old
             if in_background and not decision:
                 continue
-            tentative = language.hypothetical.search(text) or language.tentative.search(text)
+            said = language.as_expected.sub(" ", text)  # 'as widely expected' reports the decision itself
+            tentative = language.hypothetical.search(said) or language.tentative.search(said)
             facts.append(
                 HeldFact(
                     slot=f"{MOVE_SLOT}{decision}", kind="quantity", value=f"{_basis_points(match):g}",

@@ -129,6 +129,7 @@ class _LanguageFile(_Data):
     rate_move_words: tuple[str, ...] = ()
     rate_words: tuple[str, ...] = ()
     role_words: tuple[str, ...] = ()
+    as_expected: tuple[str, ...] = ()
 
 
 class Country(_Data):
@@ -308,6 +309,7 @@ class Language:
     rate_move = _Phrases("rate_move_words")
     rate = _Phrases("rate_words")
     role = _Phrases("role_words")
+    as_expected = _Phrases("as_expected")
 
     @cached_property
     def unit_words(self) -> frozenset[str]:

@@ -80,6 +80,16 @@ def test_a_move_named_by_another_month_is_that_decisions_and_kept_from_backgroun
     ]
 
 
+def test_an_unlikely_size_is_proposed_but_a_decision_as_expected_is_not() -> None:
+    """'a 75-basis-point rise is seen as unlikely' is an expectation; 'raised rates by a quarter point to
+    5.5% on Thursday, as had been widely expected by the markets' is the decision itself."""
+    assert _moves("A bigger 75-basis-point rise in the key rate is seen as unlikely this month.") == [
+        (MOVE_SLOT, 75.0, "proposed")
+    ]
+    decided = "The central bank raised rates by a quarter point to 5.5% on Thursday, as had been widely expected by the markets."
+    assert _moves(decided) == [(MOVE_SLOT, 25.0, "")]
+
+
 def _push(*reports: tuple[str, str, str, str]) -> Timeline:
     storylines = load_storylines(PROBES)
     nlp = load_pipeline(storylines)
