@@ -15,7 +15,7 @@ from datetime import date
 
 from monitor.detect.dates import FoundDate
 from monitor.detect.figures import contrast_marks, figure_context
-from monitor.detect.moves import move_facts
+from monitor.detect.moves import is_move_size, move_facts
 from monitor.detect.roles import role_facts
 from monitor.detect.state import HeldFact
 from monitor.detect.text import Sentence, fold, term_pattern, tokens
@@ -63,7 +63,11 @@ def qualifier_of(claim: Claim, lexicon: Lexicon) -> str:
         else text
     )
     tentative = lexicon.language.tentative
-    if tentative.search(claim.qualifier or "") or tentative.search(window):
+    if (
+        tentative.search(claim.qualifier or "")
+        or tentative.search(window)
+        or lexicon.language.preference.search(window)
+    ):
         return "proposed"
     if lexicon.language.settled.search(window):
         return "agreed"
@@ -423,6 +427,12 @@ def article_facts(
                 )
             continue
         figure = claim_fact(claim, article_id, lexicon, entities)
+        if (
+            figure is not None
+            and figure.kind == "percent"
+            and is_move_size(claim.text, claim.evidence.sentence, lexicon)
+        ):
+            continue  # 'lift Bank Rate by 0.25%': a move's size (a move fact), not the rate's level
         if figure is not None:
             figure.background = old
             facts.append(figure)

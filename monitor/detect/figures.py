@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from monitor.detect.state import HeldFact
-from monitor.lexicon import Lexicon
+from monitor.lexicon import Language, Lexicon
 from monitor.models import CanonicalEntity, Claim
 
 _CLAUSE_BREAK = re.compile(
@@ -91,7 +91,9 @@ def figure_context(claim: Claim, entities: tuple[CanonicalEntity, ...], lexicon:
         m for m in _mentions(entities, base + end, base + right, labels)
         if _OWNER.search(sentence[end : m[0] - base])
     ]  # fmt: skip
-    chosen = after[:1] or before[-1:]  # "troops from South Korea", else the subject ("BYD will face")
+    before = [m for m in before if not _names_a_rate(m[2], language)]  # 'Bank Rate' is the measure itself
+    after = [m for m in after if not _names_a_rate(m[2], language)]
+    chosen = after[:1] or _owner_of(before[-1:], before, sentence, base)  # else the subject ("BYD will face")
     referents = tuple(entity.id for _, _, entity in chosen)
     names = tuple(entity.name for _, _, entity in chosen)
     marks = contrast_marks(clause, lexicon)
@@ -109,6 +111,33 @@ def figure_context(claim: Claim, entities: tuple[CanonicalEntity, ...], lexicon:
 
 def _prefixes(phrases: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(f"{phrase.casefold()} " for phrase in phrases)
+
+
+def _names_a_rate(entity: CanonicalEntity, language: Language) -> bool:
+    """True for an entity named as a rate ('Bank Rate', 'Federal Funds Rate'): what is measured, no owner."""
+    words = entity.name.split()
+    return len(words) > 1 and bool(language.rate.fullmatch(words[-1]))
+
+
+def _owner_of(
+    chosen: list[tuple[int, int, CanonicalEntity]],
+    before: list[tuple[int, int, CanonicalEntity]],
+    sentence: str,
+    base: int,
+) -> list[tuple[int, int, CanonicalEntity]]:
+    """The possessor of a body named right after it ('the Bank of England's Monetary Policy Committee' is the
+    bank's): the body's figures are its owner's."""
+    if not chosen:
+        return chosen
+    start = chosen[0][0]
+    for mention in before:
+        between = sentence[mention[1] - base : start - base]
+        if mention[1] <= start and _POSSESSIVE.fullmatch(between):
+            return [mention]
+    return chosen
+
+
+_POSSESSIVE = re.compile(r"\s*['’]s?\s+")
 
 
 def contrast_marks(clause: str, lexicon: Lexicon) -> tuple[tuple[int, str], ...]:

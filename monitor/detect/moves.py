@@ -62,6 +62,16 @@ def _is_move(text: str, match: re.Match[str], lexicon: Lexicon) -> bool:
     return follows or _rate_moved(before, language)
 
 
+def is_move_size(claim_text: str, sentence: str, lexicon: Lexicon) -> bool:
+    """True when a figure's text is a rate move's size in its sentence ('by 0.25%' after 'lift Bank Rate'):
+    the size is a move fact, not the rate's level."""
+    position = sentence.find(claim_text)
+    if position < 0:
+        return False
+    match = _SIZE.match(sentence, position)
+    return match is not None and _is_move(sentence, match, lexicon)
+
+
 def _rate_moved(before: str, language: Language) -> bool:
     return bool(language.rate.search(before)) and bool(language.rate_move.search(before))
 
@@ -86,7 +96,7 @@ def move_facts(
 ) -> list[HeldFact]:
     """Sizes of rate moves the event's sentences (``sentences``) and its background give, in basis points.
 
-    A size in a sentence with a hypothetical or tentative word ('may raise rates by', 'a hike would bring',
+    A size in a sentence with a hypothetical or preference word ('may raise rates by', 'a hike would bring',
     'who wanted a half-point rise') is qualified ``proposed``: an expectation, compared as such; 'as widely
     expected' (the lexicon's ``as_expected``) says the decision met expectations, and makes it none. A size
     of the event's own move in a background sentence is left out; one dated to another decision is kept,
@@ -109,7 +119,7 @@ def move_facts(
             if in_background and not decision:
                 continue
             said = language.as_expected.sub(" ", text)  # 'as widely expected' reports the decision itself
-            tentative = language.hypothetical.search(said) or language.tentative.search(said)
+            tentative = language.hypothetical.search(said) or language.preference.search(said)
             facts.append(
                 HeldFact(
                     slot=f"{MOVE_SLOT}{decision}", kind="quantity", value=f"{_basis_points(match):g}",

@@ -130,6 +130,7 @@ class _LanguageFile(_Data):
     rate_words: tuple[str, ...] = ()
     role_words: tuple[str, ...] = ()
     as_expected: tuple[str, ...] = ()
+    preference_markers: tuple[str, ...] = ()
 
 
 class Country(_Data):
@@ -310,6 +311,7 @@ class Language:
     rate = _Phrases("rate_words")
     role = _Phrases("role_words")
     as_expected = _Phrases("as_expected")
+    preference = _Phrases("preference_markers")
 
     @cached_property
     def unit_words(self) -> frozenset[str]:

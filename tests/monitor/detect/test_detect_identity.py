@@ -307,3 +307,32 @@ def test_ranks_of_different_things_are_not_one_series(feed: Feed) -> None:
     )  # fmt: skip
     assert timeline.of(QUAKE, "new_event")
     assert _confident(timeline, QUAKE) == []
+
+
+def test_a_rate_named_as_an_entity_is_its_owners_key_rate() -> None:
+    """'The Reserve Bank's Monetary Policy Board voted to lift the Official Cash Rate to 4.1%': the figure
+    belongs to the bank (a body named after its owner's possessive is the owner's; an entity named as a rate
+    is the measure, not an owner), the same key rate as 'its benchmark rate' in another report."""
+    from monitor.detect.facts import claim_fact
+    from monitor.lexicon import load_lexicon
+    from monitor.models import CanonicalEntity, Claim, Evidence, Mention
+
+    sentence = "The Reserve Bank's Monetary Policy Board voted on Tuesday to lift the Official Cash Rate by 0.25% to 4.1%."
+
+    def entity(name: str, label: str) -> CanonicalEntity:
+        start = sentence.find(name)
+        mention = Mention(text=name, start=start, end=start + len(name), label=label)
+        return CanonicalEntity(
+            id=name.casefold().replace(" ", "-"), name=name, label=label, known=False, count=1,
+            surface_forms=(name,), mentions=(mention,),
+        )  # fmt: skip
+
+    entities = (
+        entity("Reserve Bank", "ORG"),
+        entity("Monetary Policy Board", "ORG"),
+        entity("Official Cash Rate", "ORG"),
+    )
+    level = Claim(kind="percent", text="4.1%", value=4.1, unit="%", subject="Official Cash Rate",
+                  evidence=Evidence(sentence=sentence, start=0, end=len(sentence)))  # fmt: skip
+    fact = claim_fact(level, "a", load_lexicon(), entities)
+    assert fact is not None and fact.referents == ["reserve-bank"]

@@ -134,3 +134,23 @@ def test_a_size_economists_argued_over_is_their_estimate() -> None:
     assert not [a for a in timeline.of(BOE, "conflict") if a.confidence >= 0.5], [
         a.summary for a in timeline.of(BOE, "conflict")
     ]
+
+
+def test_a_percentage_that_is_a_moves_size_is_not_the_rates_level() -> None:
+    """'lift the cash rate by 0.25% to 4.1%': 0.25% is the move (a move fact), only 4.1% is the rate's level."""
+    from monitor.detect.moves import is_move_size
+
+    sentence = "The board voted to lift the cash rate by 0.25% to 4.1% on Tuesday."
+    assert is_move_size("0.25%", sentence, load_lexicon())
+    assert not is_move_size("4.1%", sentence, load_lexicon())
+
+
+def test_a_figure_someone_argued_for_is_a_proposal() -> None:
+    """'one member argued for a cut to 3.5%' is that member's preference: the figure is qualified proposed."""
+    from detect_builders import figure
+
+    from monitor.detect.facts import qualifier_of
+
+    sentence = "The board held the cash rate at 3.75%, while one member argued for a cut to 3.5%."
+    claim = figure("percent", "3.5%", 3.5, sentence, unit="%")
+    assert qualifier_of(claim, load_lexicon()) == "proposed"
