@@ -162,6 +162,16 @@ def _comparable(
     return True, ""
 
 
+def _states_both(fact: HeldFact, other: HeldFact, pool: Sequence[HeldFact]) -> bool:
+    """True when the figure's own sentence also gives the other report's value for its slot: the report
+    knows both numbers, so they are values of two things ('six votes short with only 310 in favour')."""
+    return any(
+        item is not fact and item.article_id == fact.article_id and item.quote == fact.quote
+        and item.slot == fact.slot and item.number is not None and not _differs(item, other)
+        for item in pool
+    )  # fmt: skip
+
+
 def _clause_of(fact: HeldFact) -> str:
     """The figure's sentence around it (60 characters each side)."""
     position = fact.quote.find(fact.text)
@@ -204,6 +214,8 @@ def _compare_figure(
 
     held = max(current, key=closeness)
     assert held.number is not None and fact.number is not None
+    if _states_both(fact, held, siblings) or _states_both(held, fact, held_facts):
+        return None  # 'fell six votes short with only 310 in favour' against '310 votes': two quantities
     if (fact.bound or held.bound) and bounds_agree(fact.number, fact.bound, held.number, held.bound):
         return None
     if (fact.cumulative or held.cumulative) and fact.number > held.number and not _one_statement(fact, held):

@@ -84,3 +84,36 @@ def test_shares_of_people_surveyed_are_estimates(feed: Feed) -> None:
         ("second", second, "2017-06-03", "Voters split on the last election debate"),
     )
     assert _confident(timeline, VOTE) == [], [a.summary for a in _confident(timeline, VOTE)]
+
+
+def test_a_figure_whose_sentence_also_gives_the_other_value_is_another_quantity() -> None:
+    """'ended up four votes short, with only 296 in favour' knows the 296 another report gives: the four is a
+    shortfall, no rival count of the votes."""
+    from datetime import UTC, datetime
+
+    from monitor.detect.compare import compare
+    from monitor.detect.state import EventState, HeldFact
+
+    held = HeldFact(slot="quantity:vote", kind="quantity", value="296", number=296, terms=["vote"], text="296 votes",
+                    quote="The nominee won only 296 votes in the first round.", article_id="a")  # fmt: skip
+    sentence = "The nominee ended up four votes short, with only 296 in favour."
+    four = HeldFact(slot="quantity:vote", kind="quantity", value="4", number=4, terms=["vote", "short"], text="four",
+                    quote=sentence, article_id="b")  # fmt: skip
+    same = HeldFact(slot="quantity:vote", kind="quantity", value="296", number=296, terms=["vote", "favour"],
+                    text="296", quote=sentence, article_id="b")  # fmt: skip
+    now = datetime(2025, 5, 6, tzinfo=UTC)
+    event = EventState(id="e", title="vote", first_published=now, last_published=now, facts=[held])
+    assert [f for f in compare(event, [four, same]) if f.kind == "conflict"] == []
+
+
+def test_sustained_winds_and_gusts_are_different_measures() -> None:
+    """'sustained winds of 130 mph' and 'gusts above 170 mph' name two members of one contrast set: variants
+    of a storm's wind, never compared as one figure."""
+    from monitor.detect.figures import contrast_marks
+    from monitor.lexicon import load_lexicon
+
+    lexicon = load_lexicon()
+    sustained = {m for m in contrast_marks("maximum sustained winds of 130 mph", lexicon)}
+    gusts = {m for m in contrast_marks("gusts above 170 mph", lexicon)}
+    shared = {group for group, _ in sustained} & {group for group, _ in gusts}
+    assert shared and not sustained & gusts  # one contrast set, two different members
