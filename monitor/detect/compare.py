@@ -309,6 +309,9 @@ def _compare_event_fact(
         confidence, reason = _date_confidence(fact, held, lexicon.language.future)
         return Finding("conflict", fact, held, confidence, reason)
     if fact.slot == Slot.PLACE:
+        kind = next((kind for kind in profile.event_kinds if kind.noun == event.noun), None)
+        if kind is not None and kind.spread:
+            return None  # a storm's reports name the places it hit: no one place of the event to differ on
         coarse, future = lexicon.places.is_coarse, lexicon.language.future
         if coarse(fact.value) or any(coarse(held.value) for held in others):
             return None

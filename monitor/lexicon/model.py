@@ -62,6 +62,10 @@ class EventKind(_Data):
     triggers: tuple[str, ...] = Field(min_length=1)
     weight: float = 1.0
     core: bool = Field(default=True, description="the profile's own kind of event: its words help matching")
+    spread: bool = Field(
+        default=False,
+        description="the event covers many places (a storm's path): no one place to conflict over",
+    )
 
 
 class StatusRule(_Data):

@@ -1,0 +1,40 @@
+"""An event that covers many places (a storm's path: the profile kind's ``spread``) has no one place to
+conflict over; a quake's place still conflicts."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+
+from monitor.detect.compare import compare
+from monitor.detect.state import EventState, HeldFact
+from monitor.lexicon import Slot, load_lexicon
+
+
+def _place(value: str, article: str) -> HeldFact:
+    quote = f"The storm battered {value} overnight, officials said."
+    return HeldFact(slot=Slot.PLACE, kind="place", value=value, text=value, quote=quote, article_id=article)
+
+
+def _findings(noun: str) -> list[str]:
+    now = datetime(2022, 9, 29, tzinfo=UTC)
+    event = EventState(id="e", title=noun, noun=noun, first_published=now, last_published=now,
+                       facts=[_place("Fort Myers", "a")])  # fmt: skip
+    lexicon = load_lexicon()
+    found = compare(
+        event,
+        [_place("Naples", "b")],
+        date(2022, 9, 29),
+        profile=lexicon.profile("incident"),
+        lexicon=lexicon,
+    )
+    return [finding.kind for finding in found]
+
+
+def test_a_storm_hitting_two_towns_in_two_reports_is_no_place_conflict() -> None:
+    """'battered Fort Myers' and 'battered Naples' in two reports of one hurricane are two places it hit."""
+    assert _findings("storm") == []
+
+
+def test_two_places_of_one_earthquake_still_conflict() -> None:
+    """An earthquake is at one place: two reports naming two towns for it conflict."""
+    assert _findings("earthquake") == ["conflict"]
