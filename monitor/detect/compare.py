@@ -306,11 +306,13 @@ def _compare_event_fact(
             return None  # a day still planned in one report, past in the other: a later step, or a change
         if clash or (impossible and fact.explicit and held.explicit):
             return Finding("conflict", fact, held, _CLASH_CONFIDENCE)  # a day that is wrong in itself
+        if _spreads(event, profile):
+            reason = "the event lasts days in many places: each report may date another part of it"
+            return Finding("conflict", fact, held, LOW_CONFIDENCE, reason)
         confidence, reason = _date_confidence(fact, held, lexicon.language.future)
         return Finding("conflict", fact, held, confidence, reason)
     if fact.slot == Slot.PLACE:
-        kind = next((kind for kind in profile.event_kinds if kind.noun == event.noun), None)
-        if kind is not None and kind.spread:
+        if _spreads(event, profile):
             return None  # a storm's reports name the places it hit: no one place of the event to differ on
         coarse, future = lexicon.places.is_coarse, lexicon.language.future
         if coarse(fact.value) or any(coarse(held.value) for held in others):
@@ -321,6 +323,11 @@ def _compare_event_fact(
         return Finding("conflict", fact, reported[0], 0.65)
     del event
     return None
+
+
+def _spreads(event: EventState, profile: Profile) -> bool:
+    """True when the event's kind covers many places over days (the profile kind's ``spread``: a storm)."""
+    return any(kind.spread for kind in profile.event_kinds if kind.noun == event.noun)
 
 
 def _compare_period(fact: HeldFact, same: list[HeldFact]) -> Finding | None:

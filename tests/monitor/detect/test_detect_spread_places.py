@@ -38,3 +38,26 @@ def test_a_storm_hitting_two_towns_in_two_reports_is_no_place_conflict() -> None
 def test_two_places_of_one_earthquake_still_conflict() -> None:
     """An earthquake is at one place: two reports naming two towns for it conflict."""
     assert _findings("earthquake") == ["conflict"]
+
+
+def _dated(value: str, article: str) -> HeldFact:
+    quote = f"The storm brought flooding on {value}, officials said."
+    return HeldFact(slot=Slot.DATE, kind="date", value=value, text=value, quote=quote, article_id=article)
+
+
+def _date_confidences(noun: str) -> list[float]:
+    now = datetime(2022, 9, 29, tzinfo=UTC)
+    event = EventState(id="e", title=noun, noun=noun, first_published=now, last_published=now,
+                       facts=[_dated("2022-09-28", "a")])  # fmt: skip
+    lexicon = load_lexicon()
+    profile = lexicon.profile("incident")
+    found = compare(event, [_dated("2022-09-29", "b")], date(2022, 9, 29), profile=profile, lexicon=lexicon)
+    return [finding.confidence for finding in found if finding.kind == "conflict"]
+
+
+def test_a_storm_dated_a_day_apart_is_only_a_weak_conflict() -> None:
+    """A storm lasts days: 'September 28' and 'September 29' in two reports may date two parts of it (low
+    confidence); an earthquake's two days conflict confidently."""
+    storm = _date_confidences("storm")
+    assert storm and all(confidence < 0.5 for confidence in storm)
+    assert any(confidence >= 0.5 for confidence in _date_confidences("earthquake"))
