@@ -204,11 +204,13 @@ def _compare_figure(
     if not current:
         return None
 
-    def closeness(item: HeldFact) -> tuple[bool, bool, float]:
-        # the same referent first, then the same variant ('aftershock' against 'aftershock'), then wording
+    def closeness(item: HeldFact) -> tuple[bool, bool, bool, float]:
+        # the same referent first, then the same variant ('aftershock' against 'aftershock'), then a settled
+        # value against a settled one (not 'expected to meet for five hours'), then wording
         return (
             bool(set(item.referents) & set(fact.referents)),
             set(item.marks) == set(fact.marks),
+            item.qualifier == fact.qualifier,
             _similarity(item, fact),
         )
 
@@ -245,7 +247,7 @@ def _compare_figure(
         reason = f"they may measure different things ({left!r} vs {right!r})"
         return Finding("conflict", fact, held, LOW_CONFIDENCE, reason)
     gap = abs(held.number - fact.number) / max(abs(held.number), abs(fact.number), 1e-9)
-    if (held.approximate or fact.approximate) and gap <= 0.25:
+    if (held.approximate or fact.approximate) and gap <= 0.25 and not (held.bound or fact.bound):
         return Finding("conflict", fact, held, 0.4, "one figure is approximate and they are close")
     return Finding("conflict", fact, held, 0.85)
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import date
 
 from monitor.detect.dates import FoundDate
@@ -53,15 +54,39 @@ def measure_terms(claim: Claim) -> list[str]:
     return sorted(set(words))
 
 
+LENGTH_TERM = "length"
+_LENGTH_REACH = 30  # characters before a duration in which a length word ('lasted', 'talked for') is read
+
+
+def _meeting_length(claim: Claim, lexicon: Lexicon) -> bool:
+    """True when a duration is how long a meeting lasted: a length word of the lexicon right before it and a
+    meeting word of the default profile (or a group of its participants: 'the two leaders') in its sentence.
+    However worded ('lasted', 'spent ... together', 'talked for'), such durations are one measure."""
+    sentence = claim.evidence.sentence
+    position = sentence.find(claim.text)
+    if position < 0 or not lexicon.language.length.search(
+        sentence[max(0, position - _LENGTH_REACH) : position]
+    ):
+        return False
+    language = lexicon.language
+    return bool(
+        lexicon.profile().trigger_pattern.search(sentence) or language.group_references.search(sentence)
+    )
+
+
+_BUT = re.compile(r".*\s(?:but|yet|instead)\s", re.IGNORECASE | re.DOTALL)
+
+
 def qualifier_of(claim: Claim, lexicon: Lexicon) -> str:
     """'proposed'/'agreed'/'' — whether the figure is an offer or a settled value."""
     text = f"{claim.qualifier} {claim.evidence.sentence}"
-    position = claim.evidence.sentence.find(claim.text)
-    window = (
-        claim.evidence.sentence[max(0, position - 60) : position + len(claim.text) + 30]
-        if position >= 0
-        else text
-    )
+    sentence = claim.evidence.sentence
+    position = sentence.find(claim.text)
+    window = text
+    if position >= 0:  # near the figure, and not across ' but ' ('expected to meet for five hours but spent')
+        after_but = _BUT.match(sentence, 0, position)
+        left = max(0, position - 60, after_but.end() if after_but else 0)
+        window = sentence[left : position + len(claim.text) + 30]
     tentative = lexicon.language.tentative
     if (
         tentative.search(claim.qualifier or "")
@@ -86,6 +111,9 @@ def claim_fact(
         # a measure ('a 7.7-magnitude earthquake', 'a 174-seat majority') is named by its unit and the thing
         # it describes (its subject), its variants by the clause's marks; the words around it do not matter
         terms = sorted(set(tokens(claim.subject))) if measure else measure_terms(claim)
+        length = claim.kind == "duration" and _meeting_length(claim, lexicon)
+        if length:
+            terms = [LENGTH_TERM]  # 'the talks lasted four hours', 'the two leaders talked for three hours'
         unit_words = tokens(claim.unit)
         head = unit_words[-1] if unit_words else (terms[0] if terms else "value")
         unit = fold(claim.unit)
@@ -95,6 +123,8 @@ def claim_fact(
             else (f"{claim.kind}:{head}")
         )
         context = figure_context(claim, entities, lexicon)
+        if length:  # the meeting's own length: whoever is named near it does not own it
+            context = replace(context, referents=(), referent_names=(), named_owner=False)
         return HeldFact(
             referents=list(context.referents),
             referent_names=list(context.referent_names),

@@ -135,6 +135,7 @@ class _LanguageFile(_Data):
     role_words: tuple[str, ...] = ()
     as_expected: tuple[str, ...] = ()
     preference_markers: tuple[str, ...] = ()
+    length_words: tuple[str, ...] = ()
 
 
 class Country(_Data):
@@ -316,6 +317,7 @@ class Language:
     role = _Phrases("role_words")
     as_expected = _Phrases("as_expected")
     preference = _Phrases("preference_markers")
+    length = _Phrases("length_words")
 
     @cached_property
     def unit_words(self) -> frozenset[str]:

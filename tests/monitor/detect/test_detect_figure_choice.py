@@ -117,3 +117,59 @@ def test_sustained_winds_and_gusts_are_different_measures() -> None:
     gusts = {m for m in contrast_marks("gusts above 170 mph", lexicon)}
     shared = {group for group, _ in sustained} & {group for group, _ in gusts}
     assert shared and not sustained & gusts  # one contrast set, two different members
+
+
+def test_a_meetings_length_is_one_measure_however_worded() -> None:
+    """'The talks lasted about two hours' and 'the two leaders spent four hours together' both give the
+    meeting's length (terms ``length``, no owner), so they are compared; a duration with no length word
+    ('tariffs for five years') is not one."""
+    from detect_builders import figure
+
+    from monitor.detect.facts import LENGTH_TERM, claim_fact
+    from monitor.lexicon import load_lexicon
+
+    lexicon = load_lexicon()
+    lasted = "The talks in Vienna lasted about two hours, officials said."
+    spent = (
+        "The two leaders spent four hours together before a dinner for the families of Austrian diplomats."
+    )
+    other = "The tariffs will apply for five years under the agreement."
+    first = claim_fact(figure("duration", "about two hours", 0.000228, lasted, unit="years"), "a", lexicon)
+    second = claim_fact(figure("duration", "four hours", 0.000456, spent, unit="years"), "b", lexicon)
+    third = claim_fact(figure("duration", "five years", 5.0, other, unit="years"), "c", lexicon)
+    assert first is not None and second is not None and third is not None
+    assert first.terms == second.terms == [LENGTH_TERM] and second.referents == []
+    assert third.terms != [LENGTH_TERM]
+
+
+def test_a_look_ahead_before_but_does_not_make_the_later_figure_a_proposal() -> None:
+    """'had expected to meet for five hours but spent less than three hours together': the three hours are
+    what happened, not a proposal; the five hours are the expectation."""
+    from detect_builders import figure
+
+    from monitor.detect.facts import qualifier_of
+    from monitor.lexicon import load_lexicon
+
+    sentence = "The delegations had expected to meet for five hours but spent less than three hours together."
+    lexicon = load_lexicon()
+    assert qualifier_of(figure("duration", "less than three hours", 0.0003, sentence), lexicon) == ""
+    assert qualifier_of(figure("duration", "five hours", 0.0005, sentence), lexicon) == "proposed"
+
+
+def test_a_figure_beyond_anothers_bound_is_no_close_approximation() -> None:
+    """'less than three hours' (an upper bound, read as approximate) against 'four hours': the bound is
+    broken, a confident conflict, not 'approximate and close'."""
+    from datetime import UTC, datetime
+
+    from monitor.detect.compare import compare
+    from monitor.detect.state import EventState, HeldFact
+
+    held = HeldFact(slot="duration:years", kind="duration", value="0.000342", number=0.000342, terms=["length"],
+                    bound="upper", approximate=True, text="less than three hours",
+                    quote="The talks in Vienna lasted less than three hours.", article_id="a")  # fmt: skip
+    fact = HeldFact(slot="duration:years", kind="duration", value="0.000456", number=0.000456, terms=["length"],
+                    text="four hours", quote="The talks in Vienna lasted four hours.", article_id="b")  # fmt: skip
+    now = datetime(2021, 6, 16, tzinfo=UTC)
+    event = EventState(id="e", title="talks", first_published=now, last_published=now, facts=[held])
+    found = compare(event, [fact])
+    assert [(f.kind, f.confidence >= 0.5) for f in found] == [("conflict", True)], found
