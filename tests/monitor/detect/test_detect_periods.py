@@ -128,3 +128,18 @@ def test_an_arrival_day_belongs_to_the_participant_named_first() -> None:
         (Slot.ARRIVAL, "2024-04-12", ["fumio-kishida"], "planned"),
     ]
     assert facts[0].subject == "Kishida"
+
+
+def test_flying_into_a_city_is_arriving() -> None:
+    """'Lula flew into Beijing on Monday' is Lula's arrival day, as 'arrived in Beijing' would be; in a trade
+    storyline too, a negotiator's arrival day is his own slot, not the talks' day."""
+    lula = CanonicalEntity(id="lula", name="Luiz Inacio Lula da Silva", label="PERSON", known=True, count=1,
+                           surface_forms=("Lula",), mentions=())  # fmt: skip
+    names = {"lula": "Lula"}
+    found = [_sentence("Lula flew into Beijing on Monday for a state visit.", date(2025, 5, 12), "Monday")]
+    for kind in ("diplomatic-meeting", "trade-measure"):
+        profile = load_lexicon().profile(kind)
+        facts = arrival_facts(found, "a", [lula], names, profile, date(2025, 5, 13))
+        assert [(fact.slot, fact.value, fact.terms) for fact in facts] == [
+            (Slot.ARRIVAL, "2025-05-12", ["lula"])
+        ]
