@@ -136,6 +136,21 @@ def _range_end(found: FoundDate) -> FoundDate | None:
 _WORDS_BEFORE = re.compile(r"([\w'’-]+\W+){0,5}$")
 
 
+TRAVEL_REACH = 80  # characters before a day in which a travel word of its clause makes it a day of travel
+_CLAUSE_BREAK = re.compile(r"[,;:()]")
+
+
+def _travelled(before: str, profile: Profile) -> bool:
+    """A travel word in the day's clause with no event word after it ('landed in the United States on
+    Wednesday for a visit'), however many words name the place; 'arrived in Rome for the summit on Monday'
+    dates the summit."""
+    travel = list(profile.transit_pattern.finditer(before))
+    if not travel:
+        return False
+    gap = before[travel[-1].end() :]
+    return not _CLAUSE_BREAK.search(gap) and not profile.trigger_pattern.search(gap)
+
+
 def _role(sentence: str, start: int, lexicon: Lexicon, profile: Profile) -> str:
     """What a date in a sentence is the day of: the event, its announcement, someone's travel, or a target.
 
@@ -152,7 +167,9 @@ def _role(sentence: str, start: int, lexicon: Lexicon, profile: Profile) -> str:
         return "start"  # 'duties apply starting Friday', 'as of 5 July': the day it starts to apply
     if language.target.search(before):
         return "target"  # 'an election for July 4', 'a ceasefire until April 22': a day set for something
-    if profile.transit_pattern.search(words):
+    if profile.transit_pattern.search(words) or _travelled(
+        sentence[max(0, start - TRAVEL_REACH) : start], profile
+    ):
         return "transit"
     announced = lexicon.language.announcing.search(words) and lexicon.language.future.search(sentence)
     if announced and not profile.announcements_are_events:

@@ -234,3 +234,16 @@ def test_a_day_range_states_both_days(enrich: Enrich) -> None:
     sentences, dates = _dates(enrich, text, "2025-07-20T08:00:00+00:00")
     values = {item.value for item in dates.in_sentence(sentences[0])}
     assert {date(2025, 7, 24), date(2025, 7, 25)} <= values
+
+
+def test_a_travel_word_of_the_days_clause_makes_it_a_travel_day(enrich: Enrich) -> None:
+    """'landed in the United Arab Emirates on Tuesday for a visit': the travel word is six words before the
+    day, still in its clause with no event word between, so the day is travel's; 'arrived in Lima for the
+    summit on Friday' dates the summit."""
+    text = (
+        "Indonesian President Prabowo Subianto landed in the United Arab Emirates on Tuesday for a two-day "
+        "visit.\nChilean President Gabriel Boric arrived in Lima for the summit on Friday.\n"
+    )
+    sentences, dates = _dates(enrich, text, "2025-04-10T08:00:00+00:00")
+    assert [item.role for item in dates.in_sentence(sentences[0])] == ["transit"]
+    assert [item.role for item in dates.in_sentence(sentences[1])] == ["event"]
