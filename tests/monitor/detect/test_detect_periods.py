@@ -143,3 +143,20 @@ def test_flying_into_a_city_is_arriving() -> None:
         assert [(fact.slot, fact.value, fact.terms) for fact in facts] == [
             (Slot.ARRIVAL, "2025-05-12", ["lula"])
         ]
+
+
+def test_a_report_giving_the_held_start_day_to_an_earlier_measure_agrees(enrich: Enrich) -> None:
+    """One report: a safeguard duty 'will apply from March 20'; another: a new duty 'from March 20', 'on top
+    of the duty in force from March 2'. The second report names both days, each of its own measure: its March
+    2 is the earlier measure's start, not another start day for the first report's duty."""
+    held = _periods(
+        enrich, "a", "Mexico said a new 30% safeguard duty on steel imports will apply from March 20.\n",
+        "2026-03-16T09:00:00+00:00",
+    )  # fmt: skip
+    text = (
+        "Mexico confirmed that a new safeguard duty on steel imports will apply from March 20.\n"
+        "The levy comes on top of the 10% duty in force from March 2.\n"
+    )
+    mine = _periods(enrich, "b", text, "2026-03-17T09:00:00+00:00")
+    assert "2026-03-02" in {fact.value for fact in mine} and "2026-03-20" in {fact.value for fact in mine}
+    assert compare(_event(held), mine, profile=load_lexicon().profile(TRADE)) == []
