@@ -85,6 +85,7 @@ class _ProfileFile(_Data):
     countries_together: bool = False
     separate_kinds: bool = False
     other_events: tuple[str, ...] = ()
+    not_sides: tuple[str, ...] = ()
 
 
 class _LanguageFile(_Data):
@@ -171,6 +172,7 @@ class Profile:
     countries_together: bool = False
     separate_kinds: bool = False  # events of different kinds are different events
     other_events: tuple[str, ...] = ()  # events like the profile's that a lead names when it is not ours
+    not_sides: tuple[str, ...] = ()  # before a country: what a meeting answers, not a side ('against')
 
     @cached_property
     def trigger_pattern(self) -> re.Pattern[str]:
@@ -254,6 +256,11 @@ class Profile:
     def other_events_pattern(self) -> re.Pattern[str]:
         """Words naming events like the profile's that are someone else's ('by-election', 'mayoral race')."""
         return phrase_pattern(self.other_events)
+
+    @cached_property
+    def not_sides_pattern(self) -> re.Pattern[str]:
+        """Words making the country after them a threat or rival, not a side ('against', 'pressure from')."""
+        return phrase_pattern(self.not_sides)
 
     @cached_property
     def arrival_pattern(self) -> re.Pattern[str]:
@@ -493,7 +500,7 @@ def _profile(path: Path) -> Profile:
         event_kinds=data.event_kinds, statuses=dict(data.statuses), place_before=data.place_before,
         place_after=data.place_after, transit=data.transit, arrival=data.arrival,
         announcements_are_events=data.announcements_are_events, countries_together=data.countries_together,
-        separate_kinds=data.separate_kinds, other_events=data.other_events,
+        separate_kinds=data.separate_kinds, other_events=data.other_events, not_sides=data.not_sides,
     )  # fmt: skip
 
 

@@ -21,6 +21,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from functools import lru_cache
+from itertools import pairwise
 
 from monitor.detect.text import Sentence, fold, term_pattern
 from monitor.lexicon import load_lexicon
@@ -54,6 +55,8 @@ def _known_places() -> dict[str, str]:
     for body in places.bodies:
         for name in (body.name, *body.aliases):
             forms.setdefault(name, body.name)
+    for region in places.regions:
+        forms.setdefault(region, "")  # no side: it covers a country's name inside it ('South China Sea')
     return forms
 
 
@@ -89,7 +92,7 @@ def _storyline_places(storyline: Storyline) -> tuple[re.Pattern[str], dict[str, 
 
 def _place_at(match: re.Match[str], folded: dict[str, str]) -> str | None:
     text = " ".join(re.split(r"[\s\-‐–]+", match.group(0)))
-    return folded.get(fold(text)) or folded.get(fold(text[:-1]))
+    return folded.get(fold(text)) or folded.get(fold(text[:-1])) or None
 
 
 def own_places(storyline: Storyline) -> frozenset[str]:
@@ -101,6 +104,25 @@ def places_in(storyline: Storyline, text: str) -> set[str]:
     """The storyline's own places a text names."""
     pattern, folded, own = _storyline_places(storyline)
     return {place for m in pattern.finditer(text) if (place := _place_at(m, folded)) in own}
+
+
+_NOT_SIDE_REACH = 4  # words from a 'not a side' marker to its country ('against a resurgent China')
+
+
+def _acting_places(storyline: Storyline, head: str) -> set[str]:
+    """The storyline's own places a lead names as sides, not as what they answer (the profile's ``not_sides``
+    markers a few words before: 'defence ties against a resurgent China')."""
+    pattern, folded, own = _storyline_places(storyline)
+    markers = load_lexicon().profile(storyline.profile).not_sides_pattern
+    found: set[str] = set()
+    for m in pattern.finditer(head):
+        place = _place_at(m, folded)
+        if place not in own:
+            continue
+        before = " ".join(head[max(0, m.start() - _WINDOW) : m.start()].split()[-_NOT_SIDE_REACH:])
+        if place is not None and not markers.search(before):
+            found.add(place)
+    return found
 
 
 def _people(storyline: Storyline) -> dict[str, tuple[re.Pattern[str], ...]]:
@@ -134,11 +156,31 @@ def _countries_of_people(storyline: Storyline, text: str) -> dict[str, str]:
     return found
 
 
+_LISTED = re.compile(r"^\s*(?:,\s*(?:and\s+)?|and\s+|&\s*)$")  # between two names of one list
+
+
+def _listed_with_a_third(storyline: Storyline, head: str) -> bool:
+    """The lead lists one of the storyline's places with a country or body outside it ("U.S., Japan and
+    South Korea agree ..."): the storyline's side acts with the third, not with its other side."""
+    pattern, folded, own = _storyline_places(storyline)
+    named = [(m, _place_at(m, folded)) for m in pattern.finditer(head)]
+    return any(
+        first is not None
+        and second is not None
+        and (first in own) != (second in own)
+        and _LISTED.match(head[a.end() : b.start()]) is not None
+        for (a, first), (b, second) in pairwise(named)
+    )
+
+
 def _third_parties(storyline: Storyline, head: str) -> bool:
     """The lead names someone of a country or body outside the storyline ("Philippine President ..."), or
-    a trip to one ("departs for U.S.", "left for Washington": the profile's travel words)."""
+    a trip to one ("departs for U.S.", "left for Washington": the profile's travel words), or lists such a
+    country with one of the storyline's ("U.S., Japan and South Korea")."""
     pattern, folded, own = _storyline_places(storyline)
     transit = load_lexicon().profile(storyline.profile).transit_pattern
+    if _listed_with_a_third(storyline, head):
+        return True
     return any(
         (place := _place_at(m, folded)) is not None
         and place not in own
@@ -167,7 +209,7 @@ def lead_sides(storyline: Storyline, sentences: Sequence[Sentence], lead: int) -
     whole = "\n".join(sentence.text for sentence in sentences)
     head = "\n".join(sentence.text for sentence in sentences[:lead])
     own = own_places(storyline)
-    sides = places_in(storyline, head)
+    sides = _acting_places(storyline, head)
     countries = _countries_of_people(storyline, whole)
     alone = 0
     for person, patterns in _people(storyline).items():

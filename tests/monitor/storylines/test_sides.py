@@ -170,3 +170,38 @@ def test_a_lone_leader_leaving_for_a_third_country_is_not_the_other_side(
         "Prime Minister Narendra Modi spoke in New Delhi on Monday."
     )
     assert lead_sides(storyline, split_sentences(home), 2) == ({"India"}, 1)
+
+
+def test_a_country_named_as_what_a_meeting_answers_is_not_a_side(storylines: tuple[Storyline, ...]) -> None:
+    """'... against a hostile Pakistan': the lead names the country as the threat two other leaders answer
+    (the profile's ``not_sides`` markers), so it is not the pair's other side."""
+    lead = (
+        "Modi and Albanese deepen ties against a hostile Pakistan\n"
+        "Indian Prime Minister Narendra Modi and Australian Prime Minister Anthony Albanese agreed on Monday "
+        "to expand naval drills.\n"
+    )
+    assert lead_sides(storylines[0], split_sentences(lead), 2) == ({"India"}, 0)
+    both = "Modi and Sharif hold talks\nIndian Prime Minister Narendra Modi met Pakistan's leader on Monday."
+    assert lead_sides(storylines[0], split_sentences(both), 2)[0] == {"India", "Pakistan"}
+
+
+def test_a_lone_leader_listed_with_third_countries_is_not_the_other_side(
+    storylines: tuple[Storyline, ...],
+) -> None:
+    """'India, Nepal and Bangladesh sign ...; Prime Minister Modi and the leaders of ...': the storyline's
+    side acts with third countries it is listed with, so its lone leader does not stand for Pakistan."""
+    lead = (
+        "India, Nepal and Bangladesh sign power-sharing pact\n"
+        "Prime Minister Narendra Modi and the leaders of Nepal and Bangladesh signed the pact on Monday.\n"
+    )
+    assert lead_sides(storylines[0], split_sentences(lead), 2) == ({"India"}, 0)
+
+
+def test_a_sea_or_peninsula_named_after_a_country_is_not_that_country(
+    storylines: tuple[Storyline, ...],
+) -> None:
+    """'Sea of Japan' and 'the Korean Peninsula' are regions (places.yaml), not Japan or South Korea."""
+    allies = storylines[1]
+    assert places_in(allies, "US warships patrolled the Sea of Japan near the Korean Peninsula.") == {
+        "United States"
+    }
