@@ -205,3 +205,27 @@ def test_a_sea_or_peninsula_named_after_a_country_is_not_that_country(
     assert places_in(allies, "US warships patrolled the Sea of Japan near the Korean Peninsula.") == {
         "United States"
     }
+
+
+def test_an_election_storyline_titled_with_a_year_follows_the_autumn_before() -> None:
+    """'... election 2026' takes the snap election called the October before (the election profile's
+    lead-in), but not news of a year and a half before."""
+    vote = parse_storylines(
+        [{"id": "nl-vote", "title": "Dutch general election 2026", "profile": "election",
+          "entities": [{"name": "Netherlands", "label": "GPE"},
+                       {"name": "Dick Schoof", "aliases": ["Schoof"]}],
+          "keywords": ["general election", "election", "coalition"]}]
+    )  # fmt: skip
+    text = (
+        "Dutch Prime Minister Dick Schoof called a snap general election on Tuesday after his coalition "
+        "collapsed.\nThe election will be held in March, Schoof told parliament in The Hague.\n"
+    )
+    for stamp, expected in (
+        (datetime(2025, 10, 7, tzinfo=UTC), {"nl-vote"}),
+        (datetime(2024, 6, 4, tzinfo=UTC), set()),
+    ):
+        article = Article(
+            id="nl", title="Schoof calls snap election", text=text, published=stamp, ingested_at=stamp
+        )
+        enriched = enrich_batch(load_pipeline(vote), [article], vote)[0]
+        assert {m.storyline_id for m in match_storylines(enriched, vote, min_score=0.5)} == expected
