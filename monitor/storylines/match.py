@@ -291,7 +291,8 @@ def _places_together(storyline: Storyline, sentences: list[Sentence]) -> bool:
         return True
     sides, people = lead_sides(storyline, sentences, _LEAD_SIDES)
     focus = title_places(storyline)
-    return bool(sides) and len(sides) + people >= 2 and (not focus or bool(focus & sides) or people > 0)
+    named = bool(sides) or people >= 2  # two leaders named alone each stand for a side the article names
+    return named and len(sides) + people >= 2 and (not focus or bool(focus & sides) or people > 0)
 
 
 def _before_its_year(storyline: Storyline, enriched: EnrichedArticle) -> bool:

@@ -181,18 +181,36 @@ def _third_parties(storyline: Storyline, head: str) -> bool:
     transit = load_lexicon().profile(storyline.profile).transit_pattern
     if _listed_with_a_third(storyline, head):
         return True
+    venues = _venues(storyline, head)
     return any(
         (place := _place_at(m, folded)) is not None
         and place not in own
         and (
             _QUALIFIES.match(head[m.end() :]) is not None
             or (
-                _TRIP.search(before := head[max(0, m.start() - _TRIP_REACH) : m.start()]) is not None
+                place not in venues
+                and _TRIP.search(before := head[max(0, m.start() - _TRIP_REACH) : m.start()]) is not None
                 and transit.search(before) is not None
             )
         )
         for m in pattern.finditer(head)
     )
+
+
+_AT = re.compile(r"^\s+(?:in|at)\s+")
+
+
+def _venues(storyline: Storyline, head: str) -> set[str]:
+    """Places the lead names as where an event is held ('summit in Helsinki'): a trip there is to the
+    meeting, not to a third party."""
+    pattern, folded, _ = _storyline_places(storyline)
+    found: set[str] = set()
+    for trigger in load_lexicon().profile(storyline.profile).trigger_pattern.finditer(head):
+        at = _AT.match(head[trigger.end() :])
+        m = pattern.match(head, trigger.end() + at.end()) if at is not None else None
+        if m is not None and (place := _place_at(m, folded)) is not None:
+            found.add(place)
+    return found
 
 
 _TRIP = re.compile(r"\b(?:for|to)\s+(?:the\s+)?$", re.IGNORECASE)  # 'departs for ', 'heading to '
@@ -204,7 +222,9 @@ def lead_sides(storyline: Storyline, sentences: Sequence[Sentence], lead: int) -
 
     A person named with one of the storyline's places stands for it. A person named alone ("President
     Yoon") stands for a place the lead does not name, unless the lead names a third party the person may
-    be meeting (someone of a country or body outside the storyline).
+    be meeting (someone of a country or body outside the storyline). When the lead names a third country
+    at all, the person stands only for a side the article names somewhere: 'Trump sends envoy to Moscow'
+    is no news of a US ally the article never names.
     """
     whole = "\n".join(sentence.text for sentence in sentences)
     head = "\n".join(sentence.text for sentence in sentences[:lead])
@@ -221,7 +241,18 @@ def lead_sides(storyline: Storyline, sentences: Sequence[Sentence], lead: int) -
                 sides.add(place)
     if alone and _third_parties(storyline, head):
         alone = 0
-    return sides, min(alone, len(own - sides))
+    missing = own - sides
+    if _names_a_third(storyline, head):
+        missing &= places_in(storyline, whole)
+    return sides, min(alone, len(missing))
+
+
+def _names_a_third(storyline: Storyline, head: str) -> bool:
+    """The lead names a country or body outside the storyline."""
+    pattern, folded, own = _storyline_places(storyline)
+    return any(
+        (place := _place_at(m, folded)) is not None and place not in own for m in pattern.finditer(head)
+    )
 
 
 def title_places(storyline: Storyline) -> set[str]:

@@ -229,3 +229,39 @@ def test_an_election_storyline_titled_with_a_year_follows_the_autumn_before() ->
         )
         enriched = enrich_batch(load_pipeline(vote), [article], vote)[0]
         assert {m.storyline_id for m in match_storylines(enriched, vote, min_score=0.5)} == expected
+
+
+def test_a_lone_leader_flying_to_the_summits_venue_still_stands_for_the_other_side(
+    storylines: tuple[Storyline, ...],
+) -> None:
+    """'summit in Doha ...; Modi flew to Doha': the trip is to the meeting's venue, not to a third party,
+    so the lone leader still stands for India, which the article names."""
+    text = (
+        "Highlights of the Modi–Sharif summit in Doha\n"
+        "Prime Minister Narendra Modi flew to Doha on Monday for talks with Pakistani Prime Minister "
+        "Shehbaz Sharif.\nIndia's foreign ministry called the talks frank.\n"
+    )
+    assert lead_sides(storylines[0], split_sentences(text), 2) == ({"Pakistan"}, 1)
+
+
+def test_two_lone_leaders_of_a_pair_are_its_two_sides(storylines: tuple[Storyline, ...]) -> None:
+    """A lead naming both leaders and no country ('Prime Ministers Modi and Sharif held ...') is the pair's
+    story when the article names their countries further down."""
+    text = (
+        "Prime Ministers Narendra Modi and Shehbaz Sharif held their first summit talks in Doha on Monday.\n"
+        "The two leaders met for two hours, officials said.\n"
+        "Indian and Pakistani officials later agreed to reopen the border crossing.\n"
+    )
+    assert "india-pakistan" in _matched(storylines, "Modi and Sharif meet in Doha for summit talks", text)
+
+
+def test_a_lone_leader_with_a_third_country_stands_only_for_a_side_the_article_names(
+    storylines: tuple[Storyline, ...],
+) -> None:
+    """'Sharif sends envoy to Riyadh ahead of Saudi talks': a third country in the lead, and India named
+    nowhere, so the lone leader stands for no side of the pair."""
+    text = (
+        "Sharif sends envoy to Riyadh ahead of talks on Saudi loans to Pakistan\n"
+        "The envoy of Prime Minister Shehbaz Sharif is due in Riyadh on Wednesday for talks on the loans.\n"
+    )
+    assert lead_sides(storylines[0], split_sentences(text), 2) == ({"Pakistan"}, 0)
