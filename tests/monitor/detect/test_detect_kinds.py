@@ -12,7 +12,7 @@ from detect_builders import Timeline, make_article
 
 from monitor.detect.events import similarity
 from monitor.detect.extract import Signature
-from monitor.detect.kinds import headline_kind
+from monitor.detect.kinds import event_noun, headline_kind
 from monitor.detect.state import EventState
 from monitor.lexicon import load_lexicon
 from monitor.models import Article, ArticleRef, EnrichedArticle
@@ -152,3 +152,24 @@ def test_an_aftershock_days_later_is_another_occurrence(enrich: Enrich) -> None:
         )
     )
     assert all(alert.confidence < 0.5 for alert in raised if alert.kind == "conflict")
+
+
+@pytest.mark.parametrize(
+    ("text", "noun"),
+    [
+        (
+            "Prime Minister Petteri Orpo survived a vote of no confidence in parliament on Tuesday, and the election stays set for April.",
+            "confidence vote",
+        ),
+        (
+            "The three parties signed a coalition agreement in Vienna on Thursday, five months after the election.",
+            "coalition agreement",
+        ),
+    ],
+)
+def test_an_election_storylines_confidence_vote_and_coalition_deal_are_named_as_such(
+    text: str, noun: str
+) -> None:
+    """A confidence vote or a coalition agreement in an election storyline is named by its own noun, not as
+    'election' (the election profile's kinds, weighted above the vote itself)."""
+    assert event_noun(text, load_lexicon().profile("election")) == noun
