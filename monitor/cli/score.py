@@ -54,7 +54,7 @@ def score_detect(
 @score_app.command("judgement")
 def score_judgement(
     paths: Annotated[
-        list[Path] | None, typer.Argument(help="Labelled files or folders (default: the held-out part).")
+        list[Path] | None, typer.Argument(help="Labelled files or folders (default: every held-out part).")
     ] = None,
     storylines: Storylines = Path("tests/data/judgement/storylines.yaml"),
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="List every error.")] = False,
@@ -63,7 +63,11 @@ def score_judgement(
     """Alerts as a user judges them: one new_event per event, titles, conflicts vs look-alikes."""
     from monitor.detect import judgement
 
-    chosen = paths or [Path("tests/data/judgement/heldout")]
+    chosen = (
+        paths
+        or sorted(Path("tests/data/judgement").glob("heldout*"))
+        or [Path("tests/data/judgement/heldout")]
+    )
     _report(
         chosen[0],
         as_json,

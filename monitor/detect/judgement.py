@@ -55,8 +55,10 @@ def run(labelled: LabelledSet, storylines: Sequence[Storyline], *, min_score: fl
     enriched = enrich_all(articles, storylines)
     by_id = {storyline.id: storyline for storyline in storylines}
     result = Run()
-    for article, item in zip(articles, enriched, strict=True):
+    for article, item, labels in zip(articles, enriched, labelled.articles, strict=True):
         for match in match_storylines(item, storylines, min_score=min_score):
+            if not labels.speaks_for(match.storyline_id):
+                continue  # a storyline added after the article's file was labelled
             result.matched.add((article.id, match.storyline_id))
             now = (article.published or article.ingested_at) + timedelta(minutes=30)
             state, found = detect(

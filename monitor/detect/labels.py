@@ -50,6 +50,13 @@ class LabelledArticle(_Label):
     storylines: tuple[str, ...] = ()
     events: dict[str, str] = Field(default_factory=dict)
     text: str = Field(min_length=1)
+    # The storylines its file's labels speak for (empty: every storyline). A storyline
+    # added after the file was written is outside it: its labels say nothing of it.
+    labelled_for: tuple[str, ...] = ()
+
+    def speaks_for(self, storyline_id: str) -> bool:
+        """True when this article's labels say whether it belongs to the storyline."""
+        return not self.labelled_for or storyline_id in self.labelled_for
 
     def article(self) -> Article:
         """The article as the ingester would produce it."""
@@ -90,6 +97,7 @@ class Lookalike(_Label):
 
 
 class _File(_Label):
+    labelled_for: tuple[str, ...] = ()
     events: tuple[GoldEvent, ...] = ()
     articles: tuple[LabelledArticle, ...] = ()
     conflicts: tuple[GoldConflict, ...] = ()
@@ -177,9 +185,14 @@ def check(labelled: LabelledSet, storylines: Sequence[str] | None = None) -> lis
         if storylines is not None:
             problems.extend(
                 f"article {article.id!r}: unknown storyline {sid!r}"
-                for sid in article.storylines
+                for sid in (*article.storylines, *article.labelled_for)
                 if sid not in storylines
             )
+        problems.extend(
+            f"article {article.id!r}: in storyline {sid!r}, which its file's labelled_for leaves out"
+            for sid in article.storylines
+            if not article.speaks_for(sid)
+        )
         for sid, event_id in article.events.items():
             if sid not in article.storylines:
                 problems.append(f"article {article.id!r}: event for {sid!r}, a storyline it is not in")
@@ -198,6 +211,10 @@ def check(labelled: LabelledSet, storylines: Sequence[str] | None = None) -> lis
     return problems
 
 
+def _scoped(article: LabelledArticle, labelled_for: tuple[str, ...]) -> LabelledArticle:
+    return article.model_copy(update={"labelled_for": labelled_for}) if labelled_for else article
+
+
 def load_labelled(paths: Iterable[Path], storylines: Sequence[str] | None = None) -> LabelledSet:
     """Read every file (a folder: its ``*.yaml``), merge them and check the references."""
     files = _files(paths)
@@ -209,7 +226,7 @@ def load_labelled(paths: Iterable[Path], storylines: Sequence[str] | None = None
         events=tuple(event for part in parts for event in part.events),
         articles=tuple(
             sorted(
-                (article for part in parts for article in part.articles),
+                (_scoped(article, part.labelled_for) for part in parts for article in part.articles),
                 key=lambda article: (article.published, article.id),
             )
         ),

@@ -71,3 +71,24 @@ def test_dev_part_loads_whole(tmp_path: Path) -> None:
     assert len(labelled.articles) >= 150
     assert len({event.storyline for event in labelled.events}) >= 4
     assert len(labelled.conflicts) >= 25 and len(labelled.lookalikes) >= 25
+
+
+def test_labels_speak_only_for_the_storylines_their_file_names(tmp_path: Path) -> None:
+    """A storyline added after a file was labelled is outside its labels: a match to it is neither right nor false."""
+    storylines = load_storylines(JUDGEMENT / "storylines.yaml")
+    known = [storyline.id for storyline in storylines]
+    plain = {"labelled_for": ["ecb-rates"], "events": [], "conflicts": []}
+    articles = yaml.safe_load(_write(tmp_path).read_text("utf-8"))["articles"]
+    for article in articles:
+        article.update(storylines=[], events={})
+    scoped = load_labelled([_write(tmp_path, articles=articles, **plain)], known)
+    assert score(scoped, storylines)["storyline_errors"]["false_matches"] == []
+    unscoped = load_labelled([_write(tmp_path, articles=articles, events=[], conflicts=[])], known)
+    assert "r -> japan-korea-summits" in score(unscoped, storylines)["storyline_errors"]["false_matches"]
+
+
+def test_an_article_in_a_storyline_its_file_leaves_out_is_refused(tmp_path: Path) -> None:
+    """Labelling an article with a storyline outside its file's labelled_for is a mistake the loader names."""
+    with pytest.raises(DatasetError) as error:
+        load_labelled([_write(tmp_path, labelled_for=["ecb-rates"])], ["japan-korea-summits", "ecb-rates"])
+    assert "which its file's labelled_for leaves out" in str(error.value)
