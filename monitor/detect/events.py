@@ -189,6 +189,14 @@ def _impossible(sig: Signature) -> bool:
     return any(IMPOSSIBLE_MARK in fact.marks for fact in sig.facts if fact.slot == Slot.DATE)
 
 
+def _names_better(profile: Profile, noun: str, held: str) -> bool:
+    """A report's kind names the event better than the held one: a heavier kind, or at equal weight the
+    profile's own kind of event ('talks') rather than one its events only mention ('sanctions')."""
+    core = {kind.noun for kind in profile.event_kinds if kind.core}
+    rank = profile.kind_rank
+    return (rank.get(noun, (0.0, 0))[0], noun in core) > (rank.get(held, (0.0, 0))[0], held in core)
+
+
 def _majority(facts: list[HeldFact], slot: str, *, stated: bool = False) -> str | None:
     """The value most facts give (explicit ones, or every ``stated`` one); the earliest on a tie."""
     values = Counter(
@@ -245,8 +253,7 @@ def absorb(
         event.place = sig.place
     if profile.status_class(sig.status) in {StatusClass.DONE, StatusClass.OFF} or event.status is None:
         event.status = sig.status or event.status
-    rank = profile.kind_rank
-    if event.noun == "event" or rank.get(sig.noun, (0.0, 0))[0] > rank.get(event.noun, (0.0, 0))[0]:
+    if event.noun == "event" or _names_better(profile, sig.noun, event.noun):
         event.noun = sig.noun
     terms = Counter(event.terms)
     terms.update(dict(Counter(sig.terms).most_common(MAX_TERMS)))

@@ -1,0 +1,42 @@
+"""Grouping reports into events and naming them (monitor/detect/events.py)."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+
+from monitor.detect.events import absorb, new_event
+from monitor.detect.extract import Signature
+from monitor.lexicon import load_lexicon
+from monitor.models import ArticleRef
+
+
+def _report(article: str, noun: str, day: int) -> Signature:
+    published = datetime(2026, 3, day, 9, tzinfo=UTC)
+    ref = ArticleRef(id=article, url=f"https://example.org/{article}", title=article, source="Wire",
+                     published=published)  # fmt: skip
+    return Signature(
+        ref=ref, published=published, participants=["narendra-modi", "shehbaz-sharif"],
+        names={"narendra-modi": "Modi", "shehbaz-sharif": "Sharif"}, weights={}, people=[], place="Doha",
+        place_explicit=True, place_quote="", date=date(2026, 3, 4), date_explicit=True,
+        date_quote="The envoys meet in Doha on March 4.", status=None, misdated=False, status_quote="",
+        noun=noun,
+    )  # fmt: skip
+
+
+def test_the_profiles_own_kind_names_the_event_before_a_kind_it_only_mentions() -> None:
+    """A preview dwelling on the sanctions at stake ('sanctions', a kind the meeting profile only
+    mentions) starts the event; a later report of the 'talks', of equal weight but the profile's own kind of
+    event, renames it: 'Modi–Sharif talks in Doha', not 'Modi–Sharif sanctions'. A mentioned kind never
+    replaces an own one."""
+    profile = load_lexicon().profile("diplomatic-meeting")
+    event = new_event("pair", _report("preview", "sanctions", 2))
+    assert event.noun == "sanctions"
+    absorb(
+        event, _report("report", "talks", 4), [], now=datetime(2026, 3, 4, 12, tzinfo=UTC), profile=profile
+    )
+    assert event.noun == "talks"
+    assert event.title.startswith("Modi–Sharif talks in Doha")
+    absorb(
+        event, _report("later", "sanctions", 5), [], now=datetime(2026, 3, 5, 12, tzinfo=UTC), profile=profile
+    )
+    assert event.noun == "talks"
