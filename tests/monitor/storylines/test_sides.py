@@ -265,3 +265,27 @@ def test_a_lone_leader_with_a_third_country_stands_only_for_a_side_the_article_n
         "The envoy of Prime Minister Shehbaz Sharif is due in Riyadh on Wednesday for talks on the loans.\n"
     )
     assert lead_sides(storylines[0], split_sentences(text), 2) == ({"Pakistan"}, 0)
+
+
+def test_a_regional_election_in_the_lead_is_not_the_national_ones() -> None:
+    """'... won a state election in Bavaria' after the national vote is another contest (the election
+    profile's ``other_events``), though it names the national storyline's parties and chancellor."""
+    vote = parse_storylines(
+        [{"id": "at-vote", "title": "Austrian legislative election 2024", "profile": "election",
+          "entities": [{"name": "Austria", "label": "GPE"},
+                       {"name": "Karl Nehammer", "aliases": ["Nehammer"]},
+                       {"name": "Austrian People's Party", "label": "ORG",
+                        "aliases": ["OVP", "People's Party"]}],
+          "keywords": ["legislative election", "election", "coalition", "seats"]}]
+    )  # fmt: skip
+    text = (
+        "Two weeks after Austria's national election, Chancellor Karl Nehammer's People's Party won a "
+        "state election in Vorarlberg on Sunday.\n"
+        "The party kept 38 of the state assembly's seats, officials said.\n"
+    )
+    stamp = datetime(2024, 10, 14, tzinfo=UTC)
+    article = Article(
+        id="vbg", title="Nehammer's party holds Vorarlberg", text=text, published=stamp, ingested_at=stamp
+    )
+    enriched = enrich_batch(load_pipeline(vote), [article], vote)[0]
+    assert match_storylines(enriched, vote, min_score=0.5) == []
