@@ -12,7 +12,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from monitor.detect.compare import Finding, compare
-from monitor.detect.events import absorb, best_event, format_date, new_event
+from monitor.detect.events import absorb, as_institution, best_event, format_date, new_event
 from monitor.detect.extract import Signature, signature
 from monitor.detect.facts import RATE_KIND, weekday_clash_of
 from monitor.detect.figures import describe
@@ -227,6 +227,9 @@ def detect(
     current.updated_at = now
 
     sig = signature(match, now=now, profile=profile, lexicon=lexicon, aliases=aliases)
+    if profile.single_actor and storyline is not None:
+        orgs = [(spec.id, aliases[spec.id]) for spec in storyline.entities if spec.label == "ORG"]
+        as_institution(sig, orgs)
     event = best_event(current.events, sig, lexicon)
     developments: list[Development] = []
     if event is None:

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter
+from collections.abc import Sequence
 from datetime import date, datetime
 
 from monitor.detect.extract import Signature
@@ -158,6 +159,18 @@ def event_title(event: EventState) -> str:
 def _headline(title: str) -> str:
     title = " ".join(title.split()).rstrip(".")
     return title if len(title) <= 90 else title[:89].rsplit(" ", 1)[0] + "…"
+
+
+def as_institution(sig: Signature, listed: Sequence[tuple[str, tuple[str, ...]]]) -> None:
+    """Where one institution acts (the profile's ``single_actor``), titles name each of the storyline's
+    organisations a report has as participants (``listed``: id and names, the storyline's order) as the
+    first one, the institution: 'the FOMC voted' is the Fed's decision. Who the participants are, for
+    telling events apart, is unchanged."""
+    if not listed:
+        return
+    institution = min(listed[0][1], key=lambda name: (len(name), name))
+    own = {pid for pid, _ in listed}
+    sig.names = {pid: institution if pid in own else name for pid, name in sig.names.items()}
 
 
 def new_event(storyline_id: str, sig: Signature) -> EventState:

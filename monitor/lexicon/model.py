@@ -87,6 +87,7 @@ class _ProfileFile(_Data):
     other_events: tuple[str, ...] = ()
     not_sides: tuple[str, ...] = ()
     lead_in_days: int = 0
+    single_actor: bool = False
 
 
 class _LanguageFile(_Data):
@@ -175,6 +176,7 @@ class Profile:
     other_events: tuple[str, ...] = ()  # events like the profile's that a lead names when it is not ours
     not_sides: tuple[str, ...] = ()  # before a country: what a meeting answers, not a side ('against')
     lead_in_days: int = 0  # how long before the year in a storyline's title its news begins
+    single_actor: bool = False  # one institution acts: its bodies are named as it (the storyline's first)
 
     @cached_property
     def trigger_pattern(self) -> re.Pattern[str]:
@@ -503,7 +505,7 @@ def _profile(path: Path) -> Profile:
         place_after=data.place_after, transit=data.transit, arrival=data.arrival,
         announcements_are_events=data.announcements_are_events, countries_together=data.countries_together,
         separate_kinds=data.separate_kinds, other_events=data.other_events, not_sides=data.not_sides,
-        lead_in_days=data.lead_in_days,
+        lead_in_days=data.lead_in_days, single_actor=data.single_actor,
     )  # fmt: skip
 
 

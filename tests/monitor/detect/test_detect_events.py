@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 
-from monitor.detect.events import absorb, new_event
+from monitor.detect.events import absorb, as_institution, new_event
 from monitor.detect.extract import Signature
 from monitor.lexicon import load_lexicon
 from monitor.models import ArticleRef
@@ -40,3 +40,17 @@ def test_the_profiles_own_kind_names_the_event_before_a_kind_it_only_mentions() 
         event, _report("later", "sanctions", 5), [], now=datetime(2026, 3, 5, 12, tzinfo=UTC), profile=profile
     )
     assert event.noun == "talks"
+
+
+def test_a_decision_is_titled_with_the_institution_not_its_committee() -> None:
+    """A central bank storyline listing the bank first and its committee after: a report naming the
+    committee most ('the Monetary Policy Committee voted ...') is titled with the bank's name, once. The
+    participants themselves, which tell events apart, are unchanged."""
+    assert load_lexicon().profile("policy-decision").single_actor
+    report = _report("mpc", "rate decision", 4)
+    report.participants = ["monetary-policy-committee", "bank-of-england"]
+    report.names = {"monetary-policy-committee": "MPC", "bank-of-england": "Bank of England"}
+    listed = [("bank-of-england", ("Bank of England", "BoE")), ("monetary-policy-committee", ("MPC",))]
+    as_institution(report, listed)
+    assert report.participants == ["monetary-policy-committee", "bank-of-england"]
+    assert new_event("boe", report).title.startswith("BoE rate decision in Doha")
