@@ -12,10 +12,11 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from monitor.detect.compare import Finding, compare
-from monitor.detect.events import absorb, as_institution, best_event, format_date, new_event
+from monitor.detect.events import absorb, as_institution, best_event, format_date, new_event, note_applies_to
 from monitor.detect.extract import Signature, signature
 from monitor.detect.facts import RATE_KIND, weekday_clash_of
 from monitor.detect.figures import describe
+from monitor.detect.kinds import applies_to
 from monitor.detect.state import EventState, HeldFact, StorylineState, prune, remember
 from monitor.detect.text import fingerprint, stable_hash
 from monitor.lexicon import Lexicon, Profile, Slot, load_lexicon
@@ -190,6 +191,9 @@ def _new_state(storyline_id: str) -> StorylineState:
     return StorylineState(storyline_id=storyline_id)
 
 
+_APPLIES_REACH = 400  # characters of the text, after the headline, where a lead says what a measure is on
+
+
 def detect(
     state: StorylineState | None,
     match: StorylineMatch,
@@ -232,15 +236,18 @@ def detect(
         as_institution(sig, orgs)
     event = best_event(current.events, sig, lexicon)
     developments: list[Development] = []
+    applies = applies_to((article.title, article.text[:_APPLIES_REACH]), profile, lexicon)
     if event is None:
         event = new_event(match.storyline_id, sig)
         absorb(event, sig, sig.facts, now=now, profile=profile)
+        note_applies_to(event, applies)
         current.events.append(event)
         developments.append(_Builder(match, event, sig, now, lexicon).new_event())
     else:
         found_date = sig.date if sig.date_quote else None
         findings = compare(event, sig.facts, found_date, profile=profile, lexicon=lexicon)
         absorb(event, sig, sig.facts, now=now, profile=profile)
+        note_applies_to(event, applies)
         builder = _Builder(match, event, sig, now, lexicon)
         refs = {ref.id: ref for ref in event.articles}
         news = [finding for finding in findings if finding.kind == "new"]

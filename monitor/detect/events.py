@@ -152,6 +152,8 @@ def event_title(event: EventState) -> str:
     if (event.noun == "event" or not (who or event.place)) and event.headline:
         return f"{event.headline}{when}"  # nothing to name it by: the first headline says what happened
     what = f"{who} {event.noun}" if who else event.noun.capitalize()
+    if event.applies_to:  # 'China–EU investigation into brandy'
+        what += " " + max(event.applies_to, key=lambda text: (event.applies_to[text], -len(text), text))
     where = f" in {event.place}" if event.place else ""
     return f"{what}{where}{when}"
 
@@ -171,6 +173,13 @@ def as_institution(sig: Signature, listed: Sequence[tuple[str, tuple[str, ...]]]
     institution = min(listed[0][1], key=lambda name: (len(name), name))
     own = {pid for pid, _ in listed}
     sig.names = {pid: institution if pid in own else name for pid, name in sig.names.items()}
+
+
+def note_applies_to(event: EventState, applies: str) -> None:
+    """Count one report's account of what the event's measure applies to, and retitle the event."""
+    if applies:
+        event.applies_to[applies] = event.applies_to.get(applies, 0) + 1
+        event.title = event_title(event)
 
 
 def new_event(storyline_id: str, sig: Signature) -> EventState:

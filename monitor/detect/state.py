@@ -87,6 +87,9 @@ class EventState(_State):
     articles: list[ArticleRef] = Field(default_factory=list)
     facts: list[HeldFact] = Field(default_factory=list)
     terms: dict[str, int] = Field(default_factory=dict)
+    applies_to: dict[str, int] = Field(
+        default_factory=dict, description="what a measure applies to ('into brandy') -> reports saying so"
+    )
 
 
 class StorylineState(_State):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 
-from monitor.detect.events import absorb, as_institution, new_event
+from monitor.detect.events import absorb, as_institution, new_event, note_applies_to
 from monitor.detect.extract import Signature
 from monitor.lexicon import load_lexicon
 from monitor.models import ArticleRef
@@ -54,3 +54,13 @@ def test_a_decision_is_titled_with_the_institution_not_its_committee() -> None:
     as_institution(report, listed)
     assert report.participants == ["monetary-policy-committee", "bank-of-england"]
     assert new_event("boe", report).title.startswith("BoE rate decision in Doha")
+
+
+def test_a_measures_title_names_what_it_applies_to_as_most_reports_say() -> None:
+    """'Modi–Sharif duties on textiles': what the reports most often say a measure applies to joins the
+    title after the event's noun; an event with none keeps the plain title."""
+    event = new_event("trade", _report("first", "duties", 2))
+    assert event.title.startswith("Modi–Sharif duties in Doha")
+    for applies in ("on cotton", "on textiles", "on textiles", ""):
+        note_applies_to(event, applies)
+    assert event.title.startswith("Modi–Sharif duties on textiles in Doha")
