@@ -29,6 +29,7 @@ JOIN_THRESHOLD = 0.5
 OTHER_KIND = (
     0.9  # a report naming another kind of event (a manifesto, not the debate) is less likely this one
 )
+_TRIO = 0.9  # a third participant with this share of the second's votes is one of three
 MAX_MISDATE_DAYS = 3  # stated days this far apart may be one event misreported (a wrong weekday)
 MAX_SLIP_DAYS = 7  # ... and this far, when the report agrees with the event on everything else
 CLOSE_PUBLICATION_DAYS = 2  # published this close to the event's latest report
@@ -166,13 +167,17 @@ def _headline(title: str) -> str:
 def as_institution(sig: Signature, listed: Sequence[tuple[str, tuple[str, ...]]]) -> None:
     """Where one institution acts (the profile's ``single_actor``), titles name each of the storyline's
     organisations a report has as participants (``listed``: id and names, the storyline's order) as the
-    first one, the institution: 'the FOMC voted' is the Fed's decision. Who the participants are, for
-    telling events apart, is unchanged."""
+    first one, the institution: 'the FOMC voted' is the Fed's decision. The storyline's bodies stay
+    participants of their own, for telling events apart; other organisations a report names beside them
+    ('US', a time zone read as a body) are no parties to the decision."""
     if not listed:
         return
     institution = min(listed[0][1], key=lambda name: (len(name), name))
     own = {pid for pid, _ in listed}
     sig.names = {pid: institution if pid in own else name for pid, name in sig.names.items()}
+    if own & set(sig.participants):  # the institution acts alone: others named are not parties ('US', 'GMT')
+        sig.participants = [pid for pid in sig.participants if pid in own]
+        sig.weights = {pid: weight for pid, weight in sig.weights.items() if pid in own}
 
 
 def note_applies_to(event: EventState, applies: str) -> None:
@@ -255,7 +260,14 @@ def absorb(
     ranked = sorted(event.votes, key=lambda pid: (-event.votes[pid], pid))
     top = event.votes[ranked[0]] if ranked else 0.0
     chosen = [pid for pid in ranked[:2] if event.votes[pid] >= 0.3 * top]
-    event.participants = chosen + [pid for pid in ranked[2:3] if event.votes[pid] >= 0.75 * top]
+    second = event.votes[chosen[-1]] if len(chosen) > 1 else top
+    trio = len(event.articles) > 1  # several reports, not one report's third name, make a trio
+
+    def third(pid: str) -> bool:  # as salient as the second: one of three ('Biden–Kishida–Yoon summit')
+        votes = event.votes[pid]
+        return votes >= 0.75 * top or (trio and votes >= _TRIO * second and votes >= 0.3 * top)
+
+    event.participants = chosen + [pid for pid in ranked[2:3] if third(pid)]
     stated_date = _majority(event.facts, Slot.DATE, stated=True)  # one misdated report cannot move it
     if stated_date is not None:
         explicit = any(f.slot == Slot.DATE and f.value == stated_date and f.explicit for f in event.facts)

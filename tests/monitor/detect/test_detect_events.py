@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, date, datetime
 
 from monitor.detect.events import absorb, as_institution, new_event, note_applies_to
@@ -45,11 +46,15 @@ def test_the_profiles_own_kind_names_the_event_before_a_kind_it_only_mentions() 
 def test_a_decision_is_titled_with_the_institution_not_its_committee() -> None:
     """A central bank storyline listing the bank first and its committee after: a report naming the
     committee most ('the Monetary Policy Committee voted ...') is titled with the bank's name, once. The
-    participants themselves, which tell events apart, are unchanged."""
+    storyline's bodies stay participants; another organisation named beside them ('UK') is no party."""
     assert load_lexicon().profile("policy-decision").single_actor
     report = _report("mpc", "rate decision", 4)
-    report.participants = ["monetary-policy-committee", "bank-of-england"]
-    report.names = {"monetary-policy-committee": "MPC", "bank-of-england": "Bank of England"}
+    report.participants = ["monetary-policy-committee", "bank-of-england", "united-kingdom"]
+    report.names = {
+        "monetary-policy-committee": "MPC",
+        "bank-of-england": "Bank of England",
+        "united-kingdom": "UK",
+    }
     listed = [("bank-of-england", ("Bank of England", "BoE")), ("monetary-policy-committee", ("MPC",))]
     as_institution(report, listed)
     assert report.participants == ["monetary-policy-committee", "bank-of-england"]
@@ -64,3 +69,36 @@ def test_a_measures_title_names_what_it_applies_to_as_most_reports_say() -> None
     for applies in ("on cotton", "on textiles", "on textiles", ""):
         note_applies_to(event, applies)
     assert event.title.startswith("Modi–Sharif duties on textiles in Doha")
+
+
+def test_a_third_participant_as_salient_as_the_second_is_named() -> None:
+    """Three leaders at a trilateral summit, the host in most reports and the two guests about equally in
+    the rest: all three are named ('Albanese–Modi–Sharif summit'), while a third far behind the second is
+    not."""
+    profile = load_lexicon().profile("diplomatic-meeting")
+    host = _report("host", "summit", 2)
+    host.participants, host.weights = ["anthony-albanese"], {"anthony-albanese": 1.0}
+    host.names = {"anthony-albanese": "Albanese"}
+    event = new_event("trio", host)
+    for day in (3, 4):
+        absorb(
+            event,
+            _report(f"host{day}", "summit", day),
+            [],
+            now=datetime(2026, 3, day, tzinfo=UTC),
+            profile=profile,
+        )
+        event.votes["anthony-albanese"] += 1.0
+        event.names["anthony-albanese"] = "Albanese"
+    event.votes["anthony-albanese"] += 2.0  # the host leads: the guests are each under 0.75 of his votes
+    absorb(event, _report("last", "summit", 5), [], now=datetime(2026, 3, 5, tzinfo=UTC), profile=profile)
+    assert event.title.startswith("Albanese–Modi–Sharif summit in Doha")
+    event.votes["shehbaz-sharif"] = 0.5
+    absorb(
+        event,
+        replace(_report("solo", "summit", 6), participants=[]),
+        [],
+        now=datetime(2026, 3, 6, tzinfo=UTC),
+        profile=profile,
+    )
+    assert event.title.startswith("Albanese–Modi summit in Doha")
