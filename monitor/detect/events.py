@@ -152,7 +152,11 @@ def event_title(event: EventState) -> str:
     when = f", {format_date(event.date)}" if event.date else ""
     if (event.noun == "event" or not (who or event.place)) and event.headline:
         return f"{event.headline}{when}"  # nothing to name it by: the first headline says what happened
-    what = f"{who} {event.noun}" if who else event.noun.capitalize()
+    named = [name for name, count in event.organisers.items() if count > 1]  # two reports or more
+    noun = (
+        f"{max(named, key=lambda name: (event.organisers[name], name))} {event.noun}" if named else event.noun
+    )
+    what = f"{who} {noun}" if who else noun[:1].upper() + noun[1:]
     if event.applies_to:  # 'China–EU investigation into brandy'
         what += " " + max(event.applies_to, key=lambda text: (event.applies_to[text], -len(text), text))
     where = f" in {event.place}" if event.place else ""
@@ -180,11 +184,14 @@ def as_institution(sig: Signature, listed: Sequence[tuple[str, tuple[str, ...]]]
         sig.weights = {pid: weight for pid, weight in sig.weights.items() if pid in own}
 
 
-def note_applies_to(event: EventState, applies: str) -> None:
-    """Count one report's account of what the event's measure applies to, and retitle the event."""
+def note_applies_to(event: EventState, applies: str, organiser: str = "") -> None:
+    """Count one report's account of what the event's measure applies to and of the organisation it is
+    named after ('ITV debate': titled so once two reports say it), and retitle the event."""
     if applies:
         event.applies_to[applies] = event.applies_to.get(applies, 0) + 1
-        event.title = event_title(event)
+    if organiser:
+        event.organisers[organiser] = event.organisers.get(organiser, 0) + 1
+    event.title = event_title(event)
 
 
 def new_event(storyline_id: str, sig: Signature) -> EventState:

@@ -95,3 +95,19 @@ def _qualifier(word: str, lexicon: Lexicon) -> bool:
     folded = fold(base)
     bodies = {fold(name) for body in places.data.bodies for name in (body.name, *body.aliases)}
     return places.country(base) is not None or folded in places.demonyms() or folded in bodies
+
+
+def organiser(texts: Sequence[str], profile: Profile, names: Sequence[str]) -> str:
+    """The organisation an event is named after, right before its word in the first of ``texts`` naming
+    one ('the ITV debate', 'the APEC summit'): one of ``names`` (organisations the article names that are
+    neither the storyline's nor the event's participants). Empty when none is."""
+    forms = sorted({name for name in names if name.strip()}, key=lambda name: (-len(name), name))
+    if not forms:
+        return ""
+    before = re.compile(rf"(?<![\w-])({'|'.join(re.escape(form) for form in forms)})(?:'s|’s)?\s+$")
+    for text in texts:
+        for trigger in profile.trigger_pattern.finditer(text):
+            found = before.search(text[max(0, trigger.start() - 60) : trigger.start()])
+            if found is not None:
+                return found.group(1)
+    return ""

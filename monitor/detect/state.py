@@ -90,6 +90,9 @@ class EventState(_State):
     applies_to: dict[str, int] = Field(
         default_factory=dict, description="what a measure applies to ('into brandy') -> reports saying so"
     )
+    organisers: dict[str, int] = Field(
+        default_factory=dict, description="organisation the event is named after ('ITV') -> reports saying so"
+    )
 
 
 class StorylineState(_State):

@@ -102,3 +102,13 @@ def test_a_third_participant_as_salient_as_the_second_is_named() -> None:
         profile=profile,
     )
     assert event.title.startswith("Albanese–Modi summit in Doha")
+
+
+def test_an_event_is_titled_after_its_organiser_once_two_reports_say_so() -> None:
+    """'Modi–Sharif CBC debate': the organisation the event is named after joins the title once two reports
+    name it so; one report alone does not rename the event."""
+    event = new_event("debate", _report("first", "debate", 2))
+    note_applies_to(event, "", "CBC")
+    assert event.title.startswith("Modi–Sharif debate in Doha")
+    note_applies_to(event, "", "CBC")
+    assert event.title.startswith("Modi–Sharif CBC debate in Doha")

@@ -12,7 +12,7 @@ from detect_builders import Timeline, make_article
 
 from monitor.detect.events import similarity
 from monitor.detect.extract import Signature
-from monitor.detect.kinds import applies_to, event_noun, headline_kind
+from monitor.detect.kinds import applies_to, event_noun, headline_kind, organiser
 from monitor.detect.state import EventState
 from monitor.lexicon import load_lexicon
 from monitor.models import Article, ArticleRef, EnrichedArticle
@@ -196,3 +196,13 @@ def test_what_a_trade_measure_applies_to(text: str, applies: str) -> None:
     lexicon = load_lexicon()
     assert applies_to([text], lexicon.profile("trade-measure"), lexicon) == applies
     assert applies_to([text], lexicon.profile("diplomatic-meeting"), lexicon) == ""
+
+
+def test_the_organisation_an_event_is_named_after() -> None:
+    """'the CBC leaders' debate' is named after the broadcaster: the organisation right before the event's
+    word; one named elsewhere, or none, names nothing."""
+    profile = load_lexicon().profile("election")
+    lead = ["Carney and Poilievre clash in the CBC debate in Montreal", "Polls opened on Monday."]
+    assert organiser(lead, profile, ["CBC", "Elections Canada"]) == "CBC"
+    assert organiser(["Elections Canada said the debate drew 5 million viewers."], profile, ["CBC"]) == ""
+    assert organiser(lead, profile, []) == ""
