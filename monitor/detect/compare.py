@@ -352,6 +352,19 @@ def _compare_period(fact: HeldFact, same: list[HeldFact]) -> Finding | None:
     return Finding("conflict", fact, held, _PERIOD_CONFIDENCE[explicit])
 
 
+def _names_held_day(finding: Finding, facts: list[HeldFact]) -> bool:
+    """The report itself gives the held start (or end) day to another thing of the same kind ('a new levy
+    from August 27, on top of the tariff in force from August 7'): two things, each with its own day."""
+    held = finding.held
+    if held is None or finding.fact.slot not in {Slot.START, Slot.END}:
+        return False
+    return any(
+        own is not finding.fact and own.slot == finding.fact.slot and own.value == held.value
+        and set(own.terms) & set(held.terms)
+        for own in facts
+    )  # fmt: skip
+
+
 # By how many of the two days were written as calendar dates. A weekday written right after its start or
 # end marker ('starting Friday') is that thing's day, unlike a weekday somewhere in an event's sentence.
 _PERIOD_CONFIDENCE = {2: 0.85, 1: 0.6, 0: 0.55}
@@ -480,6 +493,8 @@ def compare(
             known_outcomes.append(fact.terms)
         else:
             finding = _compare_event_fact(fact, held_facts, event, article_date, lexicon, profile)
+            if finding is not None and _names_held_day(finding, facts):
+                finding = None
         if finding is not None:
             findings.append(finding)
     return findings

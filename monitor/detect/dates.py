@@ -48,7 +48,8 @@ class FoundDate:
     text: str
     start: int = 0
     role: str = "event"  # "announced": the day something was said; "transit": a day of travel; "start"/"end":
-    # the day something starts or stops applying; "target": a day set for something
+    # the day something starts or stops applying; "target": a day set for something; "dateline": the day the
+    # report was filed ('WASHINGTON, June 14 (Reuters) -')
     noun: str = ""  # the event kind of the nearest event word ('election' in 'the July 4 election')
     clash: bool = False  # written with a weekday it does not fall on ('Thursday, June 5' in 2024)
     began: bool = False  # right after a verb saying something began ('the exercise began Thursday')
@@ -108,7 +109,46 @@ def _nearest_year(value: date, published: date) -> date:
     return min(options, key=lambda day: abs((day - published).days)) if options else value
 
 
+_DATELINE_BEFORE = re.compile(r"^\W*[^\W\d][\w.'’ -]{0,40},\s*$")  # 'WASHINGTON, ', 'Jerusalem, '
+_DATELINE_AFTER = re.compile(r"^(?:,?\s*\d{4})?\s*(?:\([^)]{1,40}\)\s*)?[–—-]")  # ' (Reuters) -', ' 2025 –'
+_DAY_RANGE = re.compile(r"\b(\d{1,2})\s*[-–]\s*(\d{1,2})\s*$")  # 'June 14-15': a two-day meeting
+
+
+def _is_dateline(sentence: str, start: int, end: int) -> bool:
+    """A date written as a report's dateline ('WASHINGTON, June 14 (Reuters) -', 'Jerusalem, 6 April 2025 –'):
+    the day the report was filed, not the day of what it reports."""
+    return bool(_DATELINE_BEFORE.match(sentence[:start]) and _DATELINE_AFTER.match(sentence[end:]))
+
+
+def _range_end(found: FoundDate) -> FoundDate | None:
+    """The last day of a day range ('on June 14-15', 'December 17-18'): a meeting over both days, whose
+    reports may date it by either; stated in the sentence as a day of its own."""
+    days = _DAY_RANGE.search(found.text)
+    if days is None or int(days.group(2)) <= int(days.group(1)):
+        return None
+    try:
+        last = found.value.replace(day=int(days.group(2)))
+    except ValueError:
+        return None
+    return replace(found, value=last, start=found.start + days.start(2), text=days.group(2))
+
+
 _WORDS_BEFORE = re.compile(r"([\w'’-]+\W+){0,5}$")
+
+
+TRAVEL_REACH = 80  # characters before a day in which a travel word of its clause makes it a day of travel
+_CLAUSE_BREAK = re.compile(r"[,;:()]")
+
+
+def _travelled(before: str, profile: Profile) -> bool:
+    """A travel word in the day's clause with no event word after it ('landed in the United States on
+    Wednesday for a visit'), however many words name the place; 'arrived in Rome for the summit on Monday'
+    dates the summit."""
+    travel = list(profile.transit_pattern.finditer(before))
+    if not travel:
+        return False
+    gap = before[travel[-1].end() :]
+    return not _CLAUSE_BREAK.search(gap) and not profile.trigger_pattern.search(gap)
 
 
 def _role(sentence: str, start: int, lexicon: Lexicon, profile: Profile) -> str:
@@ -127,7 +167,9 @@ def _role(sentence: str, start: int, lexicon: Lexicon, profile: Profile) -> str:
         return "start"  # 'duties apply starting Friday', 'as of 5 July': the day it starts to apply
     if language.target.search(before):
         return "target"  # 'an election for July 4', 'a ceasefire until April 22': a day set for something
-    if profile.transit_pattern.search(words):
+    if profile.transit_pattern.search(words) or _travelled(
+        sentence[max(0, start - TRAVEL_REACH) : start], profile
+    ):
         return "transit"
     announced = lexicon.language.announcing.search(words) and lexicon.language.future.search(sentence)
     if announced and not profile.announcements_are_events:
@@ -220,11 +262,16 @@ def article_dates(
         if explicit and not _HAS_YEAR.search(claim.text):
             value = _nearest_year(value, published)
         role = _role(sentence.text, start, lexicon, profile)
+        if _is_dateline(sentence.text, start, start + len(claim.text)):
+            role = "dateline"
         noun = _nearest_kind(sentence.text, start, start + len(claim.text), profile)
         clash = weekday_clash(claim.text, value)
         began = bool(lexicon.language.began.search(sentence.text[max(0, start - 30) : start]))
         found = FoundDate(value, explicit, claim.text, start, role, noun, clash, began)
         days.setdefault(sentence.index, []).append(found)
+        last = _range_end(found)
+        if last is not None:
+            days[sentence.index].append(last)
     by_index = {sentence.index: sentence.text for sentence in sentences}
     for index, found_dates in days.items():
         found_dates[:] = _set_days(found_dates, by_index[index], published, lexicon.language.future)

@@ -12,10 +12,11 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from monitor.detect.compare import Finding, compare
-from monitor.detect.events import absorb, best_event, format_date, new_event
+from monitor.detect.events import absorb, as_institution, best_event, format_date, new_event, note_applies_to
 from monitor.detect.extract import Signature, signature
 from monitor.detect.facts import RATE_KIND, weekday_clash_of
 from monitor.detect.figures import describe
+from monitor.detect.kinds import applies_to, organiser
 from monitor.detect.state import EventState, HeldFact, StorylineState, prune, remember
 from monitor.detect.text import fingerprint, stable_hash
 from monitor.lexicon import Lexicon, Profile, Slot, load_lexicon
@@ -190,6 +191,9 @@ def _new_state(storyline_id: str) -> StorylineState:
     return StorylineState(storyline_id=storyline_id)
 
 
+_APPLIES_REACH = 400  # characters of the text, after the headline, where a lead says what a measure is on
+
+
 def detect(
     state: StorylineState | None,
     match: StorylineMatch,
@@ -227,17 +231,31 @@ def detect(
     current.updated_at = now
 
     sig = signature(match, now=now, profile=profile, lexicon=lexicon, aliases=aliases)
+    if profile.single_actor and storyline is not None:
+        orgs = [(spec.id, aliases[spec.id]) for spec in storyline.entities if spec.label == "ORG"]
+        as_institution(sig, orgs)
     event = best_event(current.events, sig, lexicon)
     developments: list[Development] = []
+    lead = (article.title, article.text[:_APPLIES_REACH])
+    applies = applies_to(lead, profile, lexicon)
+    others = [
+        form
+        for entity in match.enriched.entities
+        if entity.label == "ORG" and entity.id not in aliases and entity.id not in sig.participants
+        for form in {entity.name, *entity.surface_forms}
+    ]
+    host = organiser(lead, profile, others)
     if event is None:
         event = new_event(match.storyline_id, sig)
         absorb(event, sig, sig.facts, now=now, profile=profile)
+        note_applies_to(event, applies, host)
         current.events.append(event)
         developments.append(_Builder(match, event, sig, now, lexicon).new_event())
     else:
         found_date = sig.date if sig.date_quote else None
         findings = compare(event, sig.facts, found_date, profile=profile, lexicon=lexicon)
         absorb(event, sig, sig.facts, now=now, profile=profile)
+        note_applies_to(event, applies, host)
         builder = _Builder(match, event, sig, now, lexicon)
         refs = {ref.id: ref for ref in event.articles}
         news = [finding for finding in findings if finding.kind == "new"]

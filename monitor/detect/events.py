@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter
+from collections.abc import Sequence
 from datetime import date, datetime
 
 from monitor.detect.extract import Signature
@@ -28,6 +29,7 @@ JOIN_THRESHOLD = 0.5
 OTHER_KIND = (
     0.9  # a report naming another kind of event (a manifesto, not the debate) is less likely this one
 )
+_TRIO = 0.9  # a third participant with this share of the second's votes is one of three
 MAX_MISDATE_DAYS = 3  # stated days this far apart may be one event misreported (a wrong weekday)
 MAX_SLIP_DAYS = 7  # ... and this far, when the report agrees with the event on everything else
 CLOSE_PUBLICATION_DAYS = 2  # published this close to the event's latest report
@@ -150,7 +152,13 @@ def event_title(event: EventState) -> str:
     when = f", {format_date(event.date)}" if event.date else ""
     if (event.noun == "event" or not (who or event.place)) and event.headline:
         return f"{event.headline}{when}"  # nothing to name it by: the first headline says what happened
-    what = f"{who} {event.noun}" if who else event.noun.capitalize()
+    named = [name for name, count in event.organisers.items() if count > 1]  # two reports or more
+    noun = (
+        f"{max(named, key=lambda name: (event.organisers[name], name))} {event.noun}" if named else event.noun
+    )
+    what = f"{who} {noun}" if who else noun[:1].upper() + noun[1:]
+    if event.applies_to:  # 'China–EU investigation into brandy'
+        what += " " + max(event.applies_to, key=lambda text: (event.applies_to[text], -len(text), text))
     where = f" in {event.place}" if event.place else ""
     return f"{what}{where}{when}"
 
@@ -158,6 +166,32 @@ def event_title(event: EventState) -> str:
 def _headline(title: str) -> str:
     title = " ".join(title.split()).rstrip(".")
     return title if len(title) <= 90 else title[:89].rsplit(" ", 1)[0] + "…"
+
+
+def as_institution(sig: Signature, listed: Sequence[tuple[str, tuple[str, ...]]]) -> None:
+    """Where one institution acts (the profile's ``single_actor``), titles name each of the storyline's
+    organisations a report has as participants (``listed``: id and names, the storyline's order) as the
+    first one, the institution: 'the FOMC voted' is the Fed's decision. The storyline's bodies stay
+    participants of their own, for telling events apart; other organisations a report names beside them
+    ('US', a time zone read as a body) are no parties to the decision."""
+    if not listed:
+        return
+    institution = min(listed[0][1], key=lambda name: (len(name), name))
+    own = {pid for pid, _ in listed}
+    sig.names = {pid: institution if pid in own else name for pid, name in sig.names.items()}
+    if own & set(sig.participants):  # the institution acts alone: others named are not parties ('US', 'GMT')
+        sig.participants = [pid for pid in sig.participants if pid in own]
+        sig.weights = {pid: weight for pid, weight in sig.weights.items() if pid in own}
+
+
+def note_applies_to(event: EventState, applies: str, organiser: str = "") -> None:
+    """Count one report's account of what the event's measure applies to and of the organisation it is
+    named after ('ITV debate': titled so once two reports say it), and retitle the event."""
+    if applies:
+        event.applies_to[applies] = event.applies_to.get(applies, 0) + 1
+    if organiser:
+        event.organisers[organiser] = event.organisers.get(organiser, 0) + 1
+    event.title = event_title(event)
 
 
 def new_event(storyline_id: str, sig: Signature) -> EventState:
@@ -187,6 +221,14 @@ def new_event(storyline_id: str, sig: Signature) -> EventState:
 def _impossible(sig: Signature) -> bool:
     """The article's day is one after its publication for something it reports done: it dates nothing."""
     return any(IMPOSSIBLE_MARK in fact.marks for fact in sig.facts if fact.slot == Slot.DATE)
+
+
+def _names_better(profile: Profile, noun: str, held: str) -> bool:
+    """A report's kind names the event better than the held one: a heavier kind, or at equal weight the
+    profile's own kind of event ('talks') rather than one its events only mention ('sanctions')."""
+    core = {kind.noun for kind in profile.event_kinds if kind.core}
+    rank = profile.kind_rank
+    return (rank.get(noun, (0.0, 0))[0], noun in core) > (rank.get(held, (0.0, 0))[0], held in core)
 
 
 def _majority(facts: list[HeldFact], slot: str, *, stated: bool = False) -> str | None:
@@ -225,7 +267,14 @@ def absorb(
     ranked = sorted(event.votes, key=lambda pid: (-event.votes[pid], pid))
     top = event.votes[ranked[0]] if ranked else 0.0
     chosen = [pid for pid in ranked[:2] if event.votes[pid] >= 0.3 * top]
-    event.participants = chosen + [pid for pid in ranked[2:3] if event.votes[pid] >= 0.75 * top]
+    second = event.votes[chosen[-1]] if len(chosen) > 1 else top
+    trio = len(event.articles) > 1  # several reports, not one report's third name, make a trio
+
+    def third(pid: str) -> bool:  # as salient as the second: one of three ('Biden–Kishida–Yoon summit')
+        votes = event.votes[pid]
+        return votes >= 0.75 * top or (trio and votes >= _TRIO * second and votes >= 0.3 * top)
+
+    event.participants = chosen + [pid for pid in ranked[2:3] if third(pid)]
     stated_date = _majority(event.facts, Slot.DATE, stated=True)  # one misdated report cannot move it
     if stated_date is not None:
         explicit = any(f.slot == Slot.DATE and f.value == stated_date and f.explicit for f in event.facts)
@@ -245,8 +294,7 @@ def absorb(
         event.place = sig.place
     if profile.status_class(sig.status) in {StatusClass.DONE, StatusClass.OFF} or event.status is None:
         event.status = sig.status or event.status
-    rank = profile.kind_rank
-    if event.noun == "event" or rank.get(sig.noun, (0.0, 0))[0] > rank.get(event.noun, (0.0, 0))[0]:
+    if event.noun == "event" or _names_better(profile, sig.noun, event.noun):
         event.noun = sig.noun
     terms = Counter(event.terms)
     terms.update(dict(Counter(sig.terms).most_common(MAX_TERMS)))

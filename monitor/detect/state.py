@@ -87,6 +87,12 @@ class EventState(_State):
     articles: list[ArticleRef] = Field(default_factory=list)
     facts: list[HeldFact] = Field(default_factory=list)
     terms: dict[str, int] = Field(default_factory=dict)
+    applies_to: dict[str, int] = Field(
+        default_factory=dict, description="what a measure applies to ('into brandy') -> reports saying so"
+    )
+    organisers: dict[str, int] = Field(
+        default_factory=dict, description="organisation the event is named after ('ITV') -> reports saying so"
+    )
 
 
 class StorylineState(_State):

@@ -12,18 +12,8 @@ into frozen objects with compiled patterns; a storyline names its profile
 
 from __future__ import annotations
 
-from monitor.lexicon.model import (
-    DEFAULT_PROFILE,
-    EventKind,
-    Language,
-    Lexicon,
-    Places,
-    Profile,
-    Slot,
-    StatusClass,
-    load_lexicon,
-    phrase_pattern,
-)
+from monitor.lexicon.model import DEFAULT_PROFILE, Language, Lexicon, Places, Slot, load_lexicon
+from monitor.lexicon.profile import EventKind, Profile, StatusClass, phrase_pattern
 
 __all__ = [
     "DEFAULT_PROFILE",

@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from datetime import date, timedelta
 from functools import lru_cache
 
 from monitor.detect.text import Sentence, fold, split_sentences, term_pattern
@@ -290,14 +291,19 @@ def _places_together(storyline: Storyline, sentences: list[Sentence]) -> bool:
         return True
     sides, people = lead_sides(storyline, sentences, _LEAD_SIDES)
     focus = title_places(storyline)
-    return bool(sides) and len(sides) + people >= 2 and (not focus or bool(focus & sides) or people > 0)
+    named = bool(sides) or people >= 2  # two leaders named alone each stand for a side the article names
+    return named and len(sides) + people >= 2 and (not focus or bool(focus & sides) or people > 0)
 
 
 def _before_its_year(storyline: Storyline, enriched: EnrichedArticle) -> bool:
-    """A storyline whose title names a year ("... earthquake 2025") is not in news published before it."""
+    """A storyline whose title names a year ("... earthquake 2025") is not in news published before it,
+    nor before its profile's lead-in (an election's campaign, begun the year before)."""
     years = [int(year) for year in re.findall(r"(?<!\d)(?:19|20)\d\d(?!\d)", storyline.title)]
     published = enriched.article.published
-    return bool(years) and published is not None and published.year < min(years)
+    if not years or published is None:
+        return False
+    lead_in = timedelta(days=load_lexicon().profile(storyline.profile).lead_in_days)
+    return published.date() < date(min(years), 1, 1) - lead_in
 
 
 def _another_contest(storyline: Storyline, sentences: list[Sentence]) -> bool:

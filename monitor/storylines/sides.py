@@ -21,6 +21,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from functools import lru_cache
+from itertools import pairwise
 
 from monitor.detect.text import Sentence, fold, term_pattern
 from monitor.lexicon import load_lexicon
@@ -54,6 +55,8 @@ def _known_places() -> dict[str, str]:
     for body in places.bodies:
         for name in (body.name, *body.aliases):
             forms.setdefault(name, body.name)
+    for region in places.regions:
+        forms.setdefault(region, "")  # no side: it covers a country's name inside it ('South China Sea')
     return forms
 
 
@@ -89,7 +92,7 @@ def _storyline_places(storyline: Storyline) -> tuple[re.Pattern[str], dict[str, 
 
 def _place_at(match: re.Match[str], folded: dict[str, str]) -> str | None:
     text = " ".join(re.split(r"[\s\-‐–]+", match.group(0)))
-    return folded.get(fold(text)) or folded.get(fold(text[:-1]))
+    return folded.get(fold(text)) or folded.get(fold(text[:-1])) or None
 
 
 def own_places(storyline: Storyline) -> frozenset[str]:
@@ -101,6 +104,25 @@ def places_in(storyline: Storyline, text: str) -> set[str]:
     """The storyline's own places a text names."""
     pattern, folded, own = _storyline_places(storyline)
     return {place for m in pattern.finditer(text) if (place := _place_at(m, folded)) in own}
+
+
+_NOT_SIDE_REACH = 4  # words from a 'not a side' marker to its country ('against a resurgent China')
+
+
+def _acting_places(storyline: Storyline, head: str) -> set[str]:
+    """The storyline's own places a lead names as sides, not as what they answer (the profile's ``not_sides``
+    markers a few words before: 'defence ties against a resurgent China')."""
+    pattern, folded, own = _storyline_places(storyline)
+    markers = load_lexicon().profile(storyline.profile).not_sides_pattern
+    found: set[str] = set()
+    for m in pattern.finditer(head):
+        place = _place_at(m, folded)
+        if place not in own:
+            continue
+        before = " ".join(head[max(0, m.start() - _WINDOW) : m.start()].split()[-_NOT_SIDE_REACH:])
+        if place is not None and not markers.search(before):
+            found.add(place)
+    return found
 
 
 def _people(storyline: Storyline) -> dict[str, tuple[re.Pattern[str], ...]]:
@@ -134,23 +156,61 @@ def _countries_of_people(storyline: Storyline, text: str) -> dict[str, str]:
     return found
 
 
+_LISTED = re.compile(r"^\s*(?:,\s*(?:and\s+)?|and\s+|&\s*)$")  # between two names of one list
+
+
+def _listed_with_a_third(storyline: Storyline, head: str) -> bool:
+    """The lead lists one of the storyline's places with a country or body outside it ("U.S., Japan and
+    South Korea agree ..."): the storyline's side acts with the third, not with its other side."""
+    pattern, folded, own = _storyline_places(storyline)
+    named = [(m, _place_at(m, folded)) for m in pattern.finditer(head)]
+    return any(
+        first is not None
+        and second is not None
+        and (first in own) != (second in own)
+        and _LISTED.match(head[a.end() : b.start()]) is not None
+        for (a, first), (b, second) in pairwise(named)
+    )
+
+
 def _third_parties(storyline: Storyline, head: str) -> bool:
     """The lead names someone of a country or body outside the storyline ("Philippine President ..."), or
-    a trip to one ("departs for U.S.", "left for Washington": the profile's travel words)."""
+    a trip to one ("departs for U.S.", "left for Washington": the profile's travel words), or lists such a
+    country with one of the storyline's ("U.S., Japan and South Korea")."""
     pattern, folded, own = _storyline_places(storyline)
     transit = load_lexicon().profile(storyline.profile).transit_pattern
+    if _listed_with_a_third(storyline, head):
+        return True
+    venues = _venues(storyline, head)
     return any(
         (place := _place_at(m, folded)) is not None
         and place not in own
         and (
             _QUALIFIES.match(head[m.end() :]) is not None
             or (
-                _TRIP.search(before := head[max(0, m.start() - _TRIP_REACH) : m.start()]) is not None
+                place not in venues
+                and _TRIP.search(before := head[max(0, m.start() - _TRIP_REACH) : m.start()]) is not None
                 and transit.search(before) is not None
             )
         )
         for m in pattern.finditer(head)
     )
+
+
+_AT = re.compile(r"^\s+(?:in|at)\s+")
+
+
+def _venues(storyline: Storyline, head: str) -> set[str]:
+    """Places the lead names as where an event is held ('summit in Helsinki'): a trip there is to the
+    meeting, not to a third party."""
+    pattern, folded, _ = _storyline_places(storyline)
+    found: set[str] = set()
+    for trigger in load_lexicon().profile(storyline.profile).trigger_pattern.finditer(head):
+        at = _AT.match(head[trigger.end() :])
+        m = pattern.match(head, trigger.end() + at.end()) if at is not None else None
+        if m is not None and (place := _place_at(m, folded)) is not None:
+            found.add(place)
+    return found
 
 
 _TRIP = re.compile(r"\b(?:for|to)\s+(?:the\s+)?$", re.IGNORECASE)  # 'departs for ', 'heading to '
@@ -162,12 +222,14 @@ def lead_sides(storyline: Storyline, sentences: Sequence[Sentence], lead: int) -
 
     A person named with one of the storyline's places stands for it. A person named alone ("President
     Yoon") stands for a place the lead does not name, unless the lead names a third party the person may
-    be meeting (someone of a country or body outside the storyline).
+    be meeting (someone of a country or body outside the storyline). When the lead names a third country
+    at all, the person stands only for a side the article names somewhere: 'Trump sends envoy to Moscow'
+    is no news of a US ally the article never names.
     """
     whole = "\n".join(sentence.text for sentence in sentences)
     head = "\n".join(sentence.text for sentence in sentences[:lead])
     own = own_places(storyline)
-    sides = places_in(storyline, head)
+    sides = _acting_places(storyline, head)
     countries = _countries_of_people(storyline, whole)
     alone = 0
     for person, patterns in _people(storyline).items():
@@ -179,7 +241,18 @@ def lead_sides(storyline: Storyline, sentences: Sequence[Sentence], lead: int) -
                 sides.add(place)
     if alone and _third_parties(storyline, head):
         alone = 0
-    return sides, min(alone, len(own - sides))
+    missing = own - sides
+    if _names_a_third(storyline, head):
+        missing &= places_in(storyline, whole)
+    return sides, min(alone, len(missing))
+
+
+def _names_a_third(storyline: Storyline, head: str) -> bool:
+    """The lead names a country or body outside the storyline."""
+    pattern, folded, own = _storyline_places(storyline)
+    return any(
+        (place := _place_at(m, folded)) is not None and place not in own for m in pattern.finditer(head)
+    )
 
 
 def title_places(storyline: Storyline) -> set[str]:

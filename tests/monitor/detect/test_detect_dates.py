@@ -212,3 +212,38 @@ def test_a_meeting_dated_by_a_travel_day_gives_no_event_date(timeline: Timeline,
     )
     events = [event for state in timeline.states.values() for event in state.events]
     assert events and all(event.date is None for event in events)
+
+
+def test_a_dateline_day_is_the_filing_day_not_the_event_day(enrich: Enrich) -> None:
+    """'NAIROBI, March 4 (Reuters) - ... met on Monday': the dateline's day is the day the report was filed
+    (role ``dateline``), never the event's; the weekday in the body stays the event's day."""
+    text = (
+        "NAIROBI, March 4 (Reuters) - Kenyan President William Ruto and Ethiopian Prime Minister "
+        "Abiy Ahmed met in Addis Ababa on Monday to discuss a new power line.\n"
+    )
+    sentences, dates = _dates(enrich, text, "2025-03-04T08:00:00+00:00")
+    roles = {item.text: item.role for item in dates.in_sentence(sentences[0])}
+    assert roles.get("March 4") == "dateline"
+    assert [item.role for item in dates.in_sentence(sentences[0]) if "Monday" in item.text] == ["event"]
+
+
+def test_a_day_range_states_both_days(enrich: Enrich) -> None:
+    """'a two-day summit on July 24-25': the range's first day, then its last as a day of its own, so that a
+    report dating the meeting by either day is not read as another day."""
+    text = "Leaders of the Pacific Islands Forum will meet in Suva on July 24-25 for their annual summit.\n"
+    sentences, dates = _dates(enrich, text, "2025-07-20T08:00:00+00:00")
+    values = {item.value for item in dates.in_sentence(sentences[0])}
+    assert {date(2025, 7, 24), date(2025, 7, 25)} <= values
+
+
+def test_a_travel_word_of_the_days_clause_makes_it_a_travel_day(enrich: Enrich) -> None:
+    """'landed in the United Arab Emirates on Tuesday for a visit': the travel word is six words before the
+    day, still in its clause with no event word between, so the day is travel's; 'arrived in Lima for the
+    summit on Friday' dates the summit."""
+    text = (
+        "Indonesian President Prabowo Subianto landed in the United Arab Emirates on Tuesday for a two-day "
+        "visit.\nChilean President Gabriel Boric arrived in Lima for the summit on Friday.\n"
+    )
+    sentences, dates = _dates(enrich, text, "2025-04-10T08:00:00+00:00")
+    assert [item.role for item in dates.in_sentence(sentences[0])] == ["transit"]
+    assert [item.role for item in dates.in_sentence(sentences[1])] == ["event"]

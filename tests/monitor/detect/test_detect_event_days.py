@@ -50,3 +50,24 @@ def test_a_report_of_an_opened_investigation_takes_no_later_day(enrich: Enrich) 
     (event,) = timeline.states["ev"].events
     assert event.date != date(2024, 7, 4)
     assert event.place in {None, "Beijing"}
+
+
+def test_a_rate_move_written_with_interest_rates_in_full_dates_the_decision(enrich: Enrich) -> None:
+    """'went back to raising interest rates on Thursday, May 8': the rate verb with 'interest rates' written
+    in full is the decision's word, so its sentence gives the decision's day even when no other decision word
+    is in it."""
+    bank = parse_storylines(
+        [{"id": "rba", "title": "Reserve Bank of Australia rate decisions", "profile": "policy-decision",
+          "entities": [{"name": "Reserve Bank of Australia", "label": "ORG", "aliases": ["RBA"]}],
+          "keywords": ["cash rate", "interest rates"]}]
+    )  # fmt: skip
+    timeline = Timeline(bank)
+    text = (
+        "After a pause in April, the Reserve Bank of Australia went back to raising interest rates on Tuesday, May 2, surprising markets.\n"
+        "Governor Philip Lowe said some further tightening may be needed.\n"
+    )
+    title = "RBA surprises with another hike"
+    timeline.push(enrich(make_article("r", text, published="2023-05-03T01:00:00+00:00", title=title)))
+    (event,) = timeline.states["rba"].events
+    assert event.date == date(2023, 5, 2)
+    assert any(fact.slot == "date:event" and fact.value == "2023-05-02" for fact in event.facts)

@@ -12,7 +12,7 @@ from detect_builders import Timeline, make_article
 
 from monitor.detect.events import similarity
 from monitor.detect.extract import Signature
-from monitor.detect.kinds import headline_kind
+from monitor.detect.kinds import applies_to, event_noun, headline_kind, organiser
 from monitor.detect.state import EventState
 from monitor.lexicon import load_lexicon
 from monitor.models import Article, ArticleRef, EnrichedArticle
@@ -152,3 +152,57 @@ def test_an_aftershock_days_later_is_another_occurrence(enrich: Enrich) -> None:
         )
     )
     assert all(alert.confidence < 0.5 for alert in raised if alert.kind == "conflict")
+
+
+@pytest.mark.parametrize(
+    ("text", "noun"),
+    [
+        (
+            "Prime Minister Petteri Orpo survived a vote of no confidence in parliament on Tuesday, and the election stays set for April.",
+            "confidence vote",
+        ),
+        (
+            "The three parties signed a coalition agreement in Vienna on Thursday, five months after the election.",
+            "coalition agreement",
+        ),
+    ],
+)
+def test_an_election_storylines_confidence_vote_and_coalition_deal_are_named_as_such(
+    text: str, noun: str
+) -> None:
+    """A confidence vote or a coalition agreement in an election storyline is named by its own noun, not as
+    'election' (the election profile's kinds, weighted above the vote itself)."""
+    assert event_noun(text, load_lexicon().profile("election")) == noun
+
+
+@pytest.mark.parametrize(
+    ("text", "applies"),
+    [
+        ("Canada opens anti-dumping probe into US steel", "into steel"),
+        (
+            "Ottawa launched an investigation into all softwood lumber imported from the United States.",
+            "into softwood lumber",
+        ),
+        ("Washington imposed duties on Canadian-made trucks on Friday, officials said.", "on trucks"),
+        ("The tariffs on imports of Mexican tomatoes take effect in July.", "on tomatoes"),
+        ("Mexico will respond to the tariffs on Monday, the ministry said.", ""),
+        ("The inquiry into subsidies received by Brazilian exporters begins.", "into subsidies"),
+    ],
+)
+def test_what_a_trade_measure_applies_to(text: str, applies: str) -> None:
+    """A trade measure's goods, which titles name: the words after a measure's word and 'into' or 'on', less
+    leading quantifiers ('all'), 'imports of' and the places qualifying them ('US', 'Canadian-made'), up to
+    a stop word or a participle ('imported', 'received'); a weekday after 'on' is no goods."""
+    lexicon = load_lexicon()
+    assert applies_to([text], lexicon.profile("trade-measure"), lexicon) == applies
+    assert applies_to([text], lexicon.profile("diplomatic-meeting"), lexicon) == ""
+
+
+def test_the_organisation_an_event_is_named_after() -> None:
+    """'the CBC leaders' debate' is named after the broadcaster: the organisation right before the event's
+    word; one named elsewhere, or none, names nothing."""
+    profile = load_lexicon().profile("election")
+    lead = ["Carney and Poilievre clash in the CBC debate in Montreal", "Polls opened on Monday."]
+    assert organiser(lead, profile, ["CBC", "Elections Canada"]) == "CBC"
+    assert organiser(["Elections Canada said the debate drew 5 million viewers."], profile, ["CBC"]) == ""
+    assert organiser(lead, profile, []) == ""

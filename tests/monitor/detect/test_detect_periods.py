@@ -128,3 +128,35 @@ def test_an_arrival_day_belongs_to_the_participant_named_first() -> None:
         (Slot.ARRIVAL, "2024-04-12", ["fumio-kishida"], "planned"),
     ]
     assert facts[0].subject == "Kishida"
+
+
+def test_flying_into_a_city_is_arriving() -> None:
+    """'Lula flew into Beijing on Monday' is Lula's arrival day, as 'arrived in Beijing' would be; in a trade
+    storyline too, a negotiator's arrival day is his own slot, not the talks' day."""
+    lula = CanonicalEntity(id="lula", name="Luiz Inacio Lula da Silva", label="PERSON", known=True, count=1,
+                           surface_forms=("Lula",), mentions=())  # fmt: skip
+    names = {"lula": "Lula"}
+    found = [_sentence("Lula flew into Beijing on Monday for a state visit.", date(2025, 5, 12), "Monday")]
+    for kind in ("diplomatic-meeting", "trade-measure"):
+        profile = load_lexicon().profile(kind)
+        facts = arrival_facts(found, "a", [lula], names, profile, date(2025, 5, 13))
+        assert [(fact.slot, fact.value, fact.terms) for fact in facts] == [
+            (Slot.ARRIVAL, "2025-05-12", ["lula"])
+        ]
+
+
+def test_a_report_giving_the_held_start_day_to_an_earlier_measure_agrees(enrich: Enrich) -> None:
+    """One report: a safeguard duty 'will apply from March 20'; another: a new duty 'from March 20', 'on top
+    of the duty in force from March 2'. The second report names both days, each of its own measure: its March
+    2 is the earlier measure's start, not another start day for the first report's duty."""
+    held = _periods(
+        enrich, "a", "Mexico said a new 30% safeguard duty on steel imports will apply from March 20.\n",
+        "2026-03-16T09:00:00+00:00",
+    )  # fmt: skip
+    text = (
+        "Mexico confirmed that a new safeguard duty on steel imports will apply from March 20.\n"
+        "The levy comes on top of the 10% duty in force from March 2.\n"
+    )
+    mine = _periods(enrich, "b", text, "2026-03-17T09:00:00+00:00")
+    assert "2026-03-02" in {fact.value for fact in mine} and "2026-03-20" in {fact.value for fact in mine}
+    assert compare(_event(held), mine, profile=load_lexicon().profile(TRADE)) == []

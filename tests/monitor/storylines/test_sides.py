@@ -170,3 +170,122 @@ def test_a_lone_leader_leaving_for_a_third_country_is_not_the_other_side(
         "Prime Minister Narendra Modi spoke in New Delhi on Monday."
     )
     assert lead_sides(storyline, split_sentences(home), 2) == ({"India"}, 1)
+
+
+def test_a_country_named_as_what_a_meeting_answers_is_not_a_side(storylines: tuple[Storyline, ...]) -> None:
+    """'... against a hostile Pakistan': the lead names the country as the threat two other leaders answer
+    (the profile's ``not_sides`` markers), so it is not the pair's other side."""
+    lead = (
+        "Modi and Albanese deepen ties against a hostile Pakistan\n"
+        "Indian Prime Minister Narendra Modi and Australian Prime Minister Anthony Albanese agreed on Monday "
+        "to expand naval drills.\n"
+    )
+    assert lead_sides(storylines[0], split_sentences(lead), 2) == ({"India"}, 0)
+    both = "Modi and Sharif hold talks\nIndian Prime Minister Narendra Modi met Pakistan's leader on Monday."
+    assert lead_sides(storylines[0], split_sentences(both), 2)[0] == {"India", "Pakistan"}
+
+
+def test_a_lone_leader_listed_with_third_countries_is_not_the_other_side(
+    storylines: tuple[Storyline, ...],
+) -> None:
+    """'India, Nepal and Bangladesh sign ...; Prime Minister Modi and the leaders of ...': the storyline's
+    side acts with third countries it is listed with, so its lone leader does not stand for Pakistan."""
+    lead = (
+        "India, Nepal and Bangladesh sign power-sharing pact\n"
+        "Prime Minister Narendra Modi and the leaders of Nepal and Bangladesh signed the pact on Monday.\n"
+    )
+    assert lead_sides(storylines[0], split_sentences(lead), 2) == ({"India"}, 0)
+
+
+def test_a_sea_or_peninsula_named_after_a_country_is_not_that_country(
+    storylines: tuple[Storyline, ...],
+) -> None:
+    """'Sea of Japan' and 'the Korean Peninsula' are regions (places.yaml), not Japan or South Korea."""
+    allies = storylines[1]
+    assert places_in(allies, "US warships patrolled the Sea of Japan near the Korean Peninsula.") == {
+        "United States"
+    }
+
+
+def test_an_election_storyline_titled_with_a_year_follows_the_autumn_before() -> None:
+    """'... election 2026' takes the snap election called the October before (the election profile's
+    lead-in), but not news of a year and a half before."""
+    vote = parse_storylines(
+        [{"id": "nl-vote", "title": "Dutch general election 2026", "profile": "election",
+          "entities": [{"name": "Netherlands", "label": "GPE"},
+                       {"name": "Dick Schoof", "aliases": ["Schoof"]}],
+          "keywords": ["general election", "election", "coalition"]}]
+    )  # fmt: skip
+    text = (
+        "Dutch Prime Minister Dick Schoof called a snap general election on Tuesday after his coalition "
+        "collapsed.\nThe election will be held in March, Schoof told parliament in The Hague.\n"
+    )
+    for stamp, expected in (
+        (datetime(2025, 10, 7, tzinfo=UTC), {"nl-vote"}),
+        (datetime(2024, 6, 4, tzinfo=UTC), set()),
+    ):
+        article = Article(
+            id="nl", title="Schoof calls snap election", text=text, published=stamp, ingested_at=stamp
+        )
+        enriched = enrich_batch(load_pipeline(vote), [article], vote)[0]
+        assert {m.storyline_id for m in match_storylines(enriched, vote, min_score=0.5)} == expected
+
+
+def test_a_lone_leader_flying_to_the_summits_venue_still_stands_for_the_other_side(
+    storylines: tuple[Storyline, ...],
+) -> None:
+    """'summit in Doha ...; Modi flew to Doha': the trip is to the meeting's venue, not to a third party,
+    so the lone leader still stands for India, which the article names."""
+    text = (
+        "Highlights of the Modi–Sharif summit in Doha\n"
+        "Prime Minister Narendra Modi flew to Doha on Monday for talks with Pakistani Prime Minister "
+        "Shehbaz Sharif.\nIndia's foreign ministry called the talks frank.\n"
+    )
+    assert lead_sides(storylines[0], split_sentences(text), 2) == ({"Pakistan"}, 1)
+
+
+def test_two_lone_leaders_of_a_pair_are_its_two_sides(storylines: tuple[Storyline, ...]) -> None:
+    """A lead naming both leaders and no country ('Prime Ministers Modi and Sharif held ...') is the pair's
+    story when the article names their countries further down."""
+    text = (
+        "Prime Ministers Narendra Modi and Shehbaz Sharif held their first summit talks in Doha on Monday.\n"
+        "The two leaders met for two hours, officials said.\n"
+        "Indian and Pakistani officials later agreed to reopen the border crossing.\n"
+    )
+    assert "india-pakistan" in _matched(storylines, "Modi and Sharif meet in Doha for summit talks", text)
+
+
+def test_a_lone_leader_with_a_third_country_stands_only_for_a_side_the_article_names(
+    storylines: tuple[Storyline, ...],
+) -> None:
+    """'Sharif sends envoy to Riyadh ahead of Saudi talks': a third country in the lead, and India named
+    nowhere, so the lone leader stands for no side of the pair."""
+    text = (
+        "Sharif sends envoy to Riyadh ahead of talks on Saudi loans to Pakistan\n"
+        "The envoy of Prime Minister Shehbaz Sharif is due in Riyadh on Wednesday for talks on the loans.\n"
+    )
+    assert lead_sides(storylines[0], split_sentences(text), 2) == ({"Pakistan"}, 0)
+
+
+def test_a_regional_election_in_the_lead_is_not_the_national_ones() -> None:
+    """'... won a state election in Bavaria' after the national vote is another contest (the election
+    profile's ``other_events``), though it names the national storyline's parties and chancellor."""
+    vote = parse_storylines(
+        [{"id": "at-vote", "title": "Austrian legislative election 2024", "profile": "election",
+          "entities": [{"name": "Austria", "label": "GPE"},
+                       {"name": "Karl Nehammer", "aliases": ["Nehammer"]},
+                       {"name": "Austrian People's Party", "label": "ORG",
+                        "aliases": ["OVP", "People's Party"]}],
+          "keywords": ["legislative election", "election", "coalition", "seats"]}]
+    )  # fmt: skip
+    text = (
+        "Two weeks after Austria's national election, Chancellor Karl Nehammer's People's Party won a "
+        "state election in Vorarlberg on Sunday.\n"
+        "The party kept 38 of the state assembly's seats, officials said.\n"
+    )
+    stamp = datetime(2024, 10, 14, tzinfo=UTC)
+    article = Article(
+        id="vbg", title="Nehammer's party holds Vorarlberg", text=text, published=stamp, ingested_at=stamp
+    )
+    enriched = enrich_batch(load_pipeline(vote), [article], vote)[0]
+    assert match_storylines(enriched, vote, min_score=0.5) == []
