@@ -32,7 +32,6 @@ from monitor.nlp.dates import (
     CALENDAR_DAY,
     DAY_THEN_WEEKDAY,
     DURATION,
-    MONTH_WORD,
     WEEKDAY_THEN_DAY,
     WEEKDAYS,
     duration_years,
@@ -262,11 +261,6 @@ def _date_spans(s: _Sentence, ent: Span) -> list[tuple[int, int, str]]:
         return []
     words = s.text[span[0] : span[1]]
     both = _DAY_RANGE.fullmatch(words)
-    days = _DAYS_OF_MONTH.fullmatch(words) if span[2] == words else None
-    if days is not None:  # 'June 14-15': the second day is read in the first's month
-        second = span[0] + days.start("day")
-        return [(span[0], span[0] + days.end("first"), days.group("first")),
-                (second, span[1], f"{days.group('month')} {days.group('day')}")]  # fmt: skip
     if span[2] != words or both is None:
         return [span]
     first, second = span[0] + both.start("first"), span[0] + both.start("second")
@@ -274,9 +268,6 @@ def _date_spans(s: _Sentence, ent: Span) -> list[tuple[int, int, str]]:
             (second, span[0] + both.end("second"), both.group("second"))]  # fmt: skip
 
 
-_DAYS_OF_MONTH = re.compile(
-    r"(?P<first>(?P<month>" + MONTH_WORD + r")\s+\d{1,2})\s*[-–]\s*(?P<day>\d{1,2})", re.IGNORECASE
-)  # two days of one month: 'June 14-15'
 _DAY_RANGE = re.compile(
     r"(?P<first>" + CALENDAR_DAY + r")\s*(?:to|through|until|till|-|–)\s*(?P<second>" + CALENDAR_DAY + r")",
     re.IGNORECASE,

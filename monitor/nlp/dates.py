@@ -53,10 +53,10 @@ _FILLER = re.compile(r"^(?:on|in|at|by|since|from|until|till|of|during|this\s+pa
 _RELATIVE_DAYS = {"today": 0, "tonight": 0, "yesterday": -1, "tomorrow": 1}
 
 
-MONTH_WORD = r"(?:" + "|".join(MONTHS) + r"|(?:jan|feb|mar|apr|jun|jul|aug|sept?|oct|nov|dec)\.?)(?![a-z])"
+_MONTH_WORD = r"(?:" + "|".join(MONTHS) + r"|(?:jan|feb|mar|apr|jun|jul|aug|sept?|oct|nov|dec)\.?)(?![a-z])"
 _WEEKDAY_WORD = r"(?:" + "|".join(WEEKDAYS) + r")"
 CALENDAR_DAY = (
-    r"(?:\d{1,2}(?:st|nd|rd|th)?\s+" + MONTH_WORD + r"|" + MONTH_WORD + r"\s+\d{1,2}(?:st|nd|rd|th)?\b)"
+    r"(?:\d{1,2}(?:st|nd|rd|th)?\s+" + _MONTH_WORD + r"|" + _MONTH_WORD + r"\s+\d{1,2}(?:st|nd|rd|th)?\b)"
     r"(?:,?\s+\d{4})?"
 )
 # A weekday and the calendar day it names, written together: 'Thursday (Jun 6)', 'Thursday, June 5',

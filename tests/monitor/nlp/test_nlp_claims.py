@@ -174,16 +174,6 @@ def test_a_range_of_calendar_days_gives_both_days(
     assert {("April 2", "2025-04-02"), ("April 12", "2025-04-12")} <= set(dates)
 
 
-def test_two_days_of_one_month_give_both_days(
-    nlp: Language, storylines: tuple[Storyline, ...], make_article: Callable[..., Article]
-) -> None:
-    """'a two-day meeting on March 19-20' gives both days, the second read in the first's month, so a report
-    dating the decision on the second day agrees with one that names the range."""
-    text = "The Bank of Japan holds a two-day policy meeting on March 19-20, with markets eyeing a hike.\n"
-    dates = _dates_of(nlp, storylines, make_article(text, "2024-03-18T17:00:00+00:00"))
-    assert {("March 19", "2024-03-19"), ("20", "2024-03-20")} <= set(dates)
-
-
 def test_measures_written_as_one_word_with_their_number(
     nlp: Language, storylines: tuple[Storyline, ...], make_article: Callable[..., Article]
 ) -> None:
