@@ -19,7 +19,7 @@ where no longer name ("North Korea") covers it.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from functools import lru_cache
 from itertools import pairwise
 
@@ -125,6 +125,26 @@ def _acting_places(storyline: Storyline, head: str) -> set[str]:
     return found
 
 
+@lru_cache(maxsize=16)
+def people_places(storylines: tuple[Storyline, ...]) -> dict[str, str]:
+    """Person (folded name) -> the one country or body every storyline listing them shares.
+
+    A person a storyline lists with its countries belongs to one of them; listed by several storylines
+    (a leader in each of their country's relations), they belong to the place those storylines have in
+    common. A person whose storylines share no single place stays unknown.
+    """
+    shared: dict[str, frozenset[str]] = {}
+    for storyline in storylines:
+        own = own_places(storyline)
+        if not own:
+            continue
+        for spec in storyline.entities:
+            if spec.label == "PERSON":
+                key = fold(spec.name)
+                shared[key] = shared[key] & own if key in shared else own
+    return {person: next(iter(places)) for person, places in shared.items() if len(places) == 1}
+
+
 def _people(storyline: Storyline) -> dict[str, tuple[re.Pattern[str], ...]]:
     return {
         spec.name: tuple(term_pattern(form) for form in (spec.name, *spec.aliases) if form.strip())
@@ -217,10 +237,13 @@ _TRIP = re.compile(r"\b(?:for|to)\s+(?:the\s+)?$", re.IGNORECASE)  # 'departs fo
 _TRIP_REACH = 20
 
 
-def lead_sides(storyline: Storyline, sentences: Sequence[Sentence], lead: int) -> tuple[set[str], int]:
+def lead_sides(
+    storyline: Storyline, sentences: Sequence[Sentence], lead: int, known: Mapping[str, str] | None = None
+) -> tuple[set[str], int]:
     """The storyline's places the first ``lead`` sentences name, and how many sides its people add.
 
-    A person named with one of the storyline's places stands for it. A person named alone ("President
+    A person named with one of the storyline's places stands for it, and so does a person ``known`` to
+    belong to it (:func:`people_places`: 'President Trump' for the US). A person named alone ("President
     Yoon") stands for a place the lead does not name, unless the lead names a third party the person may
     be meeting (someone of a country or body outside the storyline). When the lead names a third country
     at all, the person stands only for a side the article names somewhere: 'Trump sends envoy to Moscow'
@@ -234,7 +257,7 @@ def lead_sides(storyline: Storyline, sentences: Sequence[Sentence], lead: int) -
     alone = 0
     for person, patterns in _people(storyline).items():
         if any(pattern.search(head) for pattern in patterns):
-            place = countries.get(person)
+            place = countries.get(person) or (known or {}).get(fold(person))
             if place is None:
                 alone += 1
             elif place in own:

@@ -12,7 +12,7 @@ from monitor.nlp.enrich import enrich_batch
 from monitor.nlp.pipeline import load_pipeline
 from monitor.storylines.config import Storyline, parse_storylines
 from monitor.storylines.match import match_storylines
-from monitor.storylines.sides import lead_sides, places_in, title_places
+from monitor.storylines.sides import lead_sides, people_places, places_in, title_places
 
 
 @pytest.fixture(scope="module")
@@ -289,3 +289,28 @@ def test_a_regional_election_in_the_lead_is_not_the_national_ones() -> None:
     )
     enriched = enrich_batch(load_pipeline(vote), [article], vote)[0]
     assert match_storylines(enriched, vote, min_score=0.5) == []
+
+
+def test_person_listed_in_several_storylines_belongs_to_the_place_they_share() -> None:
+    """A leader listed by every relation storyline of their country belongs to it: in a storyline with
+    a third country, 'President Lula' welcoming another leader stands for his own side, not the other."""
+    lines = parse_storylines(
+        [
+            {"id": "brazil-china", "title": "Brazil–China summits",
+             "entities": [{"name": "Brazil", "label": "GPE"}, {"name": "China", "label": "GPE"},
+                          {"name": "Luiz Inácio Lula da Silva", "aliases": ["Lula"]}],
+             "keywords": ["summit", "talks"]},
+            {"id": "brazil-argentina", "title": "Brazil–Argentina talks",
+             "entities": [{"name": "Brazil", "label": "GPE"}, {"name": "Argentina", "label": "GPE"},
+                          {"name": "Luiz Inácio Lula da Silva", "aliases": ["Lula"]}],
+             "keywords": ["summit", "talks"]},
+        ]
+    )  # fmt: skip
+    assert people_places(lines) == {"luiz inacio lula da silva": "Brazil"}
+    sentences = split_sentences(
+        "Lula hosts Boric in Brasília\n"
+        "President Lula received President Gabriel Boric in Brazil on Tuesday for talks on a rail link.\n"
+    )
+    assert lead_sides(lines[0], sentences, 2) == ({"Brazil"}, 1)  # unknown: Lula may stand for China
+    assert lead_sides(lines[0], sentences, 2, people_places(lines)) == ({"Brazil"}, 0)
+    assert "brazil-china" not in _matched(lines, sentences[0].text, sentences[1].text)
