@@ -109,18 +109,25 @@ def places_in(storyline: Storyline, text: str) -> set[str]:
 _NOT_SIDE_REACH = 4  # words from a 'not a side' marker to its country ('against a resurgent China')
 
 
+_POSSESSIVE = re.compile(r"(?:'s|’s)?\s+")
+
+
 def _acting_places(storyline: Storyline, head: str) -> set[str]:
     """The storyline's own places a lead names as sides, not as what they answer (the profile's ``not_sides``
-    markers a few words before: 'defence ties against a resurgent China')."""
+    markers a few words before: 'defence ties against a resurgent China') nor as a topic (its
+    ``topics_after`` right after: 'Russian oil', "Russia's war")."""
     pattern, folded, own = _storyline_places(storyline)
-    markers = load_lexicon().profile(storyline.profile).not_sides_pattern
+    profile = load_lexicon().profile(storyline.profile)
+    markers = profile.not_sides_pattern
     found: set[str] = set()
     for m in pattern.finditer(head):
         place = _place_at(m, folded)
         if place not in own:
             continue
         before = " ".join(head[max(0, m.start() - _WINDOW) : m.start()].split()[-_NOT_SIDE_REACH:])
-        if place is not None and not markers.search(before):
+        gap = _POSSESSIVE.match(head, m.end())
+        topic = gap is not None and profile.topics_after_pattern.match(head, gap.end()) is not None
+        if place is not None and not markers.search(before) and not topic:
             found.add(place)
     return found
 

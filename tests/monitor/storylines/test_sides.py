@@ -314,3 +314,16 @@ def test_person_listed_in_several_storylines_belongs_to_the_place_they_share() -
     assert lead_sides(lines[0], sentences, 2) == ({"Brazil"}, 1)  # unknown: Lula may stand for China
     assert lead_sides(lines[0], sentences, 2, people_places(lines)) == ({"Brazil"}, 0)
     assert "brazil-china" not in _matched(lines, sentences[0].text, sentences[1].text)
+
+
+def test_country_named_as_a_topic_is_no_side(storylines: tuple[Storyline, ...]) -> None:
+    """A country the lead names only as a topic of the news (its goods: 'Pakistani gas'; its war; a
+    ceasefire with it) is no side of a relations storyline: the news is another country's."""
+    pair = storylines[0]
+    sentences = split_sentences(
+        "Bangladesh agrees to ceasefire with Pakistan as India steps in\n"
+        "Indian officials said on Friday that Dhaka would curb purchases of Pakistani gas under the deal.\n"
+    )
+    assert lead_sides(pair, sentences, 2) == ({"India"}, 0)
+    both = split_sentences("India and Pakistan agree on talks\nPakistan's war of words with India cooled.\n")
+    assert lead_sides(pair, both, 2)[0] == {"India", "Pakistan"}
