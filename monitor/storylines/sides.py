@@ -202,10 +202,11 @@ def _listed_with_a_third(storyline: Storyline, head: str) -> bool:
 
 def _third_parties(storyline: Storyline, head: str) -> bool:
     """The lead names someone of a country or body outside the storyline ("Philippine President ..."), or
-    a trip to one ("departs for U.S.", "left for Washington": the profile's travel words), or lists such a
+    a trip to one ("departs for U.S.", "left for Washington", "visit to Brazil": the profile's travel and
+    visit words), or lists such a
     country with one of the storyline's ("U.S., Japan and South Korea")."""
     pattern, folded, own = _storyline_places(storyline)
-    transit = load_lexicon().profile(storyline.profile).transit_pattern
+    profile = load_lexicon().profile(storyline.profile)
     if _listed_with_a_third(storyline, head):
         return True
     venues = _venues(storyline, head)
@@ -217,7 +218,8 @@ def _third_parties(storyline: Storyline, head: str) -> bool:
             or (
                 place not in venues
                 and _TRIP.search(before := head[max(0, m.start() - _TRIP_REACH) : m.start()]) is not None
-                and transit.search(before) is not None
+                and (profile.transit_pattern.search(before) or profile.visits_pattern.search(before))
+                is not None
             )
         )
         for m in pattern.finditer(head)

@@ -327,3 +327,17 @@ def test_country_named_as_a_topic_is_no_side(storylines: tuple[Storyline, ...]) 
     assert lead_sides(pair, sentences, 2) == ({"India"}, 0)
     both = split_sentences("India and Pakistan agree on talks\nPakistan's war of words with India cooled.\n")
     assert lead_sides(pair, both, 2)[0] == {"India", "Pakistan"}
+
+
+def test_lone_leader_visiting_a_third_country_does_not_stand_for_the_other_side(
+    storylines: tuple[Storyline, ...],
+) -> None:
+    """'Ahead of Sharif's visit to Turkey' has the lone leader meet Turkey, not India, even when the
+    article names India further down."""
+    pair = storylines[0]
+    sentences = split_sentences(
+        "Pakistan signs gas deal with Ankara firm\n"
+        "Pakistan's state utility signed a ten-year supply deal ahead of Prime Minister Sharif's visit to "
+        "Turkey next month.\nThe deal comes as India also seeks new suppliers.\n"
+    )
+    assert lead_sides(pair, sentences, 2) == ({"Pakistan"}, 0)
