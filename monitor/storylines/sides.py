@@ -254,7 +254,9 @@ def lead_sides(
     A person named with one of the storyline's places stands for it, and so does a person ``known`` to
     belong to it (:func:`people_places`: 'President Trump' for the US). A person named alone ("President
     Yoon") stands for a place the lead does not name, unless the lead names a third party the person may
-    be meeting (someone of a country or body outside the storyline). When the lead names a third country
+    be meeting (someone of a country or body outside the storyline) and none of the storyline's people
+    of a named side, who would meet them together ('Yoon in Washington for a summit with the US President
+    and Japanese Prime Minister Kishida'). When the lead names a third country
     at all, the person stands only for a side the article names somewhere: 'Trump sends envoy to Moscow'
     is no news of a US ally the article never names.
     """
@@ -263,7 +265,7 @@ def lead_sides(
     own = own_places(storyline)
     sides = _acting_places(storyline, head)
     countries = _countries_of_people(storyline, whole)
-    alone = 0
+    alone = placed = 0
     for person, patterns in _people(storyline).items():
         if any(pattern.search(head) for pattern in patterns):
             place = countries.get(person) or (known or {}).get(fold(person))
@@ -271,7 +273,8 @@ def lead_sides(
                 alone += 1
             elif place in own:
                 sides.add(place)
-    if alone and _third_parties(storyline, head):
+                placed += 1
+    if alone and not placed and _third_parties(storyline, head):
         alone = 0
     missing = own - sides
     if _names_a_third(storyline, head):

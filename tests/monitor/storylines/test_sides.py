@@ -341,3 +341,17 @@ def test_lone_leader_visiting_a_third_country_does_not_stand_for_the_other_side(
         "Turkey next month.\nThe deal comes as India also seeks new suppliers.\n"
     )
     assert lead_sides(pair, sentences, 2) == ({"Pakistan"}, 0)
+
+
+def test_lone_leader_meeting_a_third_party_with_the_other_sides_leader_stands_for_his_side(
+    storylines: tuple[Storyline, ...],
+) -> None:
+    """A lone leader in a three-way meeting with a third party and the other side's leader (named with
+    their country) still stands for the missing side: both of the storyline's leaders meet."""
+    pair = storylines[0]
+    sentences = split_sentences(
+        "Sharif arrives in Beijing for summit with Xi, Modi\n"
+        "Prime Minister Shehbaz Sharif arrived in Beijing on Sunday for a summit with Chinese President "
+        "Xi Jinping and Indian Prime Minister Narendra Modi.\nPakistan hopes for a water accord.\n"
+    )
+    assert lead_sides(pair, sentences, 2) == ({"India"}, 1)
