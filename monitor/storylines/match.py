@@ -274,7 +274,9 @@ def _headline_event(storyline: Storyline, hits: _Hits) -> bool:
     )
 
 
-def _places_together(storyline: Storyline, sentences: list[Sentence], known: Mapping[str, str]) -> bool:
+def _places_together(
+    storyline: Storyline, sentences: list[Sentence], known: Mapping[str, str], others: Sequence[str]
+) -> bool:
     """A plain storyline of relations between countries is about them together, from its lead on.
 
     Whether a kind of news is about relations is its profile's ``countries_together`` (meetings and trade
@@ -289,7 +291,7 @@ def _places_together(storyline: Storyline, sentences: list[Sentence], known: Map
         return True
     if len(own_places(storyline)) < 2:
         return True
-    sides, people = lead_sides(storyline, sentences, _LEAD_SIDES, known)
+    sides, people = lead_sides(storyline, sentences, _LEAD_SIDES, known, others)
     focus = title_places(storyline)
     named = bool(sides) or people >= 2  # two leaders named alone each stand for a side the article names
     return named and len(sides) + people >= 2 and (not focus or bool(focus & sides) or people > 0)
@@ -349,6 +351,13 @@ def _lead_places_together(storyline: Storyline, sentences: list[Sentence], known
     return len(lead_sides(storyline, sentences, _LEAD_SIDES, known)[0]) >= 2
 
 
+def _people_named(enriched: EnrichedArticle) -> tuple[str, ...]:
+    """Every form the article's NLP read as a person."""
+    return tuple(
+        form for entity in enriched.entities if entity.label == "PERSON" for form in entity.surface_forms
+    )
+
+
 def score_storyline(
     enriched: EnrichedArticle, storyline: Storyline, known: Mapping[str, str] | None = None
 ) -> tuple[float, MatchReason] | None:
@@ -371,7 +380,9 @@ def score_storyline(
         return None
     hits = _scan(sentences, entities, keywords, groups)
     covered: set[int] = set().union(*hits.groups)
-    if len(covered) < len(groups) or not _places_together(storyline, sentences, known):
+    if len(covered) < len(groups) or not _places_together(
+        storyline, sentences, known, _people_named(enriched)
+    ):
         return None
     plain = not storyline.require_any and storyline.keywords
     if plain and not _own_keyword(storyline, hits) and not _headline_event(storyline, hits):

@@ -246,15 +246,38 @@ _TRIP = re.compile(r"\b(?:for|to)\s+(?:the\s+)?$", re.IGNORECASE)  # 'departs fo
 _TRIP_REACH = 20
 
 
+def _third_people(storyline: Storyline, head: str, whole: str, others: Sequence[str]) -> bool:
+    """The lead names someone outside the storyline's people (``others``: the article's people) whom the
+    article names with a third country somewhere ('Israeli Prime Minister ...' further down)."""
+    own = own_places(storyline)
+    people = [pattern for patterns in _people(storyline).values() for pattern in patterns]
+    for form in others:
+        if any(pattern.search(form) for pattern in people):
+            continue
+        found = term_pattern(form)
+        if found.search(head) is None:
+            continue
+        for m in found.finditer(whole):
+            place = _qualifier(storyline, whole, m.start())
+            if place and place not in own:
+                return True
+    return False
+
+
 def lead_sides(
-    storyline: Storyline, sentences: Sequence[Sentence], lead: int, known: Mapping[str, str] | None = None
+    storyline: Storyline,
+    sentences: Sequence[Sentence],
+    lead: int,
+    known: Mapping[str, str] | None = None,
+    others: Sequence[str] = (),
 ) -> tuple[set[str], int]:
     """The storyline's places the first ``lead`` sentences name, and how many sides its people add.
 
     A person named with one of the storyline's places stands for it, and so does a person ``known`` to
     belong to it (:func:`people_places`: 'President Trump' for the US). A person named alone ("President
     Yoon") stands for a place the lead does not name, unless the lead names a third party the person may
-    be meeting (someone of a country or body outside the storyline) and none of the storyline's people
+    be meeting (someone of a country or body outside the storyline, in the lead or, for the article's
+    ``others`` people, anywhere in the article) and none of the storyline's people
     of a named side, who would meet them together ('Yoon in Washington for a summit with the US President
     and Japanese Prime Minister Kishida'). When the lead names a third country
     at all, the person stands only for a side the article names somewhere: 'Trump sends envoy to Moscow'
@@ -274,7 +297,11 @@ def lead_sides(
             elif place in own:
                 sides.add(place)
                 placed += 1
-    if alone and not placed and _third_parties(storyline, head):
+    if (
+        alone
+        and not placed
+        and (_third_parties(storyline, head) or _third_people(storyline, head, whole, others))
+    ):
         alone = 0
     missing = own - sides
     if _names_a_third(storyline, head):

@@ -355,3 +355,18 @@ def test_lone_leader_meeting_a_third_party_with_the_other_sides_leader_stands_fo
         "Xi Jinping and Indian Prime Minister Narendra Modi.\nPakistan hopes for a water accord.\n"
     )
     assert lead_sides(pair, sentences, 2) == ({"India"}, 1)
+
+
+def test_person_the_article_names_with_a_third_country_is_a_third_party(
+    storylines: tuple[Storyline, ...],
+) -> None:
+    """Someone outside the storyline's people whom the lead names plainly ('Erdogan') but the article
+    names with a third country further down ('Turkish President ...') is the lone leader's counterpart."""
+    pair = storylines[0]
+    sentences = split_sentences(
+        "Modi hosts Erdogan for trade talks\n"
+        "Prime Minister Narendra Modi held talks with Recep Tayyip Erdogan in New Delhi on Monday.\n"
+        "Turkish President Recep Tayyip Erdogan flies on to Pakistan on Wednesday.\n"
+    )
+    assert lead_sides(pair, sentences, 2) == ({"India"}, 1)
+    assert lead_sides(pair, sentences, 2, others=["Recep Tayyip Erdogan", "Erdogan"]) == ({"India"}, 0)
