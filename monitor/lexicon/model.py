@@ -344,8 +344,9 @@ def _profile(path: Path) -> Profile:
         place_after=data.place_after, transit=data.transit, arrival=data.arrival,
         announcements_are_events=data.announcements_are_events, countries_together=data.countries_together,
         separate_kinds=data.separate_kinds, other_events=data.other_events, not_sides=data.not_sides,
-        lead_in_days=data.lead_in_days, single_actor=data.single_actor, applies_to=data.applies_to,
-        applies_skip=data.applies_skip, applies_stop=data.applies_stop,
+        topics_after=data.topics_after, visits=data.visits, lead_in_days=data.lead_in_days,
+        single_actor=data.single_actor, applies_to=data.applies_to, applies_skip=data.applies_skip,
+        applies_stop=data.applies_stop,
     )  # fmt: skip
 
 

@@ -72,6 +72,8 @@ class _ProfileFile(_Data):
     separate_kinds: bool = False
     other_events: tuple[str, ...] = ()
     not_sides: tuple[str, ...] = ()
+    topics_after: tuple[str, ...] = ()
+    visits: tuple[str, ...] = ()
     lead_in_days: int = 0
     single_actor: bool = False
     applies_to: tuple[str, ...] = ()
@@ -97,6 +99,8 @@ class Profile:
     separate_kinds: bool = False  # events of different kinds are different events
     other_events: tuple[str, ...] = ()  # events like the profile's that a lead names when it is not ours
     not_sides: tuple[str, ...] = ()  # before a country: what a meeting answers, not a side ('against')
+    topics_after: tuple[str, ...] = ()  # right after a country: it names a topic, not a side ('Russian oil')
+    visits: tuple[str, ...] = ()  # a visit to a place, besides the travel words ('visit to', 'tour of')
     lead_in_days: int = 0  # how long before the year in a storyline's title its news begins
     single_actor: bool = False  # one institution acts: its bodies are named as it (the storyline's first)
     applies_to: tuple[str, ...] = ()  # after a measure's word: what follows is what it applies to ('on')
@@ -190,6 +194,16 @@ class Profile:
     def not_sides_pattern(self) -> re.Pattern[str]:
         """Words making the country after them a threat or rival, not a side ('against', 'pressure from')."""
         return phrase_pattern(self.not_sides)
+
+    @cached_property
+    def topics_after_pattern(self) -> re.Pattern[str]:
+        """Words making the country right before them a topic, not a side ('Russian oil', "Russia's war")."""
+        return phrase_pattern(self.topics_after)
+
+    @cached_property
+    def visits_pattern(self) -> re.Pattern[str]:
+        """Words for someone's visit to a place ('visit', 'tour'), besides the travel words."""
+        return phrase_pattern(self.visits)
 
     @cached_property
     def arrival_pattern(self) -> re.Pattern[str]:

@@ -12,7 +12,7 @@ the threshold.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from functools import lru_cache
@@ -22,7 +22,7 @@ from monitor.lexicon import load_lexicon
 from monitor.models import EnrichedArticle, MatchReason, StorylineMatch
 from monitor.nlp.gazetteer import demonym_countries
 from monitor.storylines.config import Storyline, entity_id
-from monitor.storylines.sides import lead_sides, own_places, title_places
+from monitor.storylines.sides import lead_sides, own_places, people_places, title_places
 
 _LEAD_SENTENCES = 3
 _LEAD_SIDES = 2  # headline and first sentence: whom the article is about
@@ -274,7 +274,9 @@ def _headline_event(storyline: Storyline, hits: _Hits) -> bool:
     )
 
 
-def _places_together(storyline: Storyline, sentences: list[Sentence]) -> bool:
+def _places_together(
+    storyline: Storyline, sentences: list[Sentence], known: Mapping[str, str], others: Sequence[str]
+) -> bool:
     """A plain storyline of relations between countries is about them together, from its lead on.
 
     Whether a kind of news is about relations is its profile's ``countries_together`` (meetings and trade
@@ -289,7 +291,7 @@ def _places_together(storyline: Storyline, sentences: list[Sentence]) -> bool:
         return True
     if len(own_places(storyline)) < 2:
         return True
-    sides, people = lead_sides(storyline, sentences, _LEAD_SIDES)
+    sides, people = lead_sides(storyline, sentences, _LEAD_SIDES, known, others)
     focus = title_places(storyline)
     named = bool(sides) or people >= 2  # two leaders named alone each stand for a side the article names
     return named and len(sides) + people >= 2 and (not focus or bool(focus & sides) or people > 0)
@@ -342,15 +344,27 @@ def _only_referenced(entities: dict[str, _Term], sentences: list[Sentence]) -> b
     return named
 
 
-def _lead_places_together(storyline: Storyline, sentences: list[Sentence]) -> bool:
+def _lead_places_together(storyline: Storyline, sentences: list[Sentence], known: Mapping[str, str]) -> bool:
     """The lead names two of a relations storyline's places: whoever else is named, it is their story."""
     if storyline.require_any or not load_lexicon().profile(storyline.profile).countries_together:
         return False
-    return len(lead_sides(storyline, sentences, _LEAD_SIDES)[0]) >= 2
+    return len(lead_sides(storyline, sentences, _LEAD_SIDES, known)[0]) >= 2
 
 
-def score_storyline(enriched: EnrichedArticle, storyline: Storyline) -> tuple[float, MatchReason] | None:
-    """Score one article against one storyline; None when a hard rule rules it out."""
+def _people_named(enriched: EnrichedArticle) -> tuple[str, ...]:
+    """Every form the article's NLP read as a person."""
+    return tuple(
+        form for entity in enriched.entities if entity.label == "PERSON" for form in entity.surface_forms
+    )
+
+
+def score_storyline(
+    enriched: EnrichedArticle, storyline: Storyline, known: Mapping[str, str] | None = None
+) -> tuple[float, MatchReason] | None:
+    """Score one article against one storyline; None when a hard rule rules it out.
+
+    ``known`` maps people to the country they belong to (:func:`people_places` of every storyline)."""
+    known = known or {}
     sentences = article_sentences(enriched)
     full_text = "\n".join(sentence.text for sentence in sentences)
     if not sentences or _excluded(storyline, full_text) or _before_its_year(storyline, enriched):
@@ -366,13 +380,15 @@ def score_storyline(enriched: EnrichedArticle, storyline: Storyline) -> tuple[fl
         return None
     hits = _scan(sentences, entities, keywords, groups)
     covered: set[int] = set().union(*hits.groups)
-    if len(covered) < len(groups) or not _places_together(storyline, sentences):
+    if len(covered) < len(groups) or not _places_together(
+        storyline, sentences, known, _people_named(enriched)
+    ):
         return None
     plain = not storyline.require_any and storyline.keywords
     if plain and not _own_keyword(storyline, hits) and not _headline_event(storyline, hits):
         return None  # the profile's event words alone do not make an article the storyline's topic
     score, best = _score(hits, len(groups), len(entities))
-    if not _lead_places_together(storyline, sentences):
+    if not _lead_places_together(storyline, sentences, known):
         score = round(score * _salience_factor(storyline, hits, enriched), 3)
     reason = MatchReason(
         entities=_ordered(_count(hits.entities)),
@@ -391,8 +407,9 @@ def match_storylines(
     overrides it.
     """
     matches: list[StorylineMatch] = []
+    known = people_places(tuple(storylines))
     for storyline in storylines:
-        scored = score_storyline(enriched, storyline)
+        scored = score_storyline(enriched, storyline, known)
         if scored is None:
             continue
         score, reason = scored

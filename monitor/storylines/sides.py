@@ -19,7 +19,7 @@ where no longer name ("North Korea") covers it.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from functools import lru_cache
 from itertools import pairwise
 
@@ -109,20 +109,47 @@ def places_in(storyline: Storyline, text: str) -> set[str]:
 _NOT_SIDE_REACH = 4  # words from a 'not a side' marker to its country ('against a resurgent China')
 
 
+_POSSESSIVE = re.compile(r"(?:'s|’s)?\s+")
+
+
 def _acting_places(storyline: Storyline, head: str) -> set[str]:
     """The storyline's own places a lead names as sides, not as what they answer (the profile's ``not_sides``
-    markers a few words before: 'defence ties against a resurgent China')."""
+    markers a few words before: 'defence ties against a resurgent China') nor as a topic (its
+    ``topics_after`` right after: 'Russian oil', "Russia's war")."""
     pattern, folded, own = _storyline_places(storyline)
-    markers = load_lexicon().profile(storyline.profile).not_sides_pattern
+    profile = load_lexicon().profile(storyline.profile)
+    markers = profile.not_sides_pattern
     found: set[str] = set()
     for m in pattern.finditer(head):
         place = _place_at(m, folded)
         if place not in own:
             continue
         before = " ".join(head[max(0, m.start() - _WINDOW) : m.start()].split()[-_NOT_SIDE_REACH:])
-        if place is not None and not markers.search(before):
+        gap = _POSSESSIVE.match(head, m.end())
+        topic = gap is not None and profile.topics_after_pattern.match(head, gap.end()) is not None
+        if place is not None and not markers.search(before) and not topic:
             found.add(place)
     return found
+
+
+@lru_cache(maxsize=16)
+def people_places(storylines: tuple[Storyline, ...]) -> dict[str, str]:
+    """Person (folded name) -> the one country or body every storyline listing them shares.
+
+    A person a storyline lists with its countries belongs to one of them; listed by several storylines
+    (a leader in each of their country's relations), they belong to the place those storylines have in
+    common. A person whose storylines share no single place stays unknown.
+    """
+    shared: dict[str, frozenset[str]] = {}
+    for storyline in storylines:
+        own = own_places(storyline)
+        if not own:
+            continue
+        for spec in storyline.entities:
+            if spec.label == "PERSON":
+                key = fold(spec.name)
+                shared[key] = shared[key] & own if key in shared else own
+    return {person: next(iter(places)) for person, places in shared.items() if len(places) == 1}
 
 
 def _people(storyline: Storyline) -> dict[str, tuple[re.Pattern[str], ...]]:
@@ -175,10 +202,11 @@ def _listed_with_a_third(storyline: Storyline, head: str) -> bool:
 
 def _third_parties(storyline: Storyline, head: str) -> bool:
     """The lead names someone of a country or body outside the storyline ("Philippine President ..."), or
-    a trip to one ("departs for U.S.", "left for Washington": the profile's travel words), or lists such a
+    a trip to one ("departs for U.S.", "left for Washington", "visit to Brazil": the profile's travel and
+    visit words), or lists such a
     country with one of the storyline's ("U.S., Japan and South Korea")."""
     pattern, folded, own = _storyline_places(storyline)
-    transit = load_lexicon().profile(storyline.profile).transit_pattern
+    profile = load_lexicon().profile(storyline.profile)
     if _listed_with_a_third(storyline, head):
         return True
     venues = _venues(storyline, head)
@@ -190,7 +218,8 @@ def _third_parties(storyline: Storyline, head: str) -> bool:
             or (
                 place not in venues
                 and _TRIP.search(before := head[max(0, m.start() - _TRIP_REACH) : m.start()]) is not None
-                and transit.search(before) is not None
+                and (profile.transit_pattern.search(before) or profile.visits_pattern.search(before))
+                is not None
             )
         )
         for m in pattern.finditer(head)
@@ -217,12 +246,40 @@ _TRIP = re.compile(r"\b(?:for|to)\s+(?:the\s+)?$", re.IGNORECASE)  # 'departs fo
 _TRIP_REACH = 20
 
 
-def lead_sides(storyline: Storyline, sentences: Sequence[Sentence], lead: int) -> tuple[set[str], int]:
+def _third_people(storyline: Storyline, head: str, whole: str, others: Sequence[str]) -> bool:
+    """The lead names someone outside the storyline's people (``others``: the article's people) whom the
+    article names with a third country somewhere ('Israeli Prime Minister ...' further down)."""
+    own = own_places(storyline)
+    people = [pattern for patterns in _people(storyline).values() for pattern in patterns]
+    for form in others:
+        if any(pattern.search(form) for pattern in people):
+            continue
+        found = term_pattern(form)
+        if found.search(head) is None:
+            continue
+        for m in found.finditer(whole):
+            place = _qualifier(storyline, whole, m.start())
+            if place and place not in own:
+                return True
+    return False
+
+
+def lead_sides(
+    storyline: Storyline,
+    sentences: Sequence[Sentence],
+    lead: int,
+    known: Mapping[str, str] | None = None,
+    others: Sequence[str] = (),
+) -> tuple[set[str], int]:
     """The storyline's places the first ``lead`` sentences name, and how many sides its people add.
 
-    A person named with one of the storyline's places stands for it. A person named alone ("President
+    A person named with one of the storyline's places stands for it, and so does a person ``known`` to
+    belong to it (:func:`people_places`: 'President Trump' for the US). A person named alone ("President
     Yoon") stands for a place the lead does not name, unless the lead names a third party the person may
-    be meeting (someone of a country or body outside the storyline). When the lead names a third country
+    be meeting (someone of a country or body outside the storyline, in the lead or, for the article's
+    ``others`` people, anywhere in the article) and none of the storyline's people
+    of a named side, who would meet them together ('Yoon in Washington for a summit with the US President
+    and Japanese Prime Minister Kishida'). When the lead names a third country
     at all, the person stands only for a side the article names somewhere: 'Trump sends envoy to Moscow'
     is no news of a US ally the article never names.
     """
@@ -231,15 +288,20 @@ def lead_sides(storyline: Storyline, sentences: Sequence[Sentence], lead: int) -
     own = own_places(storyline)
     sides = _acting_places(storyline, head)
     countries = _countries_of_people(storyline, whole)
-    alone = 0
+    alone = placed = 0
     for person, patterns in _people(storyline).items():
         if any(pattern.search(head) for pattern in patterns):
-            place = countries.get(person)
+            place = countries.get(person) or (known or {}).get(fold(person))
             if place is None:
                 alone += 1
             elif place in own:
                 sides.add(place)
-    if alone and _third_parties(storyline, head):
+                placed += 1
+    if (
+        alone
+        and not placed
+        and (_third_parties(storyline, head) or _third_people(storyline, head, whole, others))
+    ):
         alone = 0
     missing = own - sides
     if _names_a_third(storyline, head):

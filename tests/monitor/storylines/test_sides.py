@@ -12,7 +12,7 @@ from monitor.nlp.enrich import enrich_batch
 from monitor.nlp.pipeline import load_pipeline
 from monitor.storylines.config import Storyline, parse_storylines
 from monitor.storylines.match import match_storylines
-from monitor.storylines.sides import lead_sides, places_in, title_places
+from monitor.storylines.sides import lead_sides, people_places, places_in, title_places
 
 
 @pytest.fixture(scope="module")
@@ -289,3 +289,84 @@ def test_a_regional_election_in_the_lead_is_not_the_national_ones() -> None:
     )
     enriched = enrich_batch(load_pipeline(vote), [article], vote)[0]
     assert match_storylines(enriched, vote, min_score=0.5) == []
+
+
+def test_person_listed_in_several_storylines_belongs_to_the_place_they_share() -> None:
+    """A leader listed by every relation storyline of their country belongs to it: in a storyline with
+    a third country, 'President Lula' welcoming another leader stands for his own side, not the other."""
+    lines = parse_storylines(
+        [
+            {"id": "brazil-china", "title": "Brazil–China summits",
+             "entities": [{"name": "Brazil", "label": "GPE"}, {"name": "China", "label": "GPE"},
+                          {"name": "Luiz Inácio Lula da Silva", "aliases": ["Lula"]}],
+             "keywords": ["summit", "talks"]},
+            {"id": "brazil-argentina", "title": "Brazil–Argentina talks",
+             "entities": [{"name": "Brazil", "label": "GPE"}, {"name": "Argentina", "label": "GPE"},
+                          {"name": "Luiz Inácio Lula da Silva", "aliases": ["Lula"]}],
+             "keywords": ["summit", "talks"]},
+        ]
+    )  # fmt: skip
+    assert people_places(lines) == {"luiz inacio lula da silva": "Brazil"}
+    sentences = split_sentences(
+        "Lula hosts Boric in Brasília\n"
+        "President Lula received President Gabriel Boric in Brazil on Tuesday for talks on a rail link.\n"
+    )
+    assert lead_sides(lines[0], sentences, 2) == ({"Brazil"}, 1)  # unknown: Lula may stand for China
+    assert lead_sides(lines[0], sentences, 2, people_places(lines)) == ({"Brazil"}, 0)
+    assert "brazil-china" not in _matched(lines, sentences[0].text, sentences[1].text)
+
+
+def test_country_named_as_a_topic_is_no_side(storylines: tuple[Storyline, ...]) -> None:
+    """A country the lead names only as a topic of the news (its goods: 'Pakistani gas'; its war; a
+    ceasefire with it) is no side of a relations storyline: the news is another country's."""
+    pair = storylines[0]
+    sentences = split_sentences(
+        "Bangladesh agrees to ceasefire with Pakistan as India steps in\n"
+        "Indian officials said on Friday that Dhaka would curb purchases of Pakistani gas under the deal.\n"
+    )
+    assert lead_sides(pair, sentences, 2) == ({"India"}, 0)
+    both = split_sentences("India and Pakistan agree on talks\nPakistan's war of words with India cooled.\n")
+    assert lead_sides(pair, both, 2)[0] == {"India", "Pakistan"}
+
+
+def test_lone_leader_visiting_a_third_country_does_not_stand_for_the_other_side(
+    storylines: tuple[Storyline, ...],
+) -> None:
+    """'Ahead of Sharif's visit to Turkey' has the lone leader meet Turkey, not India, even when the
+    article names India further down."""
+    pair = storylines[0]
+    sentences = split_sentences(
+        "Pakistan signs gas deal with Ankara firm\n"
+        "Pakistan's state utility signed a ten-year supply deal ahead of Prime Minister Sharif's visit to "
+        "Turkey next month.\nThe deal comes as India also seeks new suppliers.\n"
+    )
+    assert lead_sides(pair, sentences, 2) == ({"Pakistan"}, 0)
+
+
+def test_lone_leader_meeting_a_third_party_with_the_other_sides_leader_stands_for_his_side(
+    storylines: tuple[Storyline, ...],
+) -> None:
+    """A lone leader in a three-way meeting with a third party and the other side's leader (named with
+    their country) still stands for the missing side: both of the storyline's leaders meet."""
+    pair = storylines[0]
+    sentences = split_sentences(
+        "Sharif arrives in Beijing for summit with Xi, Modi\n"
+        "Prime Minister Shehbaz Sharif arrived in Beijing on Sunday for a summit with Chinese President "
+        "Xi Jinping and Indian Prime Minister Narendra Modi.\nPakistan hopes for a water accord.\n"
+    )
+    assert lead_sides(pair, sentences, 2) == ({"India"}, 1)
+
+
+def test_person_the_article_names_with_a_third_country_is_a_third_party(
+    storylines: tuple[Storyline, ...],
+) -> None:
+    """Someone outside the storyline's people whom the lead names plainly ('Erdogan') but the article
+    names with a third country further down ('Turkish President ...') is the lone leader's counterpart."""
+    pair = storylines[0]
+    sentences = split_sentences(
+        "Modi hosts Erdogan for trade talks\n"
+        "Prime Minister Narendra Modi held talks with Recep Tayyip Erdogan in New Delhi on Monday.\n"
+        "Turkish President Recep Tayyip Erdogan flies on to Pakistan on Wednesday.\n"
+    )
+    assert lead_sides(pair, sentences, 2) == ({"India"}, 1)
+    assert lead_sides(pair, sentences, 2, others=["Recep Tayyip Erdogan", "Erdogan"]) == ({"India"}, 0)
