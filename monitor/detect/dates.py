@@ -262,6 +262,8 @@ def article_dates(
         if explicit and not _HAS_YEAR.search(claim.text):
             value = _nearest_year(value, published)
         role = _role(sentence.text, start, lexicon, profile)
+        if lexicon.language.set_as.search(sentence.text[start + len(claim.text) :]):
+            role = "target"  # 'naming 4 July as the date of the next election'
         if _is_dateline(sentence.text, start, start + len(claim.text)):
             role = "dateline"
         noun = _nearest_kind(sentence.text, start, start + len(claim.text), profile)

@@ -58,6 +58,7 @@ class _LanguageFile(_Data):
     modal_nouns: tuple[str, ...] = ()
     noun_determiners: tuple[str, ...] = ()
     end_markers: tuple[str, ...] = ()
+    set_day_words: tuple[str, ...] = ()
     cause_markers: tuple[str, ...] = ()
     reference_markers: tuple[str, ...] = ()
     announcing: tuple[str, ...]
@@ -219,6 +220,16 @@ class Language:
         """A verb saying something began, right before a date ('began Thursday', 'kicked off on 5 May')."""
         markers = phrase_pattern(self.words.began_markers).pattern
         return re.compile(markers + r"\s+(?:on\s+)?$", re.IGNORECASE)
+
+    @cached_property
+    def set_as(self) -> re.Pattern[str]:
+        """Right after a date, 'as' and a word for a day set for something ('naming 4 July as the date of
+        the election', '... Thursday as polling day'): the date is set for something, not its own day."""
+        words = phrase_pattern(self.words.set_day_words).pattern
+        return re.compile(
+            r"^\s+as\s+(?:the\s+|its\s+)?(?:\w+\s+)?" + words + r"(?=\s*(?:$|[,.;:]|of\b|for\b))",
+            re.IGNORECASE,
+        )
 
     @cached_property
     def ends(self) -> re.Pattern[str]:

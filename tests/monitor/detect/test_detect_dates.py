@@ -247,3 +247,17 @@ def test_a_travel_word_of_the_days_clause_makes_it_a_travel_day(enrich: Enrich) 
     sentences, dates = _dates(enrich, text, "2025-04-10T08:00:00+00:00")
     assert [item.role for item in dates.in_sentence(sentences[0])] == ["transit"]
     assert [item.role for item in dates.in_sentence(sentences[1])] == ["event"]
+
+
+def test_a_day_named_as_the_date_of_something_is_set_for_it(enrich: Enrich) -> None:
+    """'naming 30 November as the date of the referendum', with no other day in the sentence: the named day is
+    set for something (role target), not the day the reported thing (the naming) happened; a day followed
+    by 'as' and other words ('on Monday as talks resumed') stays the event's."""
+    text = (
+        "Prime Minister Anthony Albanese ended weeks of guessing by naming 30 November as the date of the "
+        "referendum on an Indigenous voice.\n"
+        "Trade ministers met in Jakarta on Monday as talks resumed.\n"
+    )
+    sentences, dates = _dates(enrich, text, "2023-08-30T09:00:00+00:00")
+    assert [found.role for found in dates.in_sentence(sentences[0])] == ["target"]
+    assert [found.role for found in dates.in_sentence(sentences[1])] == ["event"]
