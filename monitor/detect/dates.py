@@ -91,6 +91,26 @@ def _forward(claim: Claim, value: date, before: str, published: date, future: re
     return resolved[0] if resolved is not None else value
 
 
+_PAST_TENSE = -1  # ``when`` for resolve_date: the clause speaks of the past
+
+
+def _possessive_back(
+    claim: Claim, value: date, sentence: str, start: int, published: date, lexicon: Lexicon, profile: Profile
+) -> date:
+    """A weekday written as the owner of something ('during Friday's earthquake') that the NLP read as coming,
+    in a sentence that nowhere looks ahead, where the profile's events are never planned (an incident) or a
+    past marker comes before it ('after the ... of Friday's ...'): the past one. A present-tense sentence
+    ('is under investigation over the collapse during Friday's quake') makes no coming quake."""
+    after = sentence[start + len(claim.text) : start + len(claim.text) + 2]
+    if value <= published or not _WEEKDAY.match(claim.text.strip()) or after not in {"'s", "’s"}:
+        return value
+    done = profile.unplanned or lexicon.language.past.search(sentence[:start])
+    if lexicon.language.future.search(sentence) or not done:
+        return value
+    resolved = resolve_date(claim.text, published, when=_PAST_TENSE)
+    return resolved[0] if resolved is not None else value
+
+
 _HAS_YEAR = re.compile(r"\b\d{4}\b|'\d{2}\b")
 
 
@@ -258,6 +278,7 @@ def article_dates(
             continue
         start = position + offset - sentence.start
         value = _forward(claim, value, sentence.text[:start], published, lexicon.language.future)
+        value = _possessive_back(claim, value, sentence.text, start, published, lexicon, profile)
         explicit = any(ch.isdigit() for ch in claim.text)
         if explicit and not _HAS_YEAR.search(claim.text):
             value = _nearest_year(value, published)

@@ -167,6 +167,11 @@ class Profile:
         words = {cls: [t for r in rules if r.class_ == cls for t in r.triggers] for cls in StatusClass}
         return {cls: phrase_pattern(triggers) for cls, triggers in words.items()}
 
+    @cached_property
+    def unplanned(self) -> bool:
+        """The profile's events are never announced ahead (no words report one as planned: an incident)."""
+        return not any(rule.triggers for rule in self.statuses.values() if rule.class_ == StatusClass.PLANNED)
+
     def statuses_of(self, status_class: StatusClass) -> list[str]:
         """The profile's statuses of one class, in file order."""
         return [name for name, rule in self.statuses.items() if rule.class_ == status_class]

@@ -261,3 +261,25 @@ def test_a_day_named_as_the_date_of_something_is_set_for_it(enrich: Enrich) -> N
     sentences, dates = _dates(enrich, text, "2023-08-30T09:00:00+00:00")
     assert [found.role for found in dates.in_sentence(sentences[0])] == ["target"]
     assert [found.role for found in dates.in_sentence(sentences[1])] == ["event"]
+
+
+def test_a_possessive_weekday_of_an_incident_in_a_present_tense_report_is_the_past_one(
+    enrich: Enrich,
+) -> None:
+    """'is questioning the owner over its collapse ... during Tuesday's earthquake', published Thursday: the
+    present tense does not make the quake a coming one; an incident is never planned, so Tuesday is the past
+    one. A sentence that looks ahead ('will campaign before Sunday's vote') keeps the coming day."""
+    text = (
+        "Police in Turkey are questioning the owner of a hotel over its collapse in Malatya during Tuesday's "
+        "6.1-magnitude earthquake.\n"
+    )
+    enriched = enrich(make_article("d", text, published="2023-02-09T09:00:00+00:00"))
+    sentences = article_sentences(enriched)
+    lexicon = load_lexicon()
+    dates = article_dates(
+        enriched, sentences, body_offset(enriched), date(2023, 2, 9), lexicon, lexicon.profile("incident")
+    )
+    assert [found.value for found in dates.in_sentence(sentences[0])] == [date(2023, 2, 7)]
+    ahead = "The candidates will campaign in Izmir before Sunday's vote.\n"
+    sentences, dates = _dates(enrich, ahead, "2023-05-11T09:00:00+00:00")
+    assert [found.value for found in dates.in_sentence(sentences[0])] == [date(2023, 5, 14)]
