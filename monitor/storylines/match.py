@@ -323,6 +323,32 @@ def _another_contest(storyline: Storyline, sentences: list[Sentence]) -> bool:
     )
 
 
+@lru_cache(maxsize=16)
+def _named_incident_pattern(profile_id: str | None) -> re.Pattern[str]:
+    """A named event of the profile's kinds: a capitalised event word and a name ('Typhoon Haiyan')."""
+    profile = load_lexicon().profile(profile_id)
+    words = sorted({t for kind in profile.event_kinds if kind.core for t in kind.triggers if " " not in t})
+    body = "|".join(re.escape(word[:1].upper() + word[1:]) for word in words)
+    return re.compile(rf"(?<![\w-])(?:{body})\s+([A-Z][\w\-]+)")
+
+
+def _another_named_incident(storyline: Storyline, sentences: list[Sentence]) -> bool:
+    """A storyline following one named event ('Typhoon Haiyan 2013') whose lead names another of its kind
+    ('Typhoon Bopha' in a body sentence: headlines may be written in title case) and never its own: another
+    storm's news, whatever places the two share."""
+    pattern = _named_incident_pattern(storyline.profile)
+    own_text = " ".join((storyline.title, *(n for e in storyline.entities for n in (e.name, *e.aliases))))
+    own = {fold(found.group(1)) for found in pattern.finditer(own_text)}
+    if not own:
+        return False
+    lead = sentences[:_LEAD_SENTENCES]
+    if any(term_pattern(name).search(sentence.text) for name in own for sentence in lead):
+        return False
+    return any(
+        fold(found.group(1)) not in own for sentence in lead[1:] for found in pattern.finditer(sentence.text)
+    )
+
+
 _CAUSE_REACH = 4  # words from a reference marker to the name it makes a model ('mirroring the ECB')
 
 
@@ -369,7 +395,7 @@ def score_storyline(
     full_text = "\n".join(sentence.text for sentence in sentences)
     if not sentences or _excluded(storyline, full_text) or _before_its_year(storyline, enriched):
         return None
-    if _another_contest(storyline, sentences):
+    if _another_contest(storyline, sentences) or _another_named_incident(storyline, sentences):
         return None
     entities = _entity_terms(storyline, enriched)
     if not storyline.require_any and _only_referenced(entities, sentences):
