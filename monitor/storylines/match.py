@@ -99,12 +99,15 @@ def _entity_terms(storyline: Storyline, enriched: EnrichedArticle) -> dict[str, 
 
 @lru_cache(maxsize=4096)
 def _keyword_term(keyword: str) -> _Term:
-    """A keyword; a phrase's last word also in the singular ("joint exercises" finds "joint exercise")."""
+    """A keyword; a phrase's last word also in the singular or plural ("joint exercises" finds "joint
+    exercise", "rate cut" finds "rate cuts")."""
     patterns = [term_pattern(keyword, plural=" " not in keyword, case_sensitive=False)]
     words = keyword.split()
     if len(words) > 1 and words[-1].endswith("s") and not words[-1].endswith("ss"):
         singular = " ".join([*words[:-1], words[-1][:-1]])
         patterns.append(term_pattern(singular, case_sensitive=False))
+    elif len(words) > 1 and words[-1][-1:].isalpha():
+        patterns.append(term_pattern(f"{keyword}s", case_sensitive=False))  # 'rate cut' finds 'rate cuts'
     return _Term(fold(keyword), patterns, False)
 
 
