@@ -313,7 +313,8 @@ def _before_its_year(storyline: Storyline, enriched: EnrichedArticle) -> bool:
 
 def _another_contest(storyline: Storyline, sentences: list[Sentence]) -> bool:
     """The headline or first sentence names an event like the storyline's that is someone else's (a
-    by-election or a mayor's race in a general-election storyline: the profile's ``other_events``), and the
+    by-election or a mayor's race in a general-election storyline; a central-bank chair's symposium address
+    or a member's confirmation in a rate-decision storyline: the profile's ``other_events``), and the
     storyline's own title and keywords do not name it."""
     if storyline.require_any:
         return False
