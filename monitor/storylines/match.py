@@ -99,12 +99,15 @@ def _entity_terms(storyline: Storyline, enriched: EnrichedArticle) -> dict[str, 
 
 @lru_cache(maxsize=4096)
 def _keyword_term(keyword: str) -> _Term:
-    """A keyword; a phrase's last word also in the singular ("joint exercises" finds "joint exercise")."""
+    """A keyword; a phrase's last word also in the singular or plural ("joint exercises" finds "joint
+    exercise", "rate cut" finds "rate cuts")."""
     patterns = [term_pattern(keyword, plural=" " not in keyword, case_sensitive=False)]
     words = keyword.split()
     if len(words) > 1 and words[-1].endswith("s") and not words[-1].endswith("ss"):
         singular = " ".join([*words[:-1], words[-1][:-1]])
         patterns.append(term_pattern(singular, case_sensitive=False))
+    elif len(words) > 1 and words[-1][-1:].isalpha():
+        patterns.append(term_pattern(f"{keyword}s", case_sensitive=False))  # 'rate cut' finds 'rate cuts'
     return _Term(fold(keyword), patterns, False)
 
 
@@ -310,7 +313,8 @@ def _before_its_year(storyline: Storyline, enriched: EnrichedArticle) -> bool:
 
 def _another_contest(storyline: Storyline, sentences: list[Sentence]) -> bool:
     """The headline or first sentence names an event like the storyline's that is someone else's (a
-    by-election or a mayor's race in a general-election storyline: the profile's ``other_events``), and the
+    by-election or a mayor's race in a general-election storyline; a central-bank chair's symposium address
+    or a member's confirmation in a rate-decision storyline: the profile's ``other_events``), and the
     storyline's own title and keywords do not name it."""
     if storyline.require_any:
         return False
@@ -320,6 +324,32 @@ def _another_contest(storyline: Storyline, sentences: list[Sentence]) -> bool:
         fold(found.group(0)) not in own
         for sentence in sentences[:_LEAD_SIDES]
         for found in pattern.finditer(sentence.text)
+    )
+
+
+@lru_cache(maxsize=16)
+def _named_incident_pattern(profile_id: str | None) -> re.Pattern[str]:
+    """A named event of the profile's kinds: a capitalised event word and a name ('Typhoon Haiyan')."""
+    profile = load_lexicon().profile(profile_id)
+    words = sorted({t for kind in profile.event_kinds if kind.core for t in kind.triggers if " " not in t})
+    body = "|".join(re.escape(word[:1].upper() + word[1:]) for word in words)
+    return re.compile(rf"(?<![\w-])(?:{body})\s+([A-Z][\w\-]+)")
+
+
+def _another_named_incident(storyline: Storyline, sentences: list[Sentence]) -> bool:
+    """A storyline following one named event ('Typhoon Haiyan 2013') whose lead names another of its kind
+    ('Typhoon Bopha' in a body sentence: headlines may be written in title case) and never its own: another
+    storm's news, whatever places the two share."""
+    pattern = _named_incident_pattern(storyline.profile)
+    own_text = " ".join((storyline.title, *(n for e in storyline.entities for n in (e.name, *e.aliases))))
+    own = {fold(found.group(1)) for found in pattern.finditer(own_text)}
+    if not own:
+        return False
+    lead = sentences[:_LEAD_SENTENCES]
+    if any(term_pattern(name).search(sentence.text) for name in own for sentence in lead):
+        return False
+    return any(
+        fold(found.group(1)) not in own for sentence in lead[1:] for found in pattern.finditer(sentence.text)
     )
 
 
@@ -369,7 +399,7 @@ def score_storyline(
     full_text = "\n".join(sentence.text for sentence in sentences)
     if not sentences or _excluded(storyline, full_text) or _before_its_year(storyline, enriched):
         return None
-    if _another_contest(storyline, sentences):
+    if _another_contest(storyline, sentences) or _another_named_incident(storyline, sentences):
         return None
     entities = _entity_terms(storyline, enriched)
     if not storyline.require_any and _only_referenced(entities, sentences):

@@ -33,6 +33,27 @@ _QUALIFIER_GAP = re.compile(r"^(?:'s|’s)?(?:[^\S\n]+[A-Z][\w.\-]*){0,4}[^\S\n]
 # A place qualifying a person: the place, then one to four capitalised words ("U.S. President Joe Biden").
 _QUALIFIES = re.compile(r"^(?:'s|’s)?(?:[^\S\n]+[A-Z][\w.\-]*){1,4}")
 _WINDOW = 60
+# Between a person's name and a word making it a modifier: a possessive, at most one capitalised word.
+_NAMESAKE_GAPS = (
+    re.compile(r"(?:'s|’s)?[^\S\n]+[A-Z][\w.\-]*[^\S\n]+"),
+    re.compile(r"(?:'s|’s)?[^\S\n]+"),
+)
+
+
+def _namesake(text: str, end: int) -> bool:
+    """The name ending at ``end`` modifies someone acting for them ('the Trump administration', "President
+    Biden's special envoy": the language's ``namesake_words``): the person is not there."""
+    namesake = load_lexicon().language.namesake
+    return any(
+        namesake.match(text, gap.end()) is not None
+        for gap in (pattern.match(text, end) for pattern in _NAMESAKE_GAPS)
+        if gap is not None
+    )
+
+
+def present(patterns: Sequence[re.Pattern[str]], text: str) -> bool:
+    """One of a person's names is in the text as the person, not as a modifier (:func:`_namesake`)."""
+    return any(not _namesake(text, m.end()) for pattern in patterns for m in pattern.finditer(text))
 
 
 def _forms_pattern(forms: Sequence[str]) -> re.Pattern[str]:
@@ -112,6 +133,22 @@ _NOT_SIDE_REACH = 4  # words from a 'not a side' marker to its country ('against
 _POSSESSIVE = re.compile(r"(?:'s|’s)?\s+")
 
 
+def _envoy_of(head: str, m: re.Match[str]) -> bool:
+    """The place ``m`` qualifies a person whose name modifies someone acting for them ("US President Donald
+    Trump's special envoy")."""
+    person = _QUALIFIES.match(head[m.end() :])
+    return person is not None and _namesake(head, m.end() + person.end())
+
+
+def _sent_envoys(storyline: Storyline, head: str) -> set[str]:
+    """The storyline's places the lead names only through someone acting for their leader: a person named
+    alone does not stand for them (the envoy's host is the other side)."""
+    pattern, folded, own = _storyline_places(storyline)
+    return {
+        place for m in pattern.finditer(head) if (place := _place_at(m, folded)) in own and _envoy_of(head, m)
+    }
+
+
 def _acting_places(storyline: Storyline, head: str) -> set[str]:
     """The storyline's own places a lead names as sides, not as what they answer (the profile's ``not_sides``
     markers a few words before: 'defence ties against a resurgent China') nor as a topic (its
@@ -127,6 +164,8 @@ def _acting_places(storyline: Storyline, head: str) -> set[str]:
         before = " ".join(head[max(0, m.start() - _WINDOW) : m.start()].split()[-_NOT_SIDE_REACH:])
         gap = _POSSESSIVE.match(head, m.end())
         topic = gap is not None and profile.topics_after_pattern.match(head, gap.end()) is not None
+        if _envoy_of(head, m):
+            continue  # 'US President Donald Trump's special envoy': the envoy acts, not the place
         if place is not None and not markers.search(before) and not topic:
             found.add(place)
     return found
@@ -290,7 +329,7 @@ def lead_sides(
     countries = _countries_of_people(storyline, whole)
     alone = placed = 0
     for person, patterns in _people(storyline).items():
-        if any(pattern.search(head) for pattern in patterns):
+        if present(patterns, head):
             place = countries.get(person) or (known or {}).get(fold(person))
             if place is None:
                 alone += 1
@@ -303,7 +342,7 @@ def lead_sides(
         and (_third_parties(storyline, head) or _third_people(storyline, head, whole, others))
     ):
         alone = 0
-    missing = own - sides
+    missing = own - sides - _sent_envoys(storyline, head)
     if _names_a_third(storyline, head):
         missing &= places_in(storyline, whole)
     return sides, min(alone, len(missing))

@@ -12,7 +12,7 @@ from spacy.language import Language
 from monitor.models import Article, EnrichedArticle
 from monitor.nlp.enrich import enrich_batch
 from monitor.storylines.config import Storyline, parse_storylines
-from monitor.storylines.match import match_storylines
+from monitor.storylines.match import _keyword_term, match_storylines
 
 SEEDS = Path(__file__).resolve().parents[3] / "seeds"
 JK, US = "japan-korea-summits", "us-alliance"
@@ -141,3 +141,15 @@ def test_exclude_keywords_and_storyline_threshold(nlp: Language, storylines: tup
     assert _matched(SUMMIT, nlp, storylines, strict) == []
     lenient = parse_storylines([{**base, "min_score": 0.0}])
     assert _matched(SUMMIT, nlp, storylines, lenient) == [JK]
+
+
+def test_phrase_keyword_finds_its_plural() -> None:
+    """An analyst's phrase keyword in the singular ('export ban') finds the plural ('export bans'), and a
+    plural one the singular; a longer word is not taken for it ('export banner')."""
+
+    def found(keyword: str, text: str) -> bool:
+        return any(pattern.search(text) for pattern in _keyword_term(keyword).patterns)
+
+    assert found("export ban", "Two new export bans took effect on Monday.")
+    assert found("export bans", "The export ban took effect on Monday.")
+    assert not found("export ban", "An export banner hung over the port.")

@@ -6,13 +6,13 @@ from datetime import UTC, datetime
 
 import pytest
 
-from monitor.detect.text import split_sentences
+from monitor.detect.text import split_sentences, term_pattern
 from monitor.models import Article
 from monitor.nlp.enrich import enrich_batch
 from monitor.nlp.pipeline import load_pipeline
 from monitor.storylines.config import Storyline, parse_storylines
 from monitor.storylines.match import match_storylines
-from monitor.storylines.sides import lead_sides, people_places, places_in, title_places
+from monitor.storylines.sides import lead_sides, people_places, places_in, present, title_places
 
 
 @pytest.fixture(scope="module")
@@ -370,3 +370,33 @@ def test_person_the_article_names_with_a_third_country_is_a_third_party(
     )
     assert lead_sides(pair, sentences, 2) == ({"India"}, 1)
     assert lead_sides(pair, sentences, 2, others=["Recep Tayyip Erdogan", "Erdogan"]) == ({"India"}, 0)
+
+
+def test_leaders_name_as_a_modifier_is_not_the_leader() -> None:
+    """'the Modi government', "Modi's top aide", 'Sharif Gulf envoy' name someone acting for the leader,
+    not the leader; 'Modi met aides' names the leader."""
+    modi = [term_pattern("Modi")]
+    assert not present(modi, "as the Modi government weighed its reply")
+    assert not present(modi, "Modi's top aide flew in")
+    assert not present([term_pattern("Sharif")], "Sharif Gulf envoy lands in Riyadh")
+    assert present(modi, "Modi met aides on Monday")
+    assert present(modi, "the Modi government said, and Modi spoke")
+
+
+def test_lone_leader_hosting_the_other_sides_envoy_stands_for_neither(
+    storylines: tuple[Storyline, ...],
+) -> None:
+    """A leader named alone who hosts the other side's envoy ('Indian Prime Minister Narendra Modi's special
+    envoy') is not a meeting of the two sides: the other side is there only through its envoy."""
+    pair = storylines[0]
+    sentences = split_sentences(
+        "Sharif receives Modi envoy on water dispute\n"
+        "Prime Minister Shehbaz Sharif received Ajit Doval, Indian Prime Minister Narendra Modi's special "
+        "envoy, in Islamabad on Monday.\n"
+    )
+    assert lead_sides(pair, sentences, 2) == ({"Pakistan"}, 0)
+    plain = split_sentences(
+        "Sharif speaks as Modi government mulls reply\n"
+        "Prime Minister Shehbaz Sharif spoke on Monday as the Modi government weighed its reply.\n"
+    )
+    assert lead_sides(pair, plain, 2) == (set(), 1)

@@ -1,0 +1,58 @@
+"""Policy-decision storylines match an institution's decisions, not other news of its people."""
+
+# ruff: noqa: E501  (news prose is kept on long lines)
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+
+from monitor.models import Article
+from monitor.nlp.enrich import enrich_batch
+from monitor.nlp.pipeline import load_pipeline
+from monitor.storylines.config import Storyline, parse_storylines
+from monitor.storylines.match import match_storylines
+
+
+@pytest.fixture(scope="module")
+def central_bank() -> tuple[Storyline, ...]:
+    """A plain central-bank storyline."""
+    return parse_storylines(
+        [
+            {"id": "rbi-rates", "profile": "policy-decision", "title": "Reserve Bank of India rate decisions",
+             "entities": [{"name": "Reserve Bank of India", "label": "ORG", "aliases": ["RBI"]},
+                          {"name": "Monetary Policy Committee", "label": "ORG", "aliases": ["MPC"]},
+                          {"name": "Sanjay Malhotra", "aliases": ["Malhotra"]}],
+             "keywords": ["repo rate", "interest rates", "rate cut", "monetary policy", "basis points"]},
+        ]
+    )  # fmt: skip
+
+
+def _matched(storylines: tuple[Storyline, ...], title: str, text: str) -> bool:
+    stamp = datetime(2025, 6, 6, tzinfo=UTC)
+    article = Article(id="a", title=title, text=text, published=stamp, ingested_at=stamp)
+    enriched = enrich_batch(load_pipeline(storylines), [article], storylines)[0]
+    return any(m.storyline_id == "rbi-rates" for m in match_storylines(enriched, storylines, min_score=0.5))
+
+
+def test_a_chairs_conference_remarks_or_a_members_confirmation_are_not_a_decision(
+    central_bank: tuple[Storyline, ...],
+) -> None:
+    """A governor's address to a symposium and a parliament confirming a new committee member name the
+    bank, its people and its rates, but are not one of its decisions; the decision itself is."""
+    symposium = (
+        "Malhotra says inflation outlook leaves room for easier policy",
+        "RBI Governor Sanjay Malhotra told an economic symposium in Mumbai on Friday that monetary policy could ease further as interest rates bite.\nHe said a rate cut was not yet decided and that the Monetary Policy Committee would weigh the data.\nThe RBI's repo rate stands at 5.5%.\n",
+    )
+    confirmation = (
+        "Parliament confirms new member of RBI rate panel",
+        "India's parliament confirmed an economist to the Reserve Bank of India's Monetary Policy Committee on Monday, days before it decides on interest rates.\nThe new member is expected to favour a rate cut of 25 basis points.\nThe RBI's repo rate stands at 5.5%.\n",
+    )
+    decision = (
+        "RBI cuts repo rate by 50 basis points",
+        "The Reserve Bank of India cut its repo rate by 50 basis points to 5.5% on Friday, a bigger rate cut than expected.\nGovernor Sanjay Malhotra said the Monetary Policy Committee voted unanimously.\nMonetary policy will stay accommodative, he said.\n",
+    )
+    assert not _matched(central_bank, *symposium)
+    assert not _matched(central_bank, *confirmation)
+    assert _matched(central_bank, *decision)
