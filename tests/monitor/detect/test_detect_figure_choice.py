@@ -154,6 +154,10 @@ def test_a_look_ahead_before_but_does_not_make_the_later_figure_a_proposal() -> 
     lexicon = load_lexicon()
     assert qualifier_of(figure("duration", "less than three hours", 0.0003, sentence), lexicon) == ""
     assert qualifier_of(figure("duration", "five hours", 0.0005, sentence), lexicon) == "proposed"
+    # the NLP stage gives both figures the sentence's look-ahead word as their qualifier: the clause after
+    # 'but' still holds what happened
+    after = figure("duration", "less than three hours", 0.0003, sentence, qualifier="expected")
+    assert qualifier_of(after, lexicon) == ""
 
 
 def test_a_figure_beyond_anothers_bound_is_no_close_approximation() -> None:
