@@ -193,8 +193,11 @@ def _compare_figure(
     ]
     if not candidates:
         return None
-    if any(not _differs(fact, held) for held in candidates):
-        return None  # the same figure again
+    if any(not _differs(fact, held) and not held.bound for held in candidates):
+        return None  # the same figure again (a bound it fits, 'less than four hours', pins no value)
+    candidates = [held for held in candidates if _differs(fact, held)]
+    if not candidates:
+        return None
     if fact.background:
         return None
     if lexicon.language.update.search(fact.quote):
