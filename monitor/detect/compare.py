@@ -18,7 +18,7 @@ from datetime import date
 from monitor.detect.facts import FIGURE_KINDS, IMPOSSIBLE_MARK, ORIGIN_KIND, RATE_KIND, weekday_clash_of
 from monitor.detect.figures import bounds_agree, describe, identity_gap, measured_words, same_source, sources
 from monitor.detect.ordinals import SERIES
-from monitor.detect.roles import ROLE_KIND, same_person
+from monitor.detect.roles import ROLE_KIND, same_office, same_person
 from monitor.detect.state import EventState, HeldFact
 from monitor.detect.text import fold, tokens
 from monitor.lexicon import Lexicon, Profile, Slot, StatusClass, load_lexicon
@@ -193,8 +193,11 @@ def _compare_figure(
     ]
     if not candidates:
         return None
-    if any(not _differs(fact, held) for held in candidates):
-        return None  # the same figure again
+    if any(not _differs(fact, held) and not held.bound for held in candidates):
+        return None  # the same figure again (a bound it fits, 'less than four hours', pins no value)
+    candidates = [held for held in candidates if _differs(fact, held)]
+    if not candidates:
+        return None
     if fact.background:
         return None
     if lexicon.language.update.search(fact.quote):
@@ -396,9 +399,11 @@ def _compare_origin(fact: HeldFact, held_facts: list[HeldFact]) -> Finding | Non
     return Finding("conflict", fact, others[0], 0.85) if others else None
 
 
-def _compare_role(fact: HeldFact, held_facts: list[HeldFact]) -> Finding | None:
-    """One office ('NATO Secretary General') held by another person (no name word alike) in another report."""
-    same = [held for held in held_facts if held.slot == fact.slot]
+def _compare_role(fact: HeldFact, held_facts: list[HeldFact], participants: list[str]) -> Finding | None:
+    """One office ('NATO Secretary General') held by another person (no name word alike) in another report.
+
+    A bare title stands for the event's one qualified office it ends (:func:`same_office`)."""
+    same = same_office(fact, held_facts, participants)
     if not same or any(same_person(held.terms, fact.terms) for held in same):
         return None
     others = [held for held in same if held.article_id != fact.article_id]
@@ -487,7 +492,7 @@ def compare(
         elif fact.kind == ORIGIN_KIND:
             finding = _compare_origin(fact, held_facts)
         elif fact.kind == ROLE_KIND:
-            finding = _compare_role(fact, held_facts)
+            finding = _compare_role(fact, held_facts, [*event.names.values()])
         elif fact.slot == Slot.OUTCOME:
             finding = _compare_outcome(fact, held_facts, known_outcomes)
             known_outcomes.append(fact.terms)

@@ -83,13 +83,14 @@ def qualifier_of(claim: Claim, lexicon: Lexicon) -> str:
     sentence = claim.evidence.sentence
     position = sentence.find(claim.text)
     window = text
+    after_but = None
     if position >= 0:  # near the figure, and not across ' but ' ('expected to meet for five hours but spent')
         after_but = _BUT.match(sentence, 0, position)
         left = max(0, position - 60, after_but.end() if after_but else 0)
         window = sentence[left : position + len(claim.text) + 30]
     tentative = lexicon.language.tentative
     if (
-        tentative.search(claim.qualifier or "")
+        (tentative.search(claim.qualifier or "") and not after_but)  # the sentence's, not the figure's clause
         or tentative.search(window)
         or lexicon.language.preference.search(window)
     ):

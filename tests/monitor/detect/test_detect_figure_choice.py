@@ -154,6 +154,10 @@ def test_a_look_ahead_before_but_does_not_make_the_later_figure_a_proposal() -> 
     lexicon = load_lexicon()
     assert qualifier_of(figure("duration", "less than three hours", 0.0003, sentence), lexicon) == ""
     assert qualifier_of(figure("duration", "five hours", 0.0005, sentence), lexicon) == "proposed"
+    # the NLP stage gives both figures the sentence's look-ahead word as their qualifier: the clause after
+    # 'but' still holds what happened
+    after = figure("duration", "less than three hours", 0.0003, sentence, qualifier="expected")
+    assert qualifier_of(after, lexicon) == ""
 
 
 def test_a_figure_beyond_anothers_bound_is_no_close_approximation() -> None:
@@ -173,3 +177,27 @@ def test_a_figure_beyond_anothers_bound_is_no_close_approximation() -> None:
     event = EventState(id="e", title="talks", first_published=now, last_published=now, facts=[held])
     found = compare(event, [fact])
     assert [(f.kind, f.confidence >= 0.5) for f in found] == [("conflict", True)], found
+
+
+def test_a_figure_within_one_bound_still_conflicts_with_another_bound_it_breaks() -> None:
+    """'four hours' fits an earlier 'nearly four hours' but breaks another report's 'less than three
+    hours': a bound pins no value, so fitting it does not make the figure 'the same again'; the conflict is
+    with the bound it breaks. A figure fitting every bound is no conflict."""
+    from datetime import UTC, datetime
+
+    from monitor.detect.compare import compare
+    from monitor.detect.state import EventState, HeldFact
+
+    def length(value: float, text: str, article: str, bound: str = "") -> HeldFact:
+        return HeldFact(slot="duration:years", kind="duration", value=f"{value:g}", number=value,
+                        terms=["length"], bound=bound, approximate=bool(bound), text=text,
+                        quote=f"The talks in Lima lasted {text}.", article_id=article)  # fmt: skip
+
+    loose = length(0.000456, "nearly four hours", "a", "upper")
+    tight = length(0.000342, "less than three hours", "b", "upper")
+    now = datetime(2023, 3, 2, tzinfo=UTC)
+    event = EventState(id="e", title="talks", first_published=now, last_published=now, facts=[loose, tight])
+    found = compare(event, [length(0.000456, "four hours", "c")])
+    assert [(f.kind, f.held and f.held.text) for f in found] == [("conflict", "less than three hours")], found
+    calm = EventState(id="e", title="talks", first_published=now, last_published=now, facts=[loose])
+    assert compare(calm, [length(0.000456, "four hours", "c")]) == []

@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from monitor.detect.compare import compare
-from monitor.detect.roles import ROLE_KIND, role_facts
+from monitor.detect.roles import BARE, ROLE_KIND, role_facts
 from monitor.detect.state import EventState, HeldFact
 from monitor.detect.text import Sentence
 from monitor.lexicon import load_lexicon
@@ -57,11 +57,14 @@ def test_a_person_after_a_countrys_title_holds_that_office() -> None:
 
 
 def test_a_bare_or_former_title_gives_no_office() -> None:
-    """'Foreign Minister Penny Wong' names no country (two countries' ministers are not one office); an
-    organisation spaCy finds inside a title ('State') is no country; 'former Australian Foreign Minister
-    Julie Bishop' held the office before."""
-    assert _roles("Foreign Minister Penny Wong met her counterpart on Wednesday.") == []
-    assert _roles("Secretary of State Penny Wong met her counterpart on Wednesday.") == []
+    """'Foreign Minister Penny Wong' names no country: its fact is marked bare (two countries' ministers are
+    not one office); an organisation spaCy finds inside a title ('State') is no country; a one-word bare
+    title gives nothing; 'former Australian Foreign Minister Julie Bishop' held the office before."""
+    assert [f.qualifier for f in _roles("Foreign Minister Penny Wong met her counterpart on Wednesday.")] == [
+        BARE
+    ]
+    assert [f.qualifier for f in _roles("Secretary of State Penny Wong met her counterpart.")] == [BARE]
+    assert _roles("Minister Penny Wong met her counterpart on Wednesday.") == []
     assert (
         _roles(
             "The talks were the first since former Australian Foreign Minister Julie Bishop visited Beijing."
@@ -86,3 +89,29 @@ def test_two_holders_of_one_office_conflict_but_two_spellings_of_one_do_not() ->
     spelt = _roles("Ukrainian President Volodymyr Zelensky spoke to both sides.", "c")
     other = _roles("Ukrainian President Volodymyr Zelenskyy spoke to both sides.", "d")
     assert spelt and other and compare(_event(spelt), other) == []
+
+
+def test_a_bare_title_stands_for_the_events_one_office_it_ends() -> None:
+    """'led by Foreign Minister Julie Bishop' in a report of talks another report gives to 'Australian Foreign
+    Minister Penny Wong' conflicts, as long as the event has one foreign minister's office named with its
+    country. With two such offices (the Chinese one too) the bare title is ambiguous; so it is when its own
+    report names two bare holders of the title (each delegation's), or when it is an event participant."""
+    held = _roles("Australian Foreign Minister Penny Wong opened the talks in Canberra on Wednesday.")
+    wrong = _roles("The delegation was led by Foreign Minister Julie Bishop, officials said.", "b")
+    findings = compare(_event(held), wrong)
+    assert [(f.kind, f.fact.value, f.held and f.held.value) for f in findings] == [
+        ("conflict", "Julie Bishop", "Penny Wong")
+    ]
+    reverse = compare(_event(wrong), held)
+    assert [(f.kind, f.fact.value, f.held and f.held.value) for f in reverse] == [
+        ("conflict", "Penny Wong", "Julie Bishop")
+    ]
+    both = _roles(
+        "Australian Foreign Minister Penny Wong met Chinese Foreign Minister Wang Yi in Canberra on Wednesday."
+    )
+    assert compare(_event(both), wrong) == []
+    two = _roles("Foreign Minister Julie Bishop and Foreign Minister Wang Yi spoke to reporters.", "c")
+    assert compare(_event(held), two) == []
+    event = _event(held)
+    event.names = {"julie-bishop": "Julie Bishop"}
+    assert compare(event, wrong) == []
