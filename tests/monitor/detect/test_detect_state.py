@@ -115,22 +115,3 @@ def test_the_state_store_reads_back_only_values_it_did_not_store() -> None:
     store.store(state)
     assert store.restore(JK, {"storyline_id": JK, "events": "garbage"})[0] is None
     assert store.restore(JK, None) == (None, None)
-
-
-def test_a_busy_event_keeps_the_facts_of_its_middle_reports() -> None:
-    """An event with 50 facts keeps them all: the cap (first 10, latest 50) leaves room for the reports
-    between the first and the latest, whose facts a later report may contradict."""
-    from monitor.detect.state import MAX_FACTS_PER_EVENT, EventState, HeldFact
-
-    now = datetime.now().astimezone()
-    facts = [
-        HeldFact(slot=f"quantity:q{index}", kind="count", value=str(index), article_id=f"a{index}")
-        for index in range(50)
-    ]
-    event = EventState(id="e", title="t", first_published=now, last_published=now, facts=facts)
-    kept = prune(StorylineState(storyline_id="s", events=[event]), now, 30).events[0].facts
-    assert [fact.value for fact in kept] == [str(index) for index in range(50)]
-    many = event.model_copy(update={"facts": facts * 2})
-    kept = prune(StorylineState(storyline_id="s", events=[many]), now, 30).events[0].facts
-    assert len(kept) == MAX_FACTS_PER_EVENT
-    assert kept[:10] == facts[:10] and kept[-1] == facts[-1]
