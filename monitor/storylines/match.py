@@ -336,18 +336,25 @@ def _named_incident_pattern(profile_id: str | None) -> re.Pattern[str]:
     return re.compile(rf"(?<![\w-])(?:{body})\s+([A-Z][\w\-]+)")
 
 
+@lru_cache(maxsize=64)
+def _own_incident_names(storyline: Storyline) -> frozenset[str]:
+    """The named events of its profile's kinds that a storyline's title and entities name (read once)."""
+    pattern = _named_incident_pattern(storyline.profile)
+    own_text = " ".join((storyline.title, *(n for e in storyline.entities for n in (e.name, *e.aliases))))
+    return frozenset(fold(found.group(1)) for found in pattern.finditer(own_text))
+
+
 def _another_named_incident(storyline: Storyline, sentences: list[Sentence]) -> bool:
     """A storyline following one named event ('Typhoon Haiyan 2013') whose lead names another of its kind
     ('Typhoon Bopha' in a body sentence: headlines may be written in title case) and never its own: another
     storm's news, whatever places the two share."""
-    pattern = _named_incident_pattern(storyline.profile)
-    own_text = " ".join((storyline.title, *(n for e in storyline.entities for n in (e.name, *e.aliases))))
-    own = {fold(found.group(1)) for found in pattern.finditer(own_text)}
+    own = _own_incident_names(storyline)
     if not own:
         return False
     lead = sentences[:_LEAD_SENTENCES]
     if any(term_pattern(name).search(sentence.text) for name in own for sentence in lead):
         return False
+    pattern = _named_incident_pattern(storyline.profile)
     return any(
         fold(found.group(1)) not in own for sentence in lead[1:] for found in pattern.finditer(sentence.text)
     )
