@@ -14,23 +14,34 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from datetime import date
+from functools import lru_cache
 
 from monitor.detect.figures import clause_bounds, contrast_marks
 from monitor.detect.state import HeldFact
-from monitor.detect.text import Sentence
+from monitor.detect.text import Sentence, fold
 from monitor.lexicon import Language, Lexicon
 from monitor.nlp.dates import MONTHS
 
 MOVE_SLOT = "move:"
 _POINTS = r"[\s-]*(?:percentage|percent)?[\s-]*points?\b"
-_FRACTIONS = {"quarter": 25.0, "half": 50.0, "three-quarters": 75.0}
-_SIZE = re.compile(
-    r"(?P<bp>\d+(?:\.\d+)?)[\s-]*(?:basis[\s-]*points?|bps?)\b"
-    r"|(?P<pp>\d+(?:\.\d+)?)[\s-]*(?:percentage|percent)[\s-]*points?\b"
-    r"|(?:\b(?:a|one)[\s-])?\b(?P<frac>three[\s-]quarters|quarter|half)(?:[\s-]+of)?(?:[\s-]+a)?" + _POINTS
-    + r"|(?P<pct>\d+(?:\.\d+)?)\s?(?:%|per\s?cent\b|percent\b)",
-    re.IGNORECASE,
-)  # fmt: skip
+_FRACTION_WORD = r"(?:\b(?:a|one)[\s-])?\b(?P<frac>{})(?:[\s-]+of)?(?:[\s-]+a)?"
+
+
+@lru_cache(maxsize=4)
+def _size_pattern(point_fractions: tuple[tuple[str, float], ...]) -> re.Pattern[str]:
+    """Sizes of a move: basis points, percentage points, the language's shares of a point, a percentage."""
+    names = sorted((name for name, _ in point_fractions), key=len, reverse=True)
+    fractions = "|".join(r"[\s-]".join(re.escape(part) for part in re.split(r"[\s-]+", n)) for n in names)
+    share = _FRACTION_WORD.format(fractions) + _POINTS + "|" if fractions else ""
+    return re.compile(
+        r"(?P<bp>\d+(?:\.\d+)?)[\s-]*(?:basis[\s-]*points?|bps?)\b"
+        r"|(?P<pp>\d+(?:\.\d+)?)[\s-]*(?:percentage|percent)[\s-]*points?\b|"
+        + share
+        + r"(?P<pct>\d+(?:\.\d+)?)\s?(?:%|per\s?cent\b|percent\b)",
+        re.IGNORECASE,
+    )
+
+
 _WHEN = re.compile(
     r"\b(?P<month>" + "|".join(m.capitalize() for m in MONTHS) + r")\b|\b(?P<year>(?:19|20)\d\d)\b"
 )
@@ -39,12 +50,12 @@ _NEAR = 60  # characters before a size in which its move word and the word 'rate
 _BY = re.compile(r"\bby\s+(?:another\s+|an?\s+(?:further\s+|additional\s+|extra\s+)?)?$", re.IGNORECASE)
 
 
-def _basis_points(match: re.Match[str]) -> float:
+def _basis_points(match: re.Match[str], language: Language) -> float:
     if match.group("bp"):
         return float(match.group("bp"))
     if match.group("pp") or match.group("pct"):
         return float(match.group("pp") or match.group("pct")) * 100
-    return _FRACTIONS[re.sub(r"[\s-]+", "-", match.group("frac").casefold())]
+    return language.point_fractions[re.sub(r"[\s-]+", "-", fold(match.group("frac")))]
 
 
 def _is_move(text: str, match: re.Match[str], lexicon: Lexicon) -> bool:
@@ -68,7 +79,7 @@ def is_move_size(claim_text: str, sentence: str, lexicon: Lexicon) -> bool:
     position = sentence.find(claim_text)
     if position < 0:
         return False
-    match = _SIZE.match(sentence, position)
+    match = _size_pattern(lexicon.language.words.point_fractions).match(sentence, position)
     return match is not None and _is_move(sentence, match, lexicon)
 
 
@@ -107,7 +118,7 @@ def move_facts(
     old = {id(sentence) for sentence in background}
     for sentence in [*sentences, *background]:
         text = sentence.text
-        for match in _SIZE.finditer(text):
+        for match in _size_pattern(language.words.point_fractions).finditer(text):
             if not _is_move(text, match, lexicon):
                 continue
             left, right = clause_bounds(text, match.start(), match.end())
@@ -120,10 +131,11 @@ def move_facts(
                 continue
             said = language.as_expected.sub(" ", text)  # 'as widely expected' reports the decision itself
             tentative = language.hypothetical.search(said) or language.preference.search(said)
+            points = _basis_points(match, language)
             facts.append(
                 HeldFact(
-                    slot=f"{MOVE_SLOT}{decision}", kind="quantity", value=f"{_basis_points(match):g}",
-                    number=_basis_points(match), unit="bp", terms=["move", *([decision] if decision else [])],
+                    slot=f"{MOVE_SLOT}{decision}", kind="quantity", value=f"{points:g}",
+                    number=points, unit="bp", terms=["move", *([decision] if decision else [])],
                     marks=[f"{group}:{word}" for group, word in marks],
                     qualifier="proposed" if tentative else "", text=match.group(0), quote=text,
                     background=False, article_id=article_id,

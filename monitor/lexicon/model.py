@@ -79,6 +79,7 @@ class _LanguageFile(_Data):
     not_source_names: tuple[str, ...] = ()
     rate_move_words: tuple[str, ...] = ()
     rate_words: tuple[str, ...] = ()
+    point_fractions: tuple[tuple[str, float], ...] = ()
     role_words: tuple[str, ...] = ()
     namesake_words: tuple[str, ...] = ()
     as_expected: tuple[str, ...] = ()
@@ -155,6 +156,11 @@ class Language:
     as_expected = _Phrases("as_expected")
     preference = _Phrases("preference_markers")
     length = _Phrases("length_words")
+
+    @cached_property
+    def point_fractions(self) -> dict[str, float]:
+        """Shares of a percentage point by folded name, hyphenated ('three-quarters'), in basis points."""
+        return {re.sub(r"[\s-]+", "-", fold(name)): points for name, points in self.words.point_fractions}
 
     @cached_property
     def unit_words(self) -> frozenset[str]:
