@@ -15,19 +15,17 @@ def _place(value: str, article: str) -> HeldFact:
     return HeldFact(slot=Slot.PLACE, kind="place", value=value, text=value, quote=quote, article_id=article)
 
 
-def _findings(noun: str) -> list[str]:
+def _compare(noun: str, held: HeldFact, new: HeldFact) -> list[tuple[str, float]]:
+    """(kind, confidence) of the findings when an incident event ``noun`` holding ``held`` gets ``new``."""
     now = datetime(2022, 9, 29, tzinfo=UTC)
-    event = EventState(id="e", title=noun, noun=noun, first_published=now, last_published=now,
-                       facts=[_place("Fort Myers", "a")])  # fmt: skip
+    event = EventState(id="e", title=noun, noun=noun, first_published=now, last_published=now, facts=[held])
     lexicon = load_lexicon()
-    found = compare(
-        event,
-        [_place("Naples", "b")],
-        date(2022, 9, 29),
-        profile=lexicon.profile("incident"),
-        lexicon=lexicon,
-    )
-    return [finding.kind for finding in found]
+    found = compare(event, [new], date(2022, 9, 29), profile=lexicon.profile("incident"), lexicon=lexicon)
+    return [(finding.kind, finding.confidence) for finding in found]
+
+
+def _findings(noun: str) -> list[str]:
+    return [kind for kind, _ in _compare(noun, _place("Fort Myers", "a"), _place("Naples", "b"))]
 
 
 def test_a_storm_hitting_two_towns_in_two_reports_is_no_place_conflict() -> None:
@@ -46,13 +44,8 @@ def _dated(value: str, article: str) -> HeldFact:
 
 
 def _date_confidences(noun: str) -> list[float]:
-    now = datetime(2022, 9, 29, tzinfo=UTC)
-    event = EventState(id="e", title=noun, noun=noun, first_published=now, last_published=now,
-                       facts=[_dated("2022-09-28", "a")])  # fmt: skip
-    lexicon = load_lexicon()
-    profile = lexicon.profile("incident")
-    found = compare(event, [_dated("2022-09-29", "b")], date(2022, 9, 29), profile=profile, lexicon=lexicon)
-    return [finding.confidence for finding in found if finding.kind == "conflict"]
+    found = _compare(noun, _dated("2022-09-28", "a"), _dated("2022-09-29", "b"))
+    return [confidence for kind, confidence in found if kind == "conflict"]
 
 
 def test_a_storm_dated_a_day_apart_is_only_a_weak_conflict() -> None:
