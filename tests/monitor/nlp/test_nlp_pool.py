@@ -9,6 +9,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Callable
+from multiprocessing.process import BaseProcess
 from pathlib import Path
 
 import pytest
@@ -87,6 +88,32 @@ def test_enricher_must_be_started(
         Enricher(storylines, processes=0)
 
 
+def _ends_within(process: BaseProcess, seconds: float) -> bool:
+    """True once ``process`` has ended: its exit status read, or no live process with its pid.
+
+    The pool's manager thread joins the terminated processes too. Of two threads waiting on the same
+    child only one gets its status; the other's ``waitpid`` fails (ECHILD), which Python 3.11 reads
+    as "still running" until the first thread records the status. A single ``join()`` then
+    ``is_alive()`` can lose that race on a busy machine, so this looks again until the deadline and
+    asks the kernel (``/proc``) whether the pid is still a running process.
+    """
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        process.join(timeout=0.2)
+        if not process.is_alive() or not _running(process.pid):
+            return True
+    return False
+
+
+def _running(pid: int | None) -> bool:
+    """Whether ``pid`` is a process that has not exited (a zombie has exited)."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return False
+    return stat.rsplit(")", 1)[1].split()[0] != "Z"
+
+
 def test_terminate_ends_the_workers_at_once(
     storylines: tuple[Storyline, ...], make_article: Callable[..., Article]
 ) -> None:
@@ -97,9 +124,7 @@ def test_terminate_ends_the_workers_at_once(
     workers = enricher._workers
     assert len(workers) == 2 and all(p.is_alive() for p in workers)
     enricher.terminate()
-    for process in workers:
-        process.join(timeout=30)
-    assert not any(p.is_alive() for p in workers)
+    assert all(_ends_within(process, 30) for process in workers)
     assert not enricher.running
     with pytest.raises(EnricherError):
         asyncio.run(enricher.enrich([make_article("text")]))
