@@ -51,8 +51,9 @@ def _resolve_place(token: Token, spans: dict[int, CanonicalEntity], venue: bool)
         for child in token.children:
             if child.dep_ == "prep" and child.lower_ == "of":
                 target = next((c for c in child.children if c.dep_ == "pobj"), None)
-                if target is not None and _is_place(target, spans):
-                    return target  # 'the Saudi port city of Jeddah'
+                inner = _resolve_place(target, spans, False) if target is not None else None
+                if inner is not None:
+                    return inner  # 'the Saudi port city of Jeddah', 'the X district of Y province'
             if child.dep_ == "appos" and _is_place(child, spans):
                 return child  # 'the Thai capital, Bangkok'
     for child in token.children:
@@ -128,6 +129,25 @@ def _object(act: Token, verb: Token, spans: dict[int, CanonicalEntity]) -> str:
     return fold(obj.text)
 
 
+def _done(verb: Token) -> bool:
+    """True when the act's verb reports it done: past tense, and neither an infinitive ('projected to make
+    landfall') nor under a hypothetical or tentative word up its head chain ('would meet', 'expected')."""
+    if tense(verb.doc[verb.i : verb.i + 1]) >= PRESENT:
+        return False
+    if verb.tag_ == "VB":
+        return False
+    words = load_lexicon().language
+    node = verb
+    for _ in range(8):
+        near = [node, *(c for c in node.children if c.dep_ in {"aux", "auxpass", "advmod", "neg"})]
+        if any(words.hypothetical.fullmatch(t.text) or words.tentative.fullmatch(t.text) for t in near):
+            return False
+        if node.head.i == node.i:
+            return True
+        node = node.head
+    return True
+
+
 def _other(act: Token) -> bool:
     """The act's noun is another occurrence than the one reported ('the next meeting')."""
     words = load_lexicon().language.other_occurrences
@@ -160,7 +180,7 @@ def act_claims(
     claims: list[Claim] = []
     for token in acts:
         form, verb = token.lower_, _verb_of(token)
-        tensed = "held" if tense(verb.doc[verb.i : verb.i + 1]) < PRESENT else "planned"
+        tensed = "held" if _done(verb) else "planned"
         obj = _object(token, verb, spans)
         fillers: list[tuple[str, str, Token, str]] = []
         if form in place_acts:

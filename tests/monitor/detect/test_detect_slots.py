@@ -125,3 +125,28 @@ def test_an_act_many_can_do_conflicts_only_when_a_report_says_one_did(enrich: En
     )
     assert found is not None and SOLE in found[1].marks
     assert _facts(enrich, "one", "Sarah Breeden and Catherine Mann dissented on Thursday.") == []
+
+
+def test_a_forecast_or_planned_act_is_no_report_of_where_it_happened(enrich: Enrich) -> None:
+    """'projected to make landfall near Darwin' and 'would hold talks in Hanoi' are looks ahead (an
+    infinitive, a tentative or hypothetical word up the verb's chain): they are not set against the place a
+    later report gives, which is read as done."""
+    assert (
+        _conflict(
+            enrich,
+            "The cyclone was projected to make landfall near Darwin late on Saturday.",
+            "The cyclone made landfall near Wadeye late on Saturday, the Bureau of Meteorology said.",
+        )
+        is None
+    )
+    assert [
+        f.qualifier for f in _facts(enrich, "one", "The cyclone made landfall near Wadeye late on Saturday.")
+    ] == ["held"]
+    assert [
+        f.qualifier
+        for f in _facts(
+            enrich,
+            "one",
+            "Vietnamese Prime Minister Pham Minh Chinh said he would hold talks in Hanoi on Friday.",
+        )
+    ] in ([], ["planned"])
