@@ -22,7 +22,7 @@ from monitor.detect.ordinals import ordinal_facts
 from monitor.detect.participants import own_part, own_participants, rival_participants, without_own_bodies
 from monitor.detect.places import event_place
 from monitor.detect.slots import current_before_reference as own_act
-from monitor.detect.slots import slot_facts
+from monitor.detect.slots import slot_facts, without_other_occurrences
 from monitor.detect.state import HeldFact
 from monitor.detect.text import Sentence, fold, mentions, tokens
 from monitor.lexicon import Lexicon, Profile, StatusClass, load_lexicon
@@ -374,6 +374,7 @@ def signature(
             if found.role != "event"
         ),
     )
+    sig.facts = without_other_occurrences(sig.facts, enriched.claims)
     in_current = [(s, dates.in_sentence(s)) for s in current]
     sig.facts += period_facts(in_current, article.id, profile, pub_date)
     sig.facts += arrival_facts(in_current, article.id, chosen, sig.names, profile, pub_date)

@@ -20,7 +20,7 @@ from collections.abc import Sequence
 from monitor.detect.roles import same_office, same_person
 from monitor.detect.state import HeldFact
 from monitor.detect.text import Sentence, fold, tokens
-from monitor.lexicon import Lexicon
+from monitor.lexicon import Lexicon, Slot
 from monitor.models import Claim
 
 ACT_KIND = "act"
@@ -161,3 +161,20 @@ def compare_role(
         return None
     others = [held for held in same if held.article_id != fact.article_id]
     return (others[0], ROLE_CONFIDENCE) if others else None
+
+
+def without_other_occurrences(facts: list[HeldFact], claims: Sequence[Claim]) -> list[HeldFact]:
+    """The facts less an event place its own sentence gives to another occurrence of the act ('inviting
+    Trump to a future meeting in Moscow'): that is the next meeting's place, not this one's."""
+    elsewhere = {
+        (fold(str(claim.value.get("name") or "")), _key(claim.evidence.sentence))
+        for claim in claims
+        if claim.kind == ACT_KIND and claim.qualifier == "other" and isinstance(claim.value, dict)
+        and claim.value.get("role") == PLACE
+    }  # fmt: skip
+    if not elsewhere:
+        return facts
+    return [
+        fact for fact in facts
+        if not (fact.slot == Slot.PLACE and (fold(fact.value), _key(fact.quote)) in elsewhere)
+    ]  # fmt: skip

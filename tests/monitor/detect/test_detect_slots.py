@@ -150,3 +150,16 @@ def test_a_forecast_or_planned_act_is_no_report_of_where_it_happened(enrich: Enr
             "Vietnamese Prime Minister Pham Minh Chinh said he would hold talks in Hanoi on Friday.",
         )
     ] in ([], ["planned"])
+
+
+def test_an_event_place_its_sentence_gives_to_another_meeting_is_dropped(enrich: Enrich) -> None:
+    """'inviting Albanese to a future meeting in Canberra' gives Canberra to another meeting: an event place
+    fact quoting that sentence for Canberra is dropped, another place fact stays."""
+    from monitor.detect.slots import without_other_occurrences
+    from monitor.lexicon import Slot
+
+    text = "Li ended by inviting Albanese to a future meeting in Canberra."
+    claims = enrich(make_article("one", text, published=PUBLISHED)).claims
+    place = HeldFact(slot=Slot.PLACE, kind="place", value="Canberra", quote=text, article_id="one")
+    other = HeldFact(slot=Slot.PLACE, kind="place", value="Perth", quote=text, article_id="one")
+    assert without_other_occurrences([place, other], claims) == [other]
