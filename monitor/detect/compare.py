@@ -18,7 +18,8 @@ from datetime import date
 from monitor.detect.facts import FIGURE_KINDS, IMPOSSIBLE_MARK, ORIGIN_KIND, RATE_KIND, weekday_clash_of
 from monitor.detect.figures import bounds_agree, describe, identity_gap, measured_words, same_source, sources
 from monitor.detect.ordinals import SERIES
-from monitor.detect.roles import ROLE_KIND, same_office, same_person
+from monitor.detect.roles import ROLE_KIND
+from monitor.detect.slots import ACT_KIND, compare_role, compare_slot
 from monitor.detect.state import EventState, HeldFact
 from monitor.detect.text import fold, tokens
 from monitor.lexicon import Lexicon, Profile, Slot, StatusClass, load_lexicon
@@ -399,17 +400,6 @@ def _compare_origin(fact: HeldFact, held_facts: list[HeldFact]) -> Finding | Non
     return Finding("conflict", fact, others[0], 0.85) if others else None
 
 
-def _compare_role(fact: HeldFact, held_facts: list[HeldFact], participants: list[str]) -> Finding | None:
-    """One office ('NATO Secretary General') held by another person (no name word alike) in another report.
-
-    A bare title stands for the event's one qualified office it ends (:func:`same_office`)."""
-    same = same_office(fact, held_facts, participants)
-    if not same or any(same_person(held.terms, fact.terms) for held in same):
-        return None
-    others = [held for held in same if held.article_id != fact.article_id]
-    return Finding("conflict", fact, others[0], 0.8) if others else None
-
-
 def _compare_participants(
     fact: HeldFact, held_facts: list[HeldFact], event: EventState, days: set[str]
 ) -> Finding | None:
@@ -491,8 +481,13 @@ def compare(
             finding = _compare_rate(fact, held_facts)
         elif fact.kind == ORIGIN_KIND:
             finding = _compare_origin(fact, held_facts)
-        elif fact.kind == ROLE_KIND:
-            finding = _compare_role(fact, held_facts, [*event.names.values()])
+        elif fact.kind in {ROLE_KIND, ACT_KIND}:  # one office, one holder; one act, one agent or place
+            rival = (
+                compare_role(fact, held_facts, [*event.names.values()])
+                if fact.kind == ROLE_KIND
+                else compare_slot(fact, held_facts, facts, lexicon)
+            )
+            finding = Finding("conflict", fact, *rival) if rival else None
         elif fact.slot == Slot.OUTCOME:
             finding = _compare_outcome(fact, held_facts, known_outcomes)
             known_outcomes.append(fact.terms)

@@ -17,6 +17,7 @@ from monitor.detect.extract import Signature, signature
 from monitor.detect.facts import RATE_KIND, weekday_clash_of
 from monitor.detect.figures import describe
 from monitor.detect.kinds import applies_to, organiser
+from monitor.detect.slots import ACT_KIND, act_reason
 from monitor.detect.state import EventState, HeldFact, StorylineState, prune, remember
 from monitor.detect.text import fingerprint, stable_hash
 from monitor.lexicon import Lexicon, Profile, Slot, load_lexicon
@@ -33,6 +34,8 @@ def _label(fact: HeldFact, lexicon: Lexicon) -> str:
         return f"day {fact.subject or 'a participant'} arrived"
     if fact.slot in _PERIOD_NAMES:
         return _PERIOD_NAMES[fact.slot]
+    if fact.kind == ACT_KIND:
+        return fact.subject  # 'who dissolved parliament', 'where the meeting took place'
     if fact.kind == RATE_KIND:
         return f"conversion ({fact.slot.partition(':')[2].replace('/', ' to ')})"
     if fact.slot in _EVENT_SLOTS:
@@ -53,6 +56,8 @@ def _why(finding: Finding, noun: str) -> str:
                 f"{format_date(day)} is a {day.strftime('%A')}"
             )
         return f"one {noun} has one day"
+    if fact.kind == ACT_KIND:
+        return act_reason(fact)
     if fact.kind == RATE_KIND:
         return "exchange rates do not differ so much between reports of one event"
     if fact.slot == Slot.ARRIVAL:

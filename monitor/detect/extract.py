@@ -21,6 +21,8 @@ from monitor.detect.kinds import event_noun, headline_kind
 from monitor.detect.ordinals import ordinal_facts
 from monitor.detect.participants import own_part, own_participants, rival_participants, without_own_bodies
 from monitor.detect.places import event_place
+from monitor.detect.slots import current_before_reference as own_act
+from monitor.detect.slots import slot_facts, without_other_occurrences
 from monitor.detect.state import HeldFact
 from monitor.detect.text import Sentence, fold, mentions, tokens
 from monitor.lexicon import Lexicon, Profile, StatusClass, load_lexicon
@@ -372,10 +374,15 @@ def signature(
             if found.role != "event"
         ),
     )
+    sig.facts = without_other_occurrences(sig.facts, enriched.claims)
     in_current = [(s, dates.in_sentence(s)) for s in current]
     sig.facts += period_facts(in_current, article.id, profile, pub_date)
     sig.facts += arrival_facts(in_current, article.id, chosen, sig.names, profile, pub_date)
     sig.facts += ordinal_facts(about_event, article.id, lexicon, profile)
+    acting = [
+        s for s, old in zip(sentences, background, strict=True) if old and own_act(s, pub_date.year, lexicon)
+    ]
+    sig.facts += slot_facts(enriched.claims, [*about_event, *acting], article.id)
     sig.facts += own_participants(article.id, about_event, chosen, profile, lexicon)
     sig.facts += rival_participants(article.id, sentences, persons, chosen, places, dates, profile, lexicon)
     return sig

@@ -85,6 +85,12 @@ class _LanguageFile(_Data):
     as_expected: tuple[str, ...] = ()
     preference_markers: tuple[str, ...] = ()
     length_words: tuple[str, ...] = ()
+    place_acts: tuple[str, ...] = ()
+    agent_acts: tuple[str, ...] = ()
+    single_agent_acts: tuple[str, ...] = ()
+    sole_markers: tuple[str, ...] = ()
+    place_nouns: tuple[str, ...] = ()
+    other_occurrences: tuple[str, ...] = ()
 
 
 class Country(_Data):
@@ -161,6 +167,36 @@ class Language:
     def point_fractions(self) -> dict[str, float]:
         """Shares of a percentage point by folded name, hyphenated ('three-quarters'), in basis points."""
         return {re.sub(r"[\s-]+", "-", fold(name)): points for name, points in self.words.point_fractions}
+
+    @cached_property
+    def place_acts(self) -> dict[str, str]:
+        """Folded form -> act name of the acts that have one place ('talks' -> 'meeting')."""
+        return _act_forms(self.words.place_acts)
+
+    @cached_property
+    def agent_acts(self) -> dict[str, str]:
+        """Folded form -> act name of the acts whose agent is read ('dissolved' -> 'dissolve')."""
+        return _act_forms(self.words.agent_acts)
+
+    @cached_property
+    def single_agent_acts(self) -> frozenset[str]:
+        """Folded forms of the acts one person does ('dissolved')."""
+        return frozenset(fold(word) for entry in self.words.single_agent_acts for word in entry.split("/"))
+
+    @cached_property
+    def sole_markers(self) -> frozenset[str]:
+        """Folded words saying an act's agent was the only one ('lone', 'sole')."""
+        return frozenset(fold(word) for word in self.words.sole_markers)
+
+    @cached_property
+    def place_nouns(self) -> frozenset[str]:
+        """Folded nouns naming a place after 'of' or beside it ('the port city of X')."""
+        return frozenset(fold(word) for word in self.words.place_nouns)
+
+    @cached_property
+    def other_occurrences(self) -> frozenset[str]:
+        """Folded words making an act's noun another occurrence ('the next meeting')."""
+        return frozenset(fold(word) for word in self.words.other_occurrences)
 
     @cached_property
     def unit_words(self) -> frozenset[str]:
@@ -288,6 +324,16 @@ class Language:
             return self.words.ordinals.index(folded) + 2
         digits = re.match(r"(\d+)", folded)
         return int(digits.group(1)) if digits else None
+
+
+def _act_forms(entries: tuple[str, ...]) -> dict[str, str]:
+    """'meeting/meet/met' -> {'meeting': 'meeting', 'meet': 'meeting', 'met': 'meeting'}."""
+    forms: dict[str, str] = {}
+    for entry in entries:
+        words = [fold(word.strip()) for word in entry.split("/") if word.strip()]
+        for word in words:
+            forms.setdefault(word, words[0])
+    return forms
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,8 @@ Kinds (``Claim.kind``) and their values:
 * ``date`` — ISO date of the first day of the period, unit its granularity
   ("day", "week", "month", "year"), resolved against the publication date;
 * ``quantity`` — a count with its unit noun ("around 100 missiles");
-* ``meeting`` — {"participants": [entity ids], "place": id | None, "date": ISO | None}.
+* ``meeting`` — {"participants": [entity ids], "place": id | None, "date": ISO | None};
+* ``act`` — who did a singular act or where an act happened (``acts``).
 
 Each claim carries the sentence (text and character offsets in the article
 text) it was read from, a subject (what the value measures) and a qualifier
@@ -28,6 +29,7 @@ from spacy.tokens import Doc, Span, Token
 
 from monitor.lexicon import load_lexicon
 from monitor.models import CanonicalEntity, Claim, Evidence
+from monitor.nlp.acts import act_claims
 from monitor.nlp.dates import (
     CALENDAR_DAY,
     DAY_THEN_WEEKDAY,
@@ -38,7 +40,7 @@ from monitor.nlp.dates import (
     resolve_date,
 )
 from monitor.nlp.measures import measured_thing, measures
-from monitor.nlp.meetings import TRIGGERS, meeting_claims
+from monitor.nlp.meetings import TRIGGERS, meeting_claims, mentions_in
 from monitor.nlp.numbers import parse_number, split_approximator
 from monitor.nlp.phrases import describe, modality, tense, verb_phrase
 from monitor.nlp.tables import table_claims, table_regions
@@ -485,5 +487,6 @@ def extract_claims(
         claims.extend(s.claims)
         if _HAS_TRIGGER.search(sentence):
             claims.extend(meeting_claims(sent, text, entities, s.dates, s.evidence))
+        claims.extend(act_claims(sent, entities, s.evidence, mentions_in))
     claims.extend(table_claims(doc, text, regions))
     return tuple(claims)

@@ -38,7 +38,8 @@ _MOTION = frozenset(
 )  # fmt: skip
 
 
-def _mentions(sent: Span, entities: Sequence[CanonicalEntity]) -> list[tuple[Span, CanonicalEntity]]:
+def mentions_in(sent: Span, entities: Sequence[CanonicalEntity]) -> list[tuple[Span, CanonicalEntity]]:
+    """The entities' mentions inside the sentence, as spans, in order."""
     found: list[tuple[Span, CanonicalEntity]] = []
     for entity in entities:
         for m in entity.mentions:
@@ -139,7 +140,7 @@ def meeting_claims(
     triggers = [t for t in sent if t.lower_ in TRIGGERS and t.pos_ in {"NOUN", "VERB", "PROPN"}]
     if not triggers:
         return []
-    mentions = _mentions(sent, entities)
+    mentions = mentions_in(sent, entities)
     people = [span.start for span, e in mentions if e.label == "PERSON"] or [sent.start]
 
     def rank(trigger: Token) -> tuple[bool, float]:

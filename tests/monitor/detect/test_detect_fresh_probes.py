@@ -530,8 +530,6 @@ OPEN = {
     "covered value in words too different to be known as one quantity: not compared",
     "series-reworded": "'the tenth successive time' and 'its 11th consecutive rate rise' are now one series (a "
     "repetition of the event), but compared at low confidence: only one clause names a rate variant ('lifted Bank Rate')",
-    "quake-epicentre": "'was centred in the Pazarcik district of Kahramanmaras province' against '... in the city of Malatya': "
-    "the event's place is the headline's country (Turkey) and the quake's centre is no place fact of its own",
 }
 
 

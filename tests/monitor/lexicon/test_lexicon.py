@@ -101,3 +101,14 @@ def test_profile_id_must_match_its_file(tmp_path: Path) -> None:
     shutil.copy(folder / "profiles" / "election.yaml", folder / "profiles" / "vote.yaml")
     with pytest.raises(ConfigError, match="must be 'vote'"):
         load_lexicon(folder)
+
+
+def test_act_words_map_every_form_to_the_acts_name() -> None:
+    """An act's forms ('talks', 'hosted') name one act ('meeting'); the acts with one agent are among those
+    whose agent is read, and a place noun ('port city of') or another occurrence ('next') is a folded word."""
+    language = load_lexicon().language
+    assert language.place_acts["talks"] == language.place_acts["hosted"] == "meeting"
+    assert language.agent_acts["vetoed"] == "veto"
+    assert language.single_agent_acts <= set(language.agent_acts)
+    assert {"city", "port"} <= language.place_nouns and "next" in language.other_occurrences
+    assert "lone" in language.sole_markers
