@@ -80,9 +80,12 @@ def _similarity(held: HeldFact, fact: HeldFact) -> float:
     variants ('consecutive' vs 'this year') are its marks: the other words around it do not matter."""
     if fact.kind == "ordinal" and held.kind == "ordinal" and fact.subject == held.subject == SERIES:
         return 1.0  # 'the 10th meeting', not 'the second-largest city' against 'the fourth-largest economy'
+    if fact.measured and fact.measured == held.measured:  # 'a 27% duty', 'a 26 per cent "reciprocal tariff"'
+        return max(SAME_MEASURED, _jaccard(held.terms, fact.terms))
     return _jaccard(held.terms, fact.terms)
 
 
+SAME_MEASURED = 0.5  # two figures the parse attaches to one measured word are worded alike enough
 SAME_STATEMENT = 0.6  # share of content words two sentences quoting one statement have in common
 
 

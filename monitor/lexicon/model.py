@@ -72,6 +72,8 @@ class _LanguageFile(_Data):
     unit_words: tuple[str, ...]
     origin_markers: tuple[str, ...] = ()
     measure_words: tuple[str, ...] = ()
+    measured_synonyms: tuple[str, ...] = ()
+    measured_containers: tuple[str, ...] = ()
     scale_words: tuple[str, ...] = ()
     referent_labels: tuple[str, ...]
     ordinals: tuple[str, ...]
@@ -161,6 +163,17 @@ class Language:
     def point_fractions(self) -> dict[str, float]:
         """Shares of a percentage point by folded name, hyphenated ('three-quarters'), in basis points."""
         return {re.sub(r"[\s-]+", "-", fold(name)): points for name, points in self.words.point_fractions}
+
+    @cached_property
+    def measured_names(self) -> dict[str, str]:
+        """Folded lemma of a measured word -> the one name of its synonym set ('levy' -> 'duty'); a container
+        ('peak', 'total': it names no measured thing) -> ''."""
+        names = {
+            fold(form): entry.split("/")[0]
+            for entry in self.words.measured_synonyms
+            for form in entry.split("/")
+        }
+        return names | {fold(word): "" for word in self.words.measured_containers}
 
     @cached_property
     def unit_words(self) -> frozenset[str]:
