@@ -92,6 +92,7 @@ def figure_context(claim: Claim, entities: tuple[CanonicalEntity, ...], lexicon:
         if _OWNER.search(sentence[end : m[0] - base])
     ]  # fmt: skip
     before = [m for m in before if not _names_a_rate(m[2], language)]  # 'Bank Rate' is the measure itself
+    before = [m for m in before if not _speaker(m, sentence[m[1] - base : position], language)]
     after = [m for m in after if not _names_a_rate(m[2], language)]
     chosen = after[:1] or _owner_of(before[-1:], before, sentence, base)  # else the subject ("BYD will face")
     referents = tuple(entity.id for _, _, entity in chosen)
@@ -107,6 +108,12 @@ def figure_context(claim: Claim, entities: tuple[CanonicalEntity, ...], lexicon:
     cumulative = bool(language.cumulative.search(clause))
     named = any(entity.label not in _PLACE_LABELS for _, _, entity in chosen)
     return FigureContext(referents, names, named, marks, bound, cumulative, clause)
+
+
+def _speaker(mention: tuple[int, int, CanonicalEntity], between: str, language: Language) -> bool:
+    """True for a person who announces the figure ('President Lula announced a 12% levy'): a speaker, not
+    what the figure is of (an organisation announcing a figure is often its owner: a bank's own rate)."""
+    return mention[2].label == "PERSON" and bool(language.announcing.search(between))
 
 
 def _prefixes(phrases: tuple[str, ...]) -> tuple[str, ...]:
