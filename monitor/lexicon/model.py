@@ -74,6 +74,7 @@ class _LanguageFile(_Data):
     measure_words: tuple[str, ...] = ()
     measured_synonyms: tuple[str, ...] = ()
     measured_containers: tuple[str, ...] = ()
+    currency_per_usd: tuple[tuple[str, float], ...] = ()
     scale_words: tuple[str, ...] = ()
     referent_labels: tuple[str, ...]
     ordinals: tuple[str, ...]
@@ -174,6 +175,11 @@ class Language:
             for form in entry.split("/")
         }
         return names | {fold(word): "" for word in self.words.measured_containers}
+
+    @cached_property
+    def currency_rates(self) -> dict[str, float]:
+        """Folded ISO code -> rough units per US dollar ('eur' -> 0.92)."""
+        return {fold(code): float(rate) for code, rate in self.words.currency_per_usd}
 
     @cached_property
     def unit_words(self) -> frozenset[str]:
