@@ -84,6 +84,7 @@ class Claim(Model):
     approximate: bool = False
     subject: str = ""
     qualifier: str = ""
+    measured: str = ""  # lemma of the word the value measures, from the parse ('duty' in 'a 27% duty')
     evidence: Evidence
 
 

@@ -15,16 +15,26 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
+from monitor.detect.currencies import currency_clash
 from monitor.detect.facts import FIGURE_KINDS, IMPOSSIBLE_MARK, ORIGIN_KIND, RATE_KIND, weekday_clash_of
-from monitor.detect.figures import bounds_agree, describe, identity_gap, measured_words, same_source, sources
+from monitor.detect.figures import (
+    bounds_agree,
+    describe,
+    identity_gap,
+    measured_words,
+    one_statement,
+    same_source,
+    sources,
+)
 from monitor.detect.ordinals import SERIES
 from monitor.detect.roles import ROLE_KIND
 from monitor.detect.slots import ACT_KIND, compare_role, compare_slot
 from monitor.detect.state import EventState, HeldFact
-from monitor.detect.text import fold, tokens
+from monitor.detect.text import fold
 from monitor.lexicon import Lexicon, Profile, Slot, StatusClass, load_lexicon
 
 LOW_CONFIDENCE = 0.3
+CURRENCY_CONFIDENCE = 0.6  # an amount in two currencies that cannot convert into each other
 _SAME_OUTCOME = 0.5
 
 
@@ -81,35 +91,12 @@ def _similarity(held: HeldFact, fact: HeldFact) -> float:
     variants ('consecutive' vs 'this year') are its marks: the other words around it do not matter."""
     if fact.kind == "ordinal" and held.kind == "ordinal" and fact.subject == held.subject == SERIES:
         return 1.0  # 'the 10th meeting', not 'the second-largest city' against 'the fourth-largest economy'
+    if fact.measured and fact.measured == held.measured:  # 'a 27% duty', 'a 26 per cent "reciprocal tariff"'
+        return max(SAME_MEASURED, _jaccard(held.terms, fact.terms))
     return _jaccard(held.terms, fact.terms)
 
 
-SAME_STATEMENT = 0.6  # share of content words two sentences quoting one statement have in common
-
-
-_COUNT = re.compile(r"(?<![\d.,])\d{1,3}(?:,\d{3})+(?![\d,])|(?<![\d.,])\d{3,}(?![\d.,])")
-_YEAR = re.compile(r"^(?:19|20)\d\d$")
-
-
-def _other_counts(fact: HeldFact) -> set[str]:
-    """The counts of a figure's sentence beyond the figure itself (years left out): '2,376' in '1,020 people
-    ... died ... and 2,376 were injured'."""
-    position = fact.quote.find(fact.text)
-    rest = fact.quote[:position] + fact.quote[position + len(fact.text) :] if position >= 0 else fact.quote
-    return {n.replace(",", "") for n in _COUNT.findall(rest) if not _YEAR.match(n)}
-
-
-def _one_statement(fact: HeldFact, held: HeldFact) -> bool:
-    """True when two figures' sentences are one statement rewritten: the same words but for the figure, and
-    the same other counts ('the junta's information team said in a statement that 1,020 people are known to
-    have died ... and that 2,376 were injured' and '... 1,002 people ... and 2,376 were injured'): one
-    moment's count, not a toll that grew between two reports (whose other counts grow too)."""
-    counts = _other_counts(fact)
-    return (
-        bool(counts)
-        and counts == _other_counts(held)
-        and _jaccard(tokens(fact.quote), tokens(held.quote)) >= SAME_STATEMENT
-    )
+SAME_MEASURED = 0.5  # two figures the parse attaches to one measured word are worded alike enough
 
 
 def _measured(fact: HeldFact, lexicon: Lexicon) -> bool:
@@ -203,7 +190,7 @@ def _compare_figure(
         return None
     if lexicon.language.update.search(fact.quote):
         # an update ('the toll has risen to ...') is compared only with a rewrite of the same statement
-        candidates = [held for held in candidates if _one_statement(fact, held)]
+        candidates = [held for held in candidates if one_statement(fact, held)]
     current = [held for held in candidates if not held.background and held.article_id != fact.article_id]
     if not current:
         return None
@@ -224,7 +211,7 @@ def _compare_figure(
         return None  # 'fell six votes short with only 310 in favour' against '310 votes': two quantities
     if (fact.bound or held.bound) and bounds_agree(fact.number, fact.bound, held.number, held.bound):
         return None
-    if (fact.cumulative or held.cumulative) and fact.number > held.number and not _one_statement(fact, held):
+    if (fact.cumulative or held.cumulative) and fact.number > held.number and not one_statement(fact, held):
         return None  # a count that grows as the story unfolds (a toll): a later, larger figure is an update
     similarity = _similarity(held, fact)
     owned = fact.named_owner and held.named_owner
@@ -477,6 +464,8 @@ def compare(
         finding: Finding | None
         if fact.kind in FIGURE_KINDS:
             finding = _compare_figure(fact, held_facts, lexicon, facts)
+            clash = currency_clash(fact, held_facts, lexicon) if finding is None else None
+            finding = Finding("conflict", fact, clash[0], CURRENCY_CONFIDENCE, clash[1]) if clash else finding
         elif fact.kind == RATE_KIND:
             finding = _compare_rate(fact, held_facts)
         elif fact.kind == ORIGIN_KIND:

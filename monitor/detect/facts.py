@@ -142,11 +142,19 @@ def claim_fact(
             qualifier=qualifier_of(claim, lexicon),
             approximate=claim.approximate,
             terms=terms,
+            # a count's measured word is its counted noun, already its slot ('quantity:building')
+            measured="" if length or claim.kind == "quantity" else measured_name(claim.measured, lexicon),
             text=claim.text,
             quote=claim.evidence.sentence,
             article_id=article_id,
         )
     return None
+
+
+def measured_name(lemma: str, lexicon: Lexicon) -> str:
+    """The lexicon's one name for the word a figure measures ('levy' and 'tariff' are 'duty')."""
+    folded = fold(lemma)
+    return lexicon.language.measured_names.get(folded, folded)
 
 
 def meeting_facts(

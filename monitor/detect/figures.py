@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from monitor.detect.state import HeldFact
+from monitor.detect.text import tokens
 from monitor.lexicon import Language, Lexicon
 from monitor.models import CanonicalEntity, Claim
 
@@ -92,6 +93,7 @@ def figure_context(claim: Claim, entities: tuple[CanonicalEntity, ...], lexicon:
         if _OWNER.search(sentence[end : m[0] - base])
     ]  # fmt: skip
     before = [m for m in before if not _names_a_rate(m[2], language)]  # 'Bank Rate' is the measure itself
+    before = [m for m in before if not _speaker(m, sentence[m[1] - base : position], language)]
     after = [m for m in after if not _names_a_rate(m[2], language)]
     chosen = after[:1] or _owner_of(before[-1:], before, sentence, base)  # else the subject ("BYD will face")
     referents = tuple(entity.id for _, _, entity in chosen)
@@ -107,6 +109,12 @@ def figure_context(claim: Claim, entities: tuple[CanonicalEntity, ...], lexicon:
     cumulative = bool(language.cumulative.search(clause))
     named = any(entity.label not in _PLACE_LABELS for _, _, entity in chosen)
     return FigureContext(referents, names, named, marks, bound, cumulative, clause)
+
+
+def _speaker(mention: tuple[int, int, CanonicalEntity], between: str, language: Language) -> bool:
+    """True for a person who announces the figure ('President Lula announced a 12% levy'): a speaker, not
+    what the figure is of (an organisation announcing a figure is often its owner: a bank's own rate)."""
+    return mention[2].label == "PERSON" and bool(language.announcing.search(between))
 
 
 def _prefixes(phrases: tuple[str, ...]) -> tuple[str, ...]:
@@ -164,6 +172,39 @@ def identity_gap(
         if group in sets_mine and word not in sets_mine[group]:
             return f"different variants ({'/'.join(sorted(sets_mine[group]))} vs {word})"
     return ""
+
+
+SAME_STATEMENT = 0.6  # share of content words two sentences quoting one statement have in common
+
+
+_COUNT = re.compile(r"(?<![\d.,])\d{1,3}(?:,\d{3})+(?![\d,])|(?<![\d.,])\d{3,}(?![\d.,])")
+_YEAR = re.compile(r"^(?:19|20)\d\d$")
+
+
+def _other_counts(fact: HeldFact) -> set[str]:
+    """The counts of a figure's sentence beyond the figure itself (years left out): '2,376' in '1,020 people
+    ... died ... and 2,376 were injured'."""
+    position = fact.quote.find(fact.text)
+    rest = fact.quote[:position] + fact.quote[position + len(fact.text) :] if position >= 0 else fact.quote
+    return {n.replace(",", "") for n in _COUNT.findall(rest) if not _YEAR.match(n)}
+
+
+def one_statement(fact: HeldFact, held: HeldFact) -> bool:
+    """True when two figures' sentences are one statement rewritten: the same words but for the figure, and
+    the same other counts ('the junta's information team said in a statement that 1,020 people are known to
+    have died ... and that 2,376 were injured' and '... 1,002 people ... and 2,376 were injured'): one
+    moment's count, not a toll that grew between two reports (whose other counts grow too)."""
+    counts = _other_counts(fact)
+    return (
+        bool(counts)
+        and counts == _other_counts(held)
+        and _shared(tokens(fact.quote), tokens(held.quote)) >= SAME_STATEMENT
+    )
+
+
+def _shared(left: list[str], right: list[str]) -> float:
+    a, b = set(left), set(right)
+    return len(a & b) / len(a | b) if a | b else 1.0
 
 
 def bounds_agree(mine: float, my_bound: str, theirs: float, their_bound: str) -> bool:

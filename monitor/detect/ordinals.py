@@ -21,6 +21,8 @@ from monitor.lexicon import Lexicon, Profile
 
 _FOLLOWING = re.compile(r"^(?:[\s-]+[\w'’-]+){1,4}")
 _CLAUSE_END = re.compile(r"[,;.()]|\s(?:and|but|while|since|after|before)\s")
+# the end of a relative clause after 'time' ('the fifth time the two men have met', not '... time as it met')
+_RELATIVE_END = re.compile(r"[,;.()]|\s(?:and|but|while|since|after|before|as|when|where|because|with)\s")
 
 
 _BEFORE = re.compile(r"(?:[\w'’-]+\W+){0,8}$")
@@ -43,15 +45,28 @@ def _counted(
         found = list(profile.trigger_pattern.finditer(before.group(0) if before else ""))
         if before is None or not found:
             return "", None, True, False
-        named = tokens(found[-1].group(0))
+        named = _kind_name(found[-1].group(0), profile)
         return before.group(0)[found[-1].start() :], (named[0] if named else None), True, True
-    named = tokens(event_word.group(0)) if event_word else []
+    named = _kind_name(event_word.group(0), profile) if event_word else []
     words = tokens(window)
     if not named and set(words[:2]) & set(repeat):
-        # 'the tenth successive time': a repetition of the event, the series of the profile's first kind
-        kind = tokens(profile.event_kinds[0].noun) if profile.event_kinds else []
+        # 'the fifth time the two men have met': a repetition of the event word later in the clause, else
+        # of the profile's first kind ('the tenth successive time')
+        rest = text[match.end() :]
+        stop = _RELATIVE_END.search(rest)
+        later = profile.trigger_pattern.search(rest[: stop.start()] if stop else rest)
+        kind = (
+            _kind_name(later.group(0), profile) if later
+            else tokens(profile.event_kinds[0].noun) if profile.event_kinds else []
+        )  # fmt: skip
         return window, (kind[0] if kind else None), False, True
     return window, (named[0] if named else words[0] if words else None), False, bool(named)
+
+
+def _kind_name(word: str, profile: Profile) -> list[str]:
+    """The folded name of the event kind a word signals ('met', 'meetings' -> 'meet'), else its own."""
+    kind = profile.kind_of(word)
+    return tokens(kind.noun if kind is not None else word)
 
 
 def ordinal_facts(

@@ -48,6 +48,7 @@ class HeldFact(_State):
     explicit: bool = True
     background: bool = False
     terms: list[str] = Field(default_factory=list)
+    measured: str = Field(default="", description="the word a figure measures, by its lexicon name: 'duty'")
     referents: list[str] = Field(default_factory=list, description="entity ids the figure belongs to")
     referent_names: list[str] = Field(default_factory=list)
     named_owner: bool = Field(default=False, description="the referent is not merely a place")

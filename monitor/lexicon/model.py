@@ -72,6 +72,9 @@ class _LanguageFile(_Data):
     unit_words: tuple[str, ...]
     origin_markers: tuple[str, ...] = ()
     measure_words: tuple[str, ...] = ()
+    measured_synonyms: tuple[str, ...] = ()
+    measured_containers: tuple[str, ...] = ()
+    currency_per_usd: tuple[tuple[str, float], ...] = ()
     scale_words: tuple[str, ...] = ()
     referent_labels: tuple[str, ...]
     ordinals: tuple[str, ...]
@@ -197,6 +200,22 @@ class Language:
     def other_occurrences(self) -> frozenset[str]:
         """Folded words making an act's noun another occurrence ('the next meeting')."""
         return frozenset(fold(word) for word in self.words.other_occurrences)
+
+    @cached_property
+    def measured_names(self) -> dict[str, str]:
+        """Folded lemma of a measured word -> the one name of its synonym set ('levy' -> 'duty'); a container
+        ('peak', 'total': it names no measured thing) -> ''."""
+        names = {
+            fold(form): entry.split("/")[0]
+            for entry in self.words.measured_synonyms
+            for form in entry.split("/")
+        }
+        return names | {fold(word): "" for word in self.words.measured_containers}
+
+    @cached_property
+    def currency_rates(self) -> dict[str, float]:
+        """Folded ISO code -> rough units per US dollar ('eur' -> 0.92)."""
+        return {fold(code): float(rate) for code, rate in self.words.currency_per_usd}
 
     @cached_property
     def unit_words(self) -> frozenset[str]:

@@ -42,7 +42,7 @@ from monitor.nlp.dates import (
 from monitor.nlp.measures import measured_thing, measures
 from monitor.nlp.meetings import TRIGGERS, meeting_claims, mentions_in
 from monitor.nlp.numbers import parse_number, split_approximator
-from monitor.nlp.phrases import describe, modality, tense, verb_phrase
+from monitor.nlp.phrases import describe, measured_head, modality, tense, verb_phrase
 from monitor.nlp.tables import table_claims, table_regions
 
 _NUM = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
@@ -118,6 +118,7 @@ _APPROX_WORDS = frozenset(
         "than",
     }
 )
+_MEASURED_KINDS = frozenset({"quantity", "percent", "money", "duration"})
 _ANAPHORIC = {"the", "their", "these", "those", "both", "all", "its", "his", "her", "our"}
 
 
@@ -158,6 +159,7 @@ class _Sentence:
     def add(self, kind: str, start: int, end: int, value: object, **extra: object) -> None:
         span = self.span(start, end)
         subject, qualifier = describe(span) if span is not None else ("", "")
+        measured = measured_head(span) if span is not None and kind in _MEASURED_KINDS else ""
         subject = str(extra.pop("subject", subject))
         qualifier = str(extra.pop("qualifier", qualifier))
         mood = modality(span) if span is not None else ""
@@ -171,6 +173,7 @@ class _Sentence:
                 value=value,
                 subject=subject,
                 qualifier=qualifier,
+                measured=measured,
                 evidence=self.evidence,
                 **extra,
             )

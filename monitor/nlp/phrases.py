@@ -155,3 +155,58 @@ def tense(span: Span) -> int:
             break
         node = node.head
     return FUTURE if any(t.lower_ in _FUTURE_WORDS for t in span.sent) else UNKNOWN
+
+
+_UNIT_HEADS = frozenset({"%", "cent", "percent", "pct", "point", "points", "billion", "million", "trillion"})
+_MODIFIER_DEPS = frozenset({"nummod", "compound", "amod", "quantmod", "nmod"})
+_VALUE_DEPS = frozenset({"dobj", "attr", "npadvmod", "oprd"})
+
+
+def measured_head(span: Span) -> str:
+    """The lemma of the word a value measures, read from the parse: the noun it modifies ('a 27% duty',
+    '733 voting deputies', with what it is 'of': '10 gallons of fuel'), the noun set beside its unit
+    ('26 per cent "reciprocal tariff"'), the noun it is 'of' ('a fund of €491 billion'), or the verb it is
+    the amount of ('they charge us 52%'). Empty when the parse does not say (the value is a verb's subject:
+    '207 had expressed confidence')."""
+    token: Token = span.root
+    for _ in range(3):
+        appos = next((c for c in token.children if c.dep_ == "appos" and c.pos_ == "NOUN"), None)
+        if appos is not None and token.lower_ in _UNIT_HEADS:
+            return _lemma(appos)
+        head = token.head
+        if head.i == token.i:
+            return ""
+        if token.dep_ in _MODIFIER_DEPS and head.pos_ in {"NOUN", "PROPN"}:
+            if head.lower_ in _UNIT_HEADS:
+                token = head
+                continue
+            return _with_stuff(head) if head.pos_ == "NOUN" else ""
+        if token.dep_ == "pobj" and head.lower_ == "of" and head.head.pos_ == "NOUN":
+            return _lemma(head.head)
+        if token.dep_ in _VALUE_DEPS and head.pos_ == "VERB":
+            return _lemma(head)
+        return ""
+    return ""
+
+
+def _with_stuff(noun: Token) -> str:
+    """A counted noun with the stuff it is 'of' ('gallon of diesel', 'barrel of oil'): a unit of measure
+    says what is measured only with its stuff."""
+    of = next((c for c in noun.children if c.dep_ == "prep" and c.lower_ == "of"), None)
+    stuff = next((c for c in of.children if c.dep_ == "pobj" and c.pos_ == "NOUN"), None) if of else None
+    return f"{_lemma(noun)} of {_lemma(stuff)}" if stuff is not None else _lemma(noun)
+
+
+def _lemma(token: Token) -> str:
+    """The token's lemma; without a lemmatizer in the pipeline, a plural noun or third-person verb made
+    singular ('deputies' -> 'deputy', 'charges' -> 'charge')."""
+    if token.lemma_:
+        return token.lemma_.casefold()
+    word = token.lower_
+    if token.tag_ not in {"NNS", "VBZ"} or len(word) < 4:
+        return word
+    if word.endswith("ies"):
+        return word[:-3] + "y"
+    if word.endswith(("sses", "xes", "ches", "shes")):
+        return word[:-2]
+    return word[:-1] if word.endswith("s") and not word.endswith("ss") else word
