@@ -85,6 +85,7 @@ class _LanguageFile(_Data):
     as_expected: tuple[str, ...] = ()
     preference_markers: tuple[str, ...] = ()
     length_words: tuple[str, ...] = ()
+    situation_words: tuple[str, ...] = ()
 
 
 class Country(_Data):
@@ -156,6 +157,7 @@ class Language:
     as_expected = _Phrases("as_expected")
     preference = _Phrases("preference_markers")
     length = _Phrases("length_words")
+    situation = _Phrases("situation_words")
 
     @cached_property
     def point_fractions(self) -> dict[str, float]:
