@@ -16,7 +16,7 @@ from monitor.detect.events import absorb, as_institution, best_event, format_dat
 from monitor.detect.extract import Signature, signature
 from monitor.detect.facts import RATE_KIND, weekday_clash_of
 from monitor.detect.figures import describe
-from monitor.detect.kinds import applies_to, organiser
+from monitor.detect.kinds import applies_to, event_name, organiser
 from monitor.detect.slots import ACT_KIND, act_reason
 from monitor.detect.state import EventState, HeldFact, StorylineState, prune, remember
 from monitor.detect.text import fingerprint, stable_hash
@@ -253,14 +253,14 @@ def detect(
     if event is None:
         event = new_event(match.storyline_id, sig)
         absorb(event, sig, sig.facts, now=now, profile=profile)
-        note_applies_to(event, applies, host)
+        note_applies_to(event, applies, host, event_name(lead, match.enriched.entities, profile, event.noun))
         current.events.append(event)
         developments.append(_Builder(match, event, sig, now, lexicon).new_event())
     else:
         found_date = sig.date if sig.date_quote else None
         findings = compare(event, sig.facts, found_date, profile=profile, lexicon=lexicon)
         absorb(event, sig, sig.facts, now=now, profile=profile)
-        note_applies_to(event, applies, host)
+        note_applies_to(event, applies, host, event_name(lead, match.enriched.entities, profile, event.noun))
         builder = _Builder(match, event, sig, now, lexicon)
         refs = {ref.id: ref for ref in event.articles}
         news = [finding for finding in findings if finding.kind == "new"]

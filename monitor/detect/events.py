@@ -150,6 +150,8 @@ def event_title(event: EventState) -> str:
     names = sorted({event.names.get(pid, pid) for pid in event.participants})
     who = "–".join(names)
     when = f", {format_date(event.date)}" if event.date else ""
+    if event.named_as and event.place and not who:  # 'Typhoon Haiyan in Tacloban, 8 November 2013'
+        return f"{max(event.named_as, key=lambda text: (event.named_as[text], text))} in {event.place}{when}"
     if (event.noun == "event" or not (who or event.place)) and event.headline:
         return f"{event.headline}{when}"  # nothing to name it by: the first headline says what happened
     named = [name for name, count in event.organisers.items() if count > 1]  # two reports or more
@@ -184,13 +186,16 @@ def as_institution(sig: Signature, listed: Sequence[tuple[str, tuple[str, ...]]]
         sig.weights = {pid: weight for pid, weight in sig.weights.items() if pid in own}
 
 
-def note_applies_to(event: EventState, applies: str, organiser: str = "") -> None:
-    """Count one report's account of what the event's measure applies to and of the organisation it is
-    named after ('ITV debate': titled so once two reports say it), and retitle the event."""
+def note_applies_to(event: EventState, applies: str, organiser: str = "", name: str = "") -> None:
+    """Count one report's account of what the event's measure applies to, of the organisation it is
+    named after ('ITV debate': titled so once two reports say it) and of the event's own name ('Typhoon
+    Haiyan': an event without participants is titled by the name most reports give it), and retitle it."""
     if applies:
         event.applies_to[applies] = event.applies_to.get(applies, 0) + 1
     if organiser:
         event.organisers[organiser] = event.organisers.get(organiser, 0) + 1
+    if name:
+        event.named_as[name] = event.named_as.get(name, 0) + 1
     event.title = event_title(event)
 
 

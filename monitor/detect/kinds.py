@@ -9,6 +9,7 @@ from collections.abc import Sequence
 
 from monitor.detect.text import fold
 from monitor.lexicon import Lexicon, Profile, phrase_pattern
+from monitor.models import CanonicalEntity
 
 _CAUSE_REACH = 4  # words from a cause marker to the event word it makes a cause ('amid Myanmar quake')
 
@@ -110,4 +111,28 @@ def organiser(texts: Sequence[str], profile: Profile, names: Sequence[str]) -> s
             found = before.search(text[max(0, trigger.start() - 60) : trigger.start()])
             if found is not None:
                 return found.group(1)
+    return ""
+
+
+def event_name(texts: Sequence[str], entities: Sequence[CanonicalEntity], profile: Profile, noun: str) -> str:
+    """The name the reports give an event of kind ``noun``: an event the NLP read ('Typhoon Haiyan', 'Storm
+    Boris') whose first word is one of the kind's words, the one the first of ``texts`` (headline, lead)
+    names first. Empty when none is named there."""
+    names = {
+        name
+        for entity in entities
+        if entity.label == "EVENT"
+        for name in (entity.name, *entity.surface_forms)
+        if len(name.split()) > 1
+        and (kind := profile.kind_of(name.split()[0])) is not None
+        and kind.noun == noun
+    }
+    for text in texts:
+        found = [
+            (m.start(), name)
+            for name in names
+            if (m := re.search(rf"(?<![\w-]){re.escape(name)}(?!\w)", text))
+        ]
+        if found:
+            return min(found)[1]
     return ""

@@ -58,6 +58,16 @@ def dateline_place(dateline: str, places: list[CanonicalEntity]) -> tuple[str, s
     return (inner.title() if inner.isupper() else inner), owner.name
 
 
+def _situated(before: str, lexicon: Lexicon, profile: Profile) -> bool:
+    """The word before a place's 'in' is a noun of a situation (the language's ``situation_words``: 'the
+    fighting in', 'an Israeli strike in') that is none of the profile's own kinds of event (an incident's
+    'ceasefire' is one): the place is the situation's, not the event's."""
+    words = before.split()
+    last = words[-1] if words else ""
+    own = (kind := profile.kind_of(last)) is not None and kind.core
+    return lexicon.language.situation.fullmatch(last) is not None and not own
+
+
 _TITLED = re.compile(r"\sThe\s")  # a capital 'The' inside a sentence, before a name: a title of a work
 _APPOSITION = r"the\s+(?:[\w-]+\s+)?\w+,\s+"  # 'in the Thai capital, Bangkok'
 
@@ -96,6 +106,8 @@ def event_place(
                     found = None if near not in {"", noun} else found
                 if found and _TITLED.search(found.group(0)) and not form.startswith("The "):
                     found = None  # 'reports in The Sun': a newspaper's (or a ship's) name, not a place
+                if found and _situated(sentence.text[: found.start()], lexicon, profile):
+                    found = None  # 'the hostage crisis in Gaza': where the crisis is, not the meeting
                 if found:
                     weight = 3.0 if sentence.index < 3 else 1.0
                     near = sentence.text[max(0, found.start() - 25) : found.end()]

@@ -94,6 +94,9 @@ class EventState(_State):
     organisers: dict[str, int] = Field(
         default_factory=dict, description="organisation the event is named after ('ITV') -> reports saying so"
     )
+    named_as: dict[str, int] = Field(
+        default_factory=dict, description="the event's own name ('Typhoon Haiyan') -> reports naming it so"
+    )
 
 
 class StorylineState(_State):

@@ -94,6 +94,7 @@ class _LanguageFile(_Data):
     sole_markers: tuple[str, ...] = ()
     place_nouns: tuple[str, ...] = ()
     other_occurrences: tuple[str, ...] = ()
+    situation_words: tuple[str, ...] = ()
 
 
 class Country(_Data):
@@ -165,6 +166,7 @@ class Language:
     as_expected = _Phrases("as_expected")
     preference = _Phrases("preference_markers")
     length = _Phrases("length_words")
+    situation = _Phrases("situation_words")
 
     @cached_property
     def point_fractions(self) -> dict[str, float]:

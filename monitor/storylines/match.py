@@ -30,7 +30,7 @@ _MAX_REASON_SENTENCES = 3
 _NO_PERSON_FACTOR = 0.6
 _NO_PERSON_KNOWN_FACTOR = 0.8
 _NO_CONTEXT_FACTOR = 0.5
-_PLACE_LABELS = frozenset({"GPE", "LOC"})
+_SIDE_LABELS = frozenset({"GPE", "LOC", "NORP"})  # places and peoples: named by others' news too
 
 
 @dataclass
@@ -269,12 +269,19 @@ def _own_keyword(storyline: Storyline, hits: _Hits) -> bool:
 
 def _headline_event(storyline: Storyline, hits: _Hits) -> bool:
     """The headline names one of the storyline's own entities and one of its profile's event words ('Keir
-    Starmer puts wealth creation at heart of Labour manifesto'): an event of the storyline's actors."""
+    Starmer puts wealth creation at heart of Labour manifesto'): an event of the storyline's actors.
+
+    A headline naming one of its own people, bodies or named events (not a place: places are named by
+    other news too) is about them when the lead's sentences report an event of the profile's kind, worded
+    otherwise than the analyst's keywords ('Powell says he would not resign', then 'the Fed's decision to
+    cut its benchmark rate')."""
     if not hits.sentences or hits.sentences[0].index != 0:
         return False
-    return bool(hits.entities[0]) and bool(
-        hits.keywords[0] - {_keyword_term(k).key for k in storyline.keywords}
-    )
+    own = {_keyword_term(k).key for k in storyline.keywords}
+    if hits.entities[0] and hits.keywords[0] - own:
+        return True
+    actors = {spec.id for spec in storyline.entities if spec.label not in _SIDE_LABELS}
+    return bool(hits.entities[0] & actors) and any(found - own for found in hits.keywords[:_LEAD_SENTENCES])
 
 
 def _places_together(
@@ -363,12 +370,16 @@ def _another_named_incident(storyline: Storyline, sentences: list[Sentence]) -> 
 _CAUSE_REACH = 4  # words from a reference marker to the name it makes a model ('mirroring the ECB')
 
 
-def _only_referenced(entities: dict[str, _Term], sentences: list[Sentence]) -> bool:
-    """The lead names the storyline's entities only as a cause or a model of the news ('Denmark's central
-    bank cuts key rate, mirroring ECB'; '... following the European Central Bank's decision'): someone
-    else acts."""
-    cause = load_lexicon().language.reference
-    named = False
+def _only_referenced(storyline: Storyline, entities: dict[str, _Term], sentences: list[Sentence]) -> bool:
+    """The lead names the storyline's entities only as a cause or a model of news of the storyline's own
+    kind ('Denmark's central bank cuts key rate, mirroring ECB'; '... lowered its rate, following the European
+    Central Bank's decision'): someone else acts. Where the news before the reference is no event of the
+    profile nor one reported done ('The Dow fell 500 points after the Fed said ...'), it is the storyline's
+    event's aftermath, still its news."""
+    lexicon = load_lexicon()
+    cause = lexicon.language.reference
+    acts = lexicon.profile(storyline.profile).anchor_pattern  # its event words and words reporting one done
+    named = acted = False
     for sentence in sentences[:_LEAD_SIDES]:
         text = sentence.text
         for term in entities.values():
@@ -376,9 +387,12 @@ def _only_referenced(entities: dict[str, _Term], sentences: list[Sentence]) -> b
                 for found in pattern.finditer(text):
                     named = True
                     before = " ".join(text[: found.start()].split()[-_CAUSE_REACH:])
-                    if not cause.search(before):
+                    marker = cause.search(before)
+                    if not marker:
                         return False
-    return named
+                    clause = text[: found.start()]
+                    acted = acted or acts.search(clause[: clause.rfind(marker.group(0))]) is not None
+    return named and acted
 
 
 def _lead_places_together(storyline: Storyline, sentences: list[Sentence], known: Mapping[str, str]) -> bool:
@@ -409,7 +423,7 @@ def score_storyline(
     if _another_contest(storyline, sentences) or _another_named_incident(storyline, sentences):
         return None
     entities = _entity_terms(storyline, enriched)
-    if not storyline.require_any and _only_referenced(entities, sentences):
+    if not storyline.require_any and _only_referenced(storyline, entities, sentences):
         return None
     keywords = [_keyword_term(keyword) for keyword in _vocabulary(storyline)]
     groups = _group_terms(storyline, entities, enriched)

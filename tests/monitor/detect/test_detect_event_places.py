@@ -67,3 +67,30 @@ def test_a_newspaper_is_no_place(enrich: Enrich) -> None:
     )
     (event,) = timeline.states["uk"].events
     assert event.place != "Sun" and "Sun," not in event.title
+
+
+def test_a_place_named_as_where_a_situation_is_is_not_the_venue(enrich: Enrich) -> None:
+    """'to discuss the fighting in Darfur', 'an airstrike in Khartoum': the places are where the war is (the
+    language's situation words before 'in'), not where the leaders meet; the meeting's own place is."""
+    talks = parse_storylines(
+        [{"id": "eg-us", "title": "Egypt–US leaders' meetings",
+          "entities": [{"name": "Egypt", "label": "GPE"}, {"name": "United States", "label": "GPE", "aliases": ["US"]},
+                       {"name": "Abdel Fattah al-Sisi", "label": "PERSON", "aliases": ["Sisi"]},
+                       {"name": "Joe Biden", "label": "PERSON", "aliases": ["Biden"]}],
+          "keywords": ["meeting", "talks", "visit"]}]
+    )  # fmt: skip
+    timeline = Timeline(talks)
+    text = (
+        "Egyptian President Abdel Fattah al-Sisi will meet US President Joe Biden on Monday to discuss the fighting in Darfur, officials said.\n"
+        "The talks in Washington come days after an airstrike in Khartoum killed dozens, and Sisi is expected to press for a truce.\n"
+        "Biden and Sisi last met in 2022.\n"
+    )
+    timeline.push(
+        enrich(
+            make_article(
+                "w", text, published="2024-05-10T08:00:00+00:00", title="Sisi to meet Biden on Sudan war"
+            )
+        )
+    )
+    (event,) = timeline.states["eg-us"].events
+    assert event.place == "Washington"

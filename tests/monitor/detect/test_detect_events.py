@@ -112,3 +112,15 @@ def test_an_event_is_titled_after_its_organiser_once_two_reports_say_so() -> Non
     assert event.title.startswith("Modi–Sharif debate in Doha")
     note_applies_to(event, "", "CBC")
     assert event.title.startswith("Modi–Sharif CBC debate in Doha")
+
+
+def test_an_event_without_participants_is_titled_by_the_name_reports_give_it() -> None:
+    """A storm without participants is titled by the name most of its reports give it ('Cyclone Freddy in
+    Doha', not 'Storm in Doha'); an event with participants keeps its participants' title."""
+    storm = new_event("storm", replace(_report("first", "storm", 2), participants=[], names={}))
+    assert storm.title.startswith("Storm in Doha")
+    note_applies_to(storm, "", "", "Cyclone Freddy")
+    assert storm.title == "Cyclone Freddy in Doha, 4 March 2026"
+    talks = new_event("talks", _report("first", "talks", 2))
+    note_applies_to(talks, "", "", "Cyclone Freddy")
+    assert talks.title.startswith("Modi–Sharif talks in Doha")

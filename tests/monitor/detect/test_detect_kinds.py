@@ -12,10 +12,10 @@ from detect_builders import Timeline, make_article
 
 from monitor.detect.events import similarity
 from monitor.detect.extract import Signature
-from monitor.detect.kinds import applies_to, event_noun, headline_kind, organiser
+from monitor.detect.kinds import applies_to, event_name, event_noun, headline_kind, organiser
 from monitor.detect.state import EventState
 from monitor.lexicon import load_lexicon
-from monitor.models import Article, ArticleRef, EnrichedArticle
+from monitor.models import Article, ArticleRef, CanonicalEntity, EnrichedArticle
 from monitor.storylines.config import EntitySpec, Storyline
 
 Enrich = Callable[[Article], EnrichedArticle]
@@ -207,3 +207,26 @@ def test_the_organisation_an_event_is_named_after() -> None:
     assert organiser(lead, profile, ["CBC", "Elections Canada"]) == "CBC"
     assert organiser(["Elections Canada said the debate drew 5 million viewers."], profile, ["CBC"]) == ""
     assert organiser(lead, profile, []) == ""
+
+
+def _named(name: str, label: str = "EVENT") -> CanonicalEntity:
+    return CanonicalEntity(
+        id=name.lower().replace(" ", "-"), name=name, label=label, known=False, count=1,
+        surface_forms=(name,), mentions=(),
+    )  # fmt: skip
+
+
+def test_the_name_reports_give_an_event_of_its_kind() -> None:
+    """'Cyclone Freddy' names a storm: an event the NLP read whose first word is a word of the event's kind,
+    the one the lead names first; an event of another kind ('Storm Daniel' for an earthquake), a
+    one-word name or a name the lead does not use names nothing."""
+    profile = load_lexicon().profile("incident")
+    lead = [
+        "Cyclone Freddy batters Malawi for a second time",
+        "Blantyre was cut off as Cyclone Ana's floods returned.",
+    ]
+    entities = [_named("Cyclone Ana"), _named("Cyclone Freddy"), _named("Freddy"), _named("Storm Daniel")]
+    assert event_name(lead, entities, profile, "storm") == "Cyclone Freddy"
+    assert event_name(lead, entities, profile, "earthquake") == ""
+    assert event_name(["Rains return to Blantyre"], entities, profile, "storm") == ""
+    assert event_name(lead, [_named("Cyclone Freddy", "ORG")], profile, "storm") == ""

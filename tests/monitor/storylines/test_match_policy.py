@@ -56,3 +56,34 @@ def test_a_chairs_conference_remarks_or_a_members_confirmation_are_not_a_decisio
     assert not _matched(central_bank, *symposium)
     assert not _matched(central_bank, *confirmation)
     assert _matched(central_bank, *decision)
+
+
+def test_a_headline_naming_its_own_person_with_a_decision_in_the_lead_matches(
+    central_bank: tuple[Storyline, ...],
+) -> None:
+    """A headline naming the storyline's own person ('Malhotra says ...') whose lead reports the bank's
+    decision in words other than the analyst's keywords ('the decision to lower its benchmark rate') is the
+    storyline's news, though no keyword of the analyst's is written."""
+    remarks = (
+        "Malhotra says he sees no rift with the finance ministry",
+        "Governor Sanjay Malhotra said on Wednesday that he saw no rift with the finance ministry over the rupee.\nHe spoke at a news conference in Mumbai after the Reserve Bank of India's decision to lower its benchmark rate by a quarter point.\nThe rupee weakened slightly after his remarks.\n",
+    )
+    assert _matched(central_bank, *remarks)
+
+
+def test_a_market_fall_after_the_decision_is_its_news_but_another_banks_cut_is_not(
+    central_bank: tuple[Storyline, ...],
+) -> None:
+    """The bank named after a reference word ('after', 'following') is the model of another bank's act of
+    the same kind (a cut reported done before it), not its news; a market's fall after its statement is no
+    act of the profile's kind: the bank's decision is still the news."""
+    market = (
+        "Sensex slides as investors weigh outlook",
+        "Indian shares fell 1.5% on Wednesday after the Reserve Bank of India said it now expects fewer rate cuts this year than investors had hoped.\nThe Monetary Policy Committee signalled that inflation would stay above target for longer.\nBank stocks led the losses.\n",
+    )
+    neighbour = (
+        "Sri Lanka's central bank lowers policy rate, following RBI",
+        "Sri Lanka's central bank lowered its policy rate by 25 basis points on Thursday, following the Reserve Bank of India's rate cut a day earlier.\nThe bank said inflation was subdued and monetary policy could ease further.\nIts governor said the rupee was stable.\n",
+    )
+    assert _matched(central_bank, *market)
+    assert not _matched(central_bank, *neighbour)
