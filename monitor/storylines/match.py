@@ -275,10 +275,10 @@ def _headline_event(storyline: Storyline, hits: _Hits) -> bool:
     other news too) is about them when the lead's sentences report an event of the profile's kind, worded
     otherwise than the analyst's keywords ('Powell says he would not resign', then 'the Fed's decision to
     cut its benchmark rate')."""
-    if not hits.sentences or hits.sentences[0].index != 0:
-        return False
+    if not hits.sentences or hits.sentences[0].index != 0 or not hits.entities[0]:
+        return False  # both ways need an entity in the headline: checked before the keywords are read
     own = {_keyword_term(k).key for k in storyline.keywords}
-    if hits.entities[0] and hits.keywords[0] - own:
+    if hits.keywords[0] - own:
         return True
     actors = {spec.id for spec in storyline.entities if spec.label not in _SIDE_LABELS}
     return bool(hits.entities[0] & actors) and any(found - own for found in hits.keywords[:_LEAD_SENTENCES])
