@@ -176,17 +176,17 @@ class Language:
     @cached_property
     def place_acts(self) -> dict[str, str]:
         """Folded form -> act name of the acts that have one place ('talks' -> 'meeting')."""
-        return _act_forms(self.words.place_acts)
+        return _named_forms(self.words.place_acts)
 
     @cached_property
     def agent_acts(self) -> dict[str, str]:
         """Folded form -> act name of the acts whose agent is read ('dissolved' -> 'dissolve')."""
-        return _act_forms(self.words.agent_acts)
+        return _named_forms(self.words.agent_acts)
 
     @cached_property
     def single_agent_acts(self) -> frozenset[str]:
         """Folded forms of the acts one person does ('dissolved')."""
-        return frozenset(fold(word) for entry in self.words.single_agent_acts for word in entry.split("/"))
+        return frozenset(_named_forms(self.words.single_agent_acts))
 
     @cached_property
     def sole_markers(self) -> frozenset[str]:
@@ -207,12 +207,8 @@ class Language:
     def measured_names(self) -> dict[str, str]:
         """Folded lemma of a measured word -> the one name of its synonym set ('levy' -> 'duty'); a container
         ('peak', 'total': it names no measured thing) -> ''."""
-        names = {
-            fold(form): entry.split("/")[0]
-            for entry in self.words.measured_synonyms
-            for form in entry.split("/")
-        }
-        return names | {fold(word): "" for word in self.words.measured_containers}
+        containers = {fold(word): "" for word in self.words.measured_containers}
+        return _named_forms(self.words.measured_synonyms) | containers
 
     @cached_property
     def currency_rates(self) -> dict[str, float]:
@@ -233,9 +229,7 @@ class Language:
     @cached_property
     def measure_units(self) -> dict[str, str]:
         """Folded form of a measure word -> its unit ('stories' -> 'storey')."""
-        return {
-            fold(form): entry.split("/")[0] for entry in self.words.measure_words for form in entry.split("/")
-        }
+        return _named_forms(self.words.measure_words)
 
     @cached_property
     def not_source_names(self) -> frozenset[str]:
@@ -347,8 +341,9 @@ class Language:
         return int(digits.group(1)) if digits else None
 
 
-def _act_forms(entries: tuple[str, ...]) -> dict[str, str]:
-    """'meeting/meet/met' -> {'meeting': 'meeting', 'meet': 'meeting', 'met': 'meeting'}."""
+def _named_forms(entries: tuple[str, ...]) -> dict[str, str]:
+    """Slash-separated entries, the first form naming the entry, as folded form -> name:
+    'meeting/meet/met' -> {'meeting': 'meeting', 'meet': 'meeting', 'met': 'meeting'}."""
     forms: dict[str, str] = {}
     for entry in entries:
         words = [fold(word.strip()) for word in entry.split("/") if word.strip()]
